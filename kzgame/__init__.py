@@ -1,0 +1,36 @@
+"""kzgame: formal models of hold-up bargaining between states.
+
+A rising power R inside a regime led by an established power E chooses to
+invest, hold up, accept or exit (Kastner, Pearson and Rector 2016).  kzgame
+states that choice as a two-player game, solves it exactly, and maps the
+thresholds between the strategies.
+
+>>> import kzgame
+>>> p = kzgame.Period(share=0.5, outside_r=0.45, outside_e=0.0,
+...                   indispensability=0.9, survival=0.8, invest_cost=0.05)
+>>> kzgame.solve(p).strategy
+<Strategy.HOLD_UP: 'hold-up'>
+>>> kzgame.classify(share=0.5, outside_r=[0.0, 0.45], outside_e=0.0,
+...                 indispensability=0.9, survival=0.8, invest_cost=0.05)
+array([1, 2], dtype=int8)
+"""
+
+from .classify import classify
+from .model import PROTOCOLS
+from .params import KzgameError, NoSurplusWarning, ParameterError, Period
+from .solve import Result, solve
+from .strategy import Strategy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PROTOCOLS",
+    "KzgameError",
+    "NoSurplusWarning",
+    "ParameterError",
+    "Period",
+    "Result",
+    "Strategy",
+    "classify",
+    "solve",
+]

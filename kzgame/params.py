@@ -1,0 +1,269 @@
+"""Parameters of one period, their domains, and validation.
+
+Input is validated once, at the edge of the package: when a :class:`Period`
+is built, when :func:`kzgame.classify` receives arrays, and when a model file
+is loaded.  Solvers trust validated input.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "DOMAINS",
+    "PARAMETERS",
+    "Domain",
+    "KzgameError",
+    "NoSurplusWarning",
+    "ParameterError",
+    "Period",
+    "check_parameter",
+]
+
+
+class KzgameError(ValueError):
+    """Base class of every error kzgame raises on bad input."""
+
+
+class ParameterError(KzgameError):
+    """A parameter is outside its domain (names the parameter, value and range)."""
+
+
+class NoSurplusWarning(UserWarning):
+    """The outside options add up to at least the regime's value (o_R + o_E >= V)."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """An interval of the real line, each end open or closed.
+
+    Examples
+    --------
+    >>> Domain(0.0, 1.0).describe()
+    '[0, 1]'
+    >>> Domain(0.0, 1.0, low_open=True, high_open=True).contains(1.0)
+    False
+    """
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+
+    def describe(self) -> str:
+        """The interval in the usual notation, e.g. ``'(0, 1)'``."""
+
+        def fmt(x: float) -> str:
+            if math.isinf(x):
+                return "inf" if x > 0 else "-inf"
+            return f"{x:g}"
+
+        left = "(" if self.low_open or math.isinf(self.low) else "["
+        right = ")" if self.high_open or math.isinf(self.high) else "]"
+        return f"{left}{fmt(self.low)}, {fmt(self.high)}{right}"
+
+    def mask(self, x: np.ndarray) -> np.ndarray:
+        """Boolean array: which finite elements of ``x`` lie in the interval."""
+        ok = np.isfinite(x)
+        ok &= (x > self.low) if self.low_open else (x >= self.low)
+        ok &= (x < self.high) if self.high_open else (x <= self.high)
+        return ok
+
+    def contains(self, x: float) -> bool:
+        """Whether the number ``x`` is finite and lies in the interval."""
+        return bool(self.mask(np.asarray(x, dtype=float)))
+
+
+#: Domain of each parameter, in the order of :class:`Period`'s fields.
+DOMAINS: dict[str, Domain] = {
+    "surplus": Domain(0.0, math.inf, low_open=True),
+    "share": Domain(0.0, 1.0),
+    "outside_r": Domain(),
+    "outside_e": Domain(),
+    "indispensability": Domain(0.0, 1.0),
+    "survival": Domain(0.0, 1.0),
+    "invest_cost": Domain(0.0, math.inf),
+    "power": Domain(0.0, 1.0, low_open=True, high_open=True),
+    "holdup_cost": Domain(0.0, math.inf),
+    "discount_r": Domain(0.0, 1.0, high_open=True),
+    "discount_e": Domain(0.0, 1.0, high_open=True),
+}
+
+#: The parameter names, in a fixed order (the symbols of :mod:`kzgame.model`).
+PARAMETERS: tuple[str, ...] = tuple(DOMAINS)
+
+
+def check_parameter(name: str, value: Any) -> np.ndarray:
+    """Convert ``value`` to a float array and check it lies in ``name``'s domain.
+
+    Parameters
+    ----------
+    name : str
+        A parameter name, one of :data:`PARAMETERS`.
+    value : float or array_like
+        The value(s) to check.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as a float64 array (0-d for a scalar).
+
+    Raises
+    ------
+    ParameterError
+        If ``name`` is unknown, ``value`` is not numeric, or any element is
+        NaN, infinite or outside the domain; the message names the
+        parameter, the first offending value and the allowed range.
+
+    Examples
+    --------
+    >>> check_parameter("share", 0.25)
+    array(0.25)
+    >>> check_parameter("survival", [0.5, 1.5])
+    Traceback (most recent call last):
+    ...
+    kzgame.params.ParameterError: survival = 1.5 is outside the allowed range [0, 1]
+    """
+    if name not in DOMAINS:
+        raise ParameterError(
+            f"unknown parameter {name!r}; known parameters: {', '.join(PARAMETERS)}"
+        )
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a number or an array of numbers, got {value!r}")
+    domain = DOMAINS[name]
+    ok = domain.mask(arr)
+    if not ok.all():
+        bad = arr[~ok] if arr.ndim else arr
+        first = float(bad.flat[0])
+        if math.isfinite(first):
+            raise ParameterError(
+                f"{name} = {first!r} is outside the allowed range {domain.describe()}"
+            )
+        raise ParameterError(
+            f"{name} = {first!r} is not a finite number (allowed range {domain.describe()})"
+        )
+    return arr
+
+
+@dataclass(frozen=True, kw_only=True)
+class Period:
+    """The parameters of one period of the game (MODEL.md, "Parameters").
+
+    Parameters
+    ----------
+    share : float
+        s, R's share of the regime's value under the status quo, in [0, 1].
+    outside_r : float
+        o_R, R's payoff if the regime collapses (any real number).
+    outside_e : float
+        o_E, E's payoff if the regime collapses (any real number).
+    indispensability : float
+        iota, fraction of the regime's value to E lost if R leaves, in [0, 1].
+    survival : float
+        q, probability the regime survives the period if R does not invest,
+        in [0, 1].
+    invest_cost : float
+        c >= 0, R's cost of investing.
+    surplus : float, default 1.0
+        V > 0, the value the regime creates per period.
+    power : float, default 0.5
+        beta, R's bargaining power, in the open interval (0, 1); used by the
+        ``nash`` protocol.
+    holdup_cost : float, default 0.0
+        h >= 0, R's cost of staging a hold-up.
+    discount_r, discount_e : float, default 0.9
+        delta_R, delta_E in [0, 1), the discount factors of the
+        ``rubinstein`` protocol (ignored by the others).
+
+    Raises
+    ------
+    ParameterError
+        If any value is NaN, infinite, or outside its domain.
+
+    Warns
+    -----
+    NoSurplusWarning
+        If o_R + o_E >= V: the regime creates no surplus over the outside
+        options (allowed, but rarely what a calibration means).
+
+    Examples
+    --------
+    >>> p = Period(share=0.6, outside_r=0.3, outside_e=0.1,
+    ...            indispensability=0.8, survival=0.9, invest_cost=0.05)
+    >>> p.stake_r, p.stake_e
+    (0.3, 0.3)
+    >>> Period(share=1.2, outside_r=0, outside_e=0, indispensability=0,
+    ...        survival=1, invest_cost=0)
+    Traceback (most recent call last):
+    ...
+    kzgame.params.ParameterError: share = 1.2 is outside the allowed range [0, 1]
+    """
+
+    share: float
+    outside_r: float
+    outside_e: float
+    indispensability: float
+    survival: float
+    invest_cost: float
+    surplus: float = 1.0
+    power: float = 0.5
+    holdup_cost: float = 0.0
+    discount_r: float = 0.9
+    discount_e: float = 0.9
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or np.ndim(value) != 0:
+                raise ParameterError(
+                    f"{f.name} must be a single number, got {value!r}; "
+                    "use kzgame.classify for arrays"
+                )
+            arr = check_parameter(f.name, value)
+            object.__setattr__(self, f.name, float(arr))
+        if self.outside_r + self.outside_e >= self.surplus:
+            warnings.warn(
+                f"outside_r + outside_e = {self.outside_r + self.outside_e:g} >= "
+                f"surplus = {self.surplus:g}: the regime creates no surplus over the "
+                "outside options",
+                NoSurplusWarning,
+                stacklevel=3,
+            )
+
+    @property
+    def stake_r(self) -> float:
+        """Delta_R = s V - o_R, what R loses if the regime collapses."""
+        return self.share * self.surplus - self.outside_r
+
+    @property
+    def stake_e(self) -> float:
+        """Delta_E = (1 - s) V - o_E, what E loses if the regime collapses."""
+        return (1.0 - self.share) * self.surplus - self.outside_e
+
+    def as_dict(self) -> dict[str, float]:
+        """The parameters as a plain ``dict`` (name -> value)."""
+        return asdict(self)
+
+    def replace(self, **changes: float) -> Period:
+        """A copy with some parameters changed (validated again).
+
+        Examples
+        --------
+        >>> p = Period(share=0.5, outside_r=0.2, outside_e=0.1,
+        ...            indispensability=0.5, survival=0.8, invest_cost=0.0)
+        >>> p.replace(survival=1.0).survival
+        1.0
+        """
+        unknown = set(changes) - set(PARAMETERS)
+        if unknown:
+            raise ParameterError(
+                f"unknown parameter(s) {sorted(unknown)}; known parameters: {', '.join(PARAMETERS)}"
+            )
+        return Period(**{**self.as_dict(), **changes})
