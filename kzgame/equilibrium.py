@@ -269,7 +269,7 @@ def equilibrium_set(A, B) -> list[EquilibriumComponent]:
     m = max(a.values())
     best = tuple(R_MOVES[k] for k in _OTHERS if a[k] == m)
     a_hr, slope = A[_H, 1], A[_H, 0] - A[_H, 1]
-    b_hr, e_slope = B[_H, 1], B[_H, 0] - B[_H, 1]
+    e_slope = B[_H, 0] - B[_H, 1]
     zero, one = m * 0, m * 0 + 1
     e_reply = (one, one) if e_slope > 0 else (zero, zero) if e_slope < 0 else (zero, one)
 
@@ -353,19 +353,28 @@ def nashpy_equilibria(
     -------
     equilibria : list of (sigma_R, sigma_E)
     messages : list of str
-        The text of each warning nashpy raised.
+        The text of each warning nashpy raised, and a line saying so if the
+        algorithm failed outright (nashpy's vertex enumeration can, on fully
+        degenerate games); the list of equilibria is then empty.
     """
     import nashpy
 
     game = nashpy.Game(np.asarray(A, dtype=float), np.asarray(B, dtype=float))
+    algorithms = {
+        "support_enumeration": lambda: list(game.support_enumeration()),
+        "vertex_enumeration": lambda: list(game.vertex_enumeration()),
+        "lemke_howson": lambda: [game.lemke_howson(initial_dropped_label=0)],
+    }
+    if method not in algorithms:
+        raise ValueError(f"unknown nashpy method {method!r}; known: {', '.join(algorithms)}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if method == "support_enumeration":
-            eqs = list(game.support_enumeration())
-        elif method == "vertex_enumeration":
-            eqs = list(game.vertex_enumeration())
-        elif method == "lemke_howson":
-            eqs = [game.lemke_howson(initial_dropped_label=0)]
-        else:
-            raise ValueError(f"unknown nashpy method {method!r}")
-    return eqs, [str(w.message) for w in caught]
+        try:
+            eqs = algorithms[method]()
+            failure = []
+        except (ArithmeticError, IndexError, TypeError, ValueError) as exc:
+            # nashpy's polytope code can fail on fully degenerate games (e.g. all of R's
+            # payoffs equal); report it instead of crashing: equilibrium_set still answers.
+            eqs = []
+            failure = [f"nashpy {method} failed on this game: {type(exc).__name__}: {exc}"]
+    return eqs, [str(w.message) for w in caught] + failure

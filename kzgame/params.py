@@ -136,7 +136,9 @@ def check_parameter(name: str, value: Any) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a number or an array of numbers, got {value!r}")
+        raise ParameterError(
+            f"{name} must be a number or an array of numbers, got {value!r}"
+        ) from None
     domain = DOMAINS[name]
     ok = domain.mask(arr)
     if not ok.all():

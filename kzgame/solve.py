@@ -81,7 +81,8 @@ class Result:
 
     @property
     def normal_form(self) -> tuple[np.ndarray, np.ndarray]:
-        """The 4x2 bimatrix (R's payoffs, E's payoffs); see :func:`kzgame.equilibrium.normal_form`."""
+        """The 4x2 bimatrix (R's payoffs, E's payoffs), as from
+        :func:`kzgame.equilibrium.normal_form`."""
         return self._table
 
     @cached_property
@@ -90,7 +91,8 @@ class Result:
         return equilibrium_set(*self._table)
 
     def nashpy(self, method: str = "support_enumeration"):
-        """nashpy's equilibria of the normal form and its warnings (see :func:`nashpy_equilibria`)."""
+        """nashpy's equilibria of the normal form and its warnings
+        (see :func:`kzgame.equilibrium.nashpy_equilibria`)."""
         return nashpy_equilibria(*self._table, method=method)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -12,7 +12,7 @@ __all__ = ["CODE_DTYPE", "Strategy"]
 CODE_DTYPE = np.dtype(np.int8)
 
 
-class Strategy(str, Enum):
+class Strategy(StrEnum):
     """R's subgame-perfect choice in one period.
 
     The members are listed in the **tie order**: when two choices give R
@@ -53,10 +53,9 @@ class Strategy(str, Enum):
     @classmethod
     def from_code(cls, code: int) -> Strategy:
         """The strategy with integer code ``code``."""
-        try:
-            return _ORDER[int(code)]
-        except IndexError:
+        if not 0 <= int(code) < len(_ORDER):
             raise ValueError(f"no strategy has code {code}; codes are 0..{len(_ORDER) - 1}")
+        return _ORDER[int(code)]
 
     @classmethod
     def decode(cls, codes: np.ndarray) -> np.ndarray:
@@ -69,9 +68,6 @@ class Strategy(str, Enum):
         """
         names = np.array([s.value for s in _ORDER])
         return names[np.asarray(codes, dtype=np.intp)]
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _ORDER: tuple[Strategy, ...] = tuple(Strategy)
