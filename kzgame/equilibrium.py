@@ -107,8 +107,7 @@ def normal_form(
         values = {SYMBOLS[k]: sp.Rational(v) for k, v in period.as_dict().items()}
 
         def ev(expr: sp.Expr) -> Fraction:
-            r = sp.nsimplify(expr.subs(values)) if expr.has(sp.Max) else expr.subs(values)
-            r = sp.Rational(r)
+            r = sp.Rational(expr.subs(values))
             return Fraction(int(r.p), int(r.q))
 
         A = np.array([[ev(table[(r, e)][0]) for e in E_MOVES] for r in R_MOVES], dtype=object)
