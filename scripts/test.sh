@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
-.venv/bin/python -m ruff check kzgame tests examples benchmarks
+.venv/bin/python -m ruff check .
 # pytest exits 5 when it collects no test: with set -e that fails the run.
 .venv/bin/python -m pytest "$@"
 if [ -f docs/conf.py ]; then
