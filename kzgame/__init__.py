@@ -16,10 +16,14 @@ array([1, 2], dtype=int8)
 """
 
 from .classify import classify
+from .counterfactual import Counterfactual, Switch, counterfactuals, switches
 from .model import PROTOCOLS
 from .params import KzgameError, NoSurplusWarning, ParameterError, Period
+from .protocols import ProtocolComparison, compare_protocols
 from .solve import Result, solve
+from .statics import StaticsTable, comparative_statics
 from .strategy import Strategy
+from .thresholds import Region, Threshold, near_boundary, region, threshold, thresholds
 
 __version__ = "0.1.0"
 
@@ -33,4 +37,18 @@ __all__ = [
     "Strategy",
     "classify",
     "solve",
+    "Counterfactual",
+    "ProtocolComparison",
+    "Region",
+    "StaticsTable",
+    "Switch",
+    "Threshold",
+    "comparative_statics",
+    "compare_protocols",
+    "counterfactuals",
+    "near_boundary",
+    "region",
+    "switches",
+    "threshold",
+    "thresholds",
 ]

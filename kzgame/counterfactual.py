@@ -1,0 +1,351 @@
+"""Counterfactuals: the smallest change in one parameter that flips R's strategy.
+
+Along one parameter x, with the others fixed at a period's values, R's
+strategy is piecewise constant and can change only where some boundary of
+:mod:`kzgame.thresholds` is crossed.  :func:`switches` evaluates every
+boundary's closed-form root x* at the period, keeps those inside x's domain,
+classifies one point between each two consecutive roots with
+:func:`kzgame.classify`, and reports where the strategy actually changes.
+:func:`counterfactuals` then takes, for each parameter and each direction,
+the nearest switch, and locates the flip numerically with the classifier
+(bisection to the last floating-point number), so that
+
+* applying ``change`` (``current + change``) gives ``new_strategy``, and
+* any smaller change in the same direction (e.g. 99 % of it) does not flip
+  the strategy.
+
+``critical`` is the closed-form value x*; ``value`` is where the classifier
+flips.  They agree to rounding; on the closed form's side of x* the tie rule
+(:class:`kzgame.Strategy`) decides, so ``value`` is x* itself when the tie at x*
+already goes to the new strategy, and the next floating-point number past it
+otherwise.
+
+Examples
+--------
+>>> import kzgame
+>>> p = kzgame.Period(share=0.5, outside_r=0.45, outside_e=0.0, indispensability=0.9,
+...                   survival=0.8, invest_cost=0.05)
+>>> kzgame.solve(p).strategy.value
+'hold-up'
+>>> [str(c) for c in kzgame.counterfactuals(p) if c.parameter == "outside_r"]
+['outside_r: 0.45 -> 0.116667 (-0.333333) turns hold-up into invest [hold-up/invest]',
+ 'outside_r: 0.45 -> 0.95 (+0.5) turns hold-up into exit [concede/refuse, exit/hold-up]']
+>>> [(round(s.critical, 4), s.below.value, s.above.value)
+...  for s in kzgame.switches(p, "indispensability")]
+[(0.1, 'accept', 'hold-up')]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .classify import classify
+from .model import get_protocol
+from .params import DOMAINS, KzgameError, Period
+from .strategy import Strategy
+from .thresholds import thresholds
+
+__all__ = ["Counterfactual", "Switch", "counterfactuals", "switches"]
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A point along one parameter where R's strategy changes (what :func:`switches` returns).
+
+    Attributes
+    ----------
+    parameter : str
+    critical : float
+        The closed-form threshold x* where the strategy changes.
+    below, above : Strategy
+        R's strategy just below and just above x* (at x* the tie rule decides).
+    boundaries : tuple of pairs
+        The boundaries whose roots are at x* (usually one).
+    """
+
+    parameter: str
+    critical: float
+    below: Strategy
+    above: Strategy
+    boundaries: tuple[tuple[str, str], ...]
+
+    def __str__(self) -> str:
+        return f"{self.parameter}* = {self.critical:.6g}: {self.below} below, {self.above} above"
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """The smallest change of one parameter that flips R's strategy (see :func:`counterfactuals`).
+
+    Attributes
+    ----------
+    parameter : str
+    current : float
+        The period's value.
+    critical : float
+        The closed-form threshold crossed.
+    value : float
+        ``current + change``: the first value (in floating point) at which the
+        classifier gives ``new_strategy``.
+    change : float
+        ``value - current``; positive for an increase.
+    strategy, new_strategy : Strategy
+        R's strategy now, and after the change.
+    boundaries : tuple of pairs
+        The boundaries crossed.
+    """
+
+    parameter: str
+    current: float
+    critical: float
+    value: float
+    change: float
+    strategy: Strategy
+    new_strategy: Strategy
+    boundaries: tuple[tuple[str, str], ...]
+
+    @property
+    def direction(self) -> str:
+        """``'increase'`` or ``'decrease'``."""
+        return "increase" if self.change > 0 else "decrease"
+
+    def __str__(self) -> str:
+        where = ", ".join(f"{a}/{b}" for a, b in self.boundaries)
+        return (
+            f"{self.parameter}: {self.current:.6g} -> {self.value:.6g} ({self.change:+.6g}) "
+            f"turns {self.strategy} into {self.new_strategy} [{where}]"
+        )
+
+
+def _code(period: Period, protocol: str, parameter: str, x) -> np.ndarray:
+    return classify(protocol=protocol, **{**period.as_dict(), parameter: x})
+
+
+def _knots(period: Period, parameter: str, protocol: str) -> list[tuple[float, tuple]]:
+    """The closed-form roots of every boundary inside the parameter's domain, merged."""
+    dom = DOMAINS[parameter]
+    found: list[tuple[float, tuple[str, str]]] = []
+    for (pair, _), t in thresholds(protocol, parameters=[parameter]).items():
+        for r in np.atleast_1d(t.roots(**period.as_dict())).ravel():
+            if np.isfinite(r) and dom.contains(float(r)):
+                found.append((float(r), pair))
+    found.sort()
+    merged: list[tuple[float, tuple]] = []
+    for r, pair in found:
+        if merged and abs(r - merged[-1][0]) <= 1e-12 * max(1.0, abs(r)):
+            if pair not in merged[-1][1]:
+                merged[-1] = (merged[-1][0], merged[-1][1] + (pair,))
+        else:
+            merged.append((r, (pair,)))
+    return merged
+
+
+def _probe_points(knots: list[float], parameter: str) -> list[float]:
+    """One point in each open interval between knots (and the domain's ends), in order.
+
+    Consecutive probe points have exactly one knot between them.  A knot on a
+    closed end of the domain is probed itself.
+    """
+    dom = DOMAINS[parameter]
+    pts: list[float] = []
+    for i in range(len(knots) + 1):
+        lo = knots[i - 1] if i > 0 else dom.low
+        hi = knots[i] if i < len(knots) else dom.high
+        if math.isinf(lo) and math.isinf(hi):
+            mid = 0.0
+        elif math.isinf(lo):
+            mid = hi - max(1.0, abs(hi))
+        elif math.isinf(hi):
+            mid = lo + max(1.0, abs(lo))
+        else:
+            mid = lo + (hi - lo) / 2
+        if lo < mid < hi:
+            pts.append(mid)
+    if knots and knots[0] == dom.low and not dom.low_open:
+        pts.insert(0, dom.low)
+    if knots and knots[-1] == dom.high and not dom.high_open:
+        pts.append(dom.high)
+    return pts
+
+
+def _scan(period: Period, parameter: str, protocol: str):
+    """The knots, the probe points and their strategy codes."""
+    if not isinstance(period, Period):
+        raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
+    get_protocol(protocol)
+    if parameter not in get_protocol(protocol).parameters:
+        raise KzgameError(
+            f"the {protocol!r} protocol does not depend on {parameter}; "
+            f"its parameters are {', '.join(get_protocol(protocol).parameters)}"
+        )
+    knots = _knots(period, parameter, protocol)
+    probes = _probe_points([k for k, _ in knots], parameter)
+    codes = [int(c) for c in _code(period, protocol, parameter, np.array(probes))]
+    return knots, probes, codes
+
+
+def _knot_between(knots, a: float, b: float, last: bool = False):
+    """The knot nearest to ``b``; it must lie between ``a`` and ``b`` (up to rounding).
+
+    With ``last``, ``b`` is a probe point and the knot is the nearest one on
+    a's side of it.
+    """
+    if last:
+        side = [k for k in knots if (k[0] <= b) == (a <= b)] or knots
+        k = min(side, key=lambda k: abs(k[0] - b))
+        return k
+    k = min(knots, key=lambda k: abs(k[0] - b))
+    tol = 1e-6 * max(1.0, abs(a), abs(b))
+    if not (min(a, b) - tol <= k[0] <= max(a, b) + tol):  # pragma: no cover
+        raise AssertionError(f"the classifier switches at {b}, where no boundary is")
+    return k
+
+
+def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Switch, ...]:
+    """Every point along ``parameter`` (others fixed at ``period``) where R's strategy changes.
+
+    Parameters
+    ----------
+    period : Period
+    parameter : str
+        Any parameter the protocol depends on.
+    protocol : str, default "nash"
+
+    Returns
+    -------
+    tuple of Switch
+        In increasing order of the critical value, over the whole domain of
+        the parameter.
+
+    Raises
+    ------
+    KzgameError
+        If the protocol does not depend on ``parameter``.
+
+    Examples
+    --------
+    >>> p = Period(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.5,
+    ...            survival=0.8, invest_cost=0.05)
+    >>> [str(s) for s in switches(p, "outside_r")]
+    ['outside_r* = 0.25: invest below, hold-up above',
+     'outside_r* = 0.75: hold-up below, exit above']
+    """
+    knots, probes, codes = _scan(period, parameter, protocol)
+    out = []
+    for p0, p1, c0, c1 in zip(probes, probes[1:], codes, codes[1:], strict=False):
+        if c0 != c1:
+            value, pairs = _knot_between(knots, p0, p1)
+            out.append(
+                Switch(parameter, value, Strategy.from_code(c0), Strategy.from_code(c1), pairs)
+            )
+    return tuple(out)
+
+
+def _flip(period: Period, protocol: str, parameter: str, x0: float, far: float, current: int,
+          hint: float) -> tuple[float, float, int]:
+    """Locate where the classifier's strategy leaves ``current`` between x0 and ``far``.
+
+    ``hint`` is the closed-form threshold: the search starts in a bracket of
+    relative width 1e-9 around it and falls back to [x0, far] if the strategy
+    does not change there.  Returns (value, change, new code) with
+    ``x0 + change == value`` classified as the new strategy.
+    """
+    lo, hi = x0, far
+    d = 1e-9 * max(1.0, abs(hint))
+    a, b = (hint - d, hint + d) if far > x0 else (hint + d, hint - d)
+    if (min(x0, far) <= min(a, b)) and (max(a, b) <= max(x0, far)):
+        ca, cb = (int(c) for c in _code(period, protocol, parameter, np.array([a, b])))
+        if ca == current and cb != current:
+            lo, hi = a, b
+    t = np.linspace(0.0, 1.0, 66)[1:-1]
+    for _ in range(64):
+        grid = lo + (hi - lo) * t
+        inside = grid[(grid != lo) & (grid != hi)]
+        if inside.size == 0:
+            break
+        codes = _code(period, protocol, parameter, inside)
+        changed = np.flatnonzero(codes != current)
+        if changed.size:
+            i = changed[0]
+            hi = float(inside[i])
+            if i > 0:
+                lo = float(inside[i - 1])
+        else:
+            lo = float(inside[-1])
+    # make current + change land on a flipped point
+    step = math.copysign(math.inf, hi - x0)
+    for _ in range(64):
+        change = hi - x0
+        value = x0 + change
+        code = int(_code(period, protocol, parameter, value))
+        if code != current:
+            return value, change, code
+        hi = float(np.nextafter(hi, step))
+    raise AssertionError("no flip found")  # pragma: no cover
+
+
+def counterfactuals(
+    period: Period, protocol: str = "nash", parameters: Iterable[str] | None = None
+) -> list[Counterfactual]:
+    """For each parameter, the smallest decrease and increase that flip R's strategy.
+
+    Computed from the closed-form thresholds (:func:`switches`) and located
+    with the classifier (see the module docstring).  A direction in which the
+    strategy never changes within the parameter's domain gives no record.
+
+    Parameters
+    ----------
+    period : Period
+    protocol : str, default "nash"
+    parameters : iterable of str, optional
+        Default: every parameter the protocol depends on.
+
+    Returns
+    -------
+    list of Counterfactual
+        Per parameter, the decrease (if any) then the increase (if any).
+
+    Examples
+    --------
+    >>> p = Period(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.5,
+    ...            survival=0.8, invest_cost=0.05)
+    >>> c = counterfactuals(p, parameters=["invest_cost"])[0]
+    >>> c.strategy.value, c.new_strategy.value, round(c.critical, 6), c.direction
+    ('hold-up', 'invest', 0.02, 'decrease')
+    """
+    if not isinstance(period, Period):
+        raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
+    get_protocol(protocol)
+    names = tuple(parameters) if parameters is not None else get_protocol(protocol).parameters
+    current = int(classify(protocol=protocol, **period.as_dict()))
+    out = []
+    for name in names:
+        x0 = getattr(period, name)
+        knots, probes, codes = _scan(period, name, protocol)
+        down = [(p, c) for p, c in zip(probes, codes, strict=True) if p < x0][::-1]
+        up = [(p, c) for p, c in zip(probes, codes, strict=True) if p > x0]
+        for side in (down, up):
+            far = next((p for p, c in side if c != current), None)
+            if far is None:
+                continue
+            # the knot just before `far` (seen from x0) is where the strategy changes
+            hint, _ = _knot_between(knots, x0, far, last=True)
+            value, change, code = _flip(period, protocol, name, x0, far, current, hint)
+            critical, pairs = _knot_between(knots, x0, value)
+            out.append(
+                Counterfactual(
+                    parameter=name,
+                    current=x0,
+                    critical=critical,
+                    value=value,
+                    change=change,
+                    strategy=Strategy.from_code(current),
+                    new_strategy=Strategy.from_code(code),
+                    boundaries=pairs,
+                )
+            )
+    return out

@@ -1,0 +1,331 @@
+"""Comparative statics of the thresholds: how each boundary moves with each parameter.
+
+For a threshold x* = -B/A (see :mod:`kzgame.thresholds`), the derivative with
+respect to another parameter p is
+
+    dx*/dp = (A_p B - A B_p) / A^2,
+
+so its sign is the sign of W = A_p B - A B_p wherever the threshold exists
+(A != 0).  :func:`comparative_statics` decides that sign **symbolically** on
+the parameter domains (:data:`kzgame.params.DOMAINS`, plus any sign assumed for
+the stakes) when sympy can prove it, and otherwise **samples** W on random
+points of the domain where the threshold exists (:func:`sample`).  The table
+says which method gave each entry.
+
+The signs mean:
+
+``'+'``
+    dx*/dp >= 0 wherever the threshold exists, and not identically 0: the
+    threshold rises (weakly) with p.
+``'-'``
+    the mirror image: the threshold falls with p.
+``'0'``
+    the threshold does not depend on p.
+``'ambiguous'``
+    the sign depends on the other parameters (points of both signs found).
+``'n/a'``
+    (sampled only) no sampled point has the threshold: it does not exist
+    under the assumptions.
+
+A sampled ``'+'`` or ``'-'`` is evidence, not a proof; a symbolic one is a
+proof.  Where it says ``'ambiguous'``, sampling found points of both signs,
+which is a proof of ambiguity.
+
+Examples
+--------
+>>> import kzgame
+>>> tab = kzgame.comparative_statics("indispensability", assume={"stake_e": "positive",
+...                                                             "stake_r": "positive"})
+>>> tab.sign(("hold-up", "accept"), "holdup_cost")
+'+'
+>>> tab.sign(("hold-up", "accept"), "power"), tab.method(("hold-up", "accept"), "power")
+('-', 'symbolic')
+>>> tab.sign(("hold-up", "accept"), "invest_cost")
+'0'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .model import SYMBOLS, get_protocol
+from .params import PARAMETERS
+from .thresholds import (
+    BOUNDARIES,
+    Assumptions,
+    _normalize_assume,
+    _period,
+    _sign,
+    threshold,
+)
+
+__all__ = ["SIGNS", "StaticsTable", "comparative_statics", "sample"]
+
+#: The possible entries of a :class:`StaticsTable`.
+SIGNS: tuple[str, ...] = ("+", "-", "0", "ambiguous", "n/a")
+
+
+def sample(
+    n: int, *, seed: int | np.random.Generator = 0, assume: Mapping[str, str] | None = None
+) -> dict[str, np.ndarray]:
+    """Random points of the parameter domain, as a dict of arrays (one per parameter).
+
+    The distribution (a documented choice, used for sampled comparative
+    statics): V log-uniform on [0.2, 5]; s, iota, q uniform on [0, 1]; beta
+    uniform on [1e-6, 1 - 1e-6]; delta_R, delta_E uniform on [0, 0.999]; c, h
+    uniform on [0, V]; the stakes Delta_R, Delta_E uniform on [-V, V] (on
+    [0, V] or [-V, 0] where ``assume`` gives them a sign; 0 excluded for a
+    strict sign), and then o_R = sV - Delta_R, o_E = (1 - s)V - Delta_E.
+
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    seed : int or numpy.random.Generator, default 0
+    assume : mapping, optional
+        Signs of the stakes, as in :func:`kzgame.threshold`.
+
+    Examples
+    --------
+    >>> from kzgame.params import PARAMETERS
+    >>> pts = sample(1000, assume={"stake_e": "positive"})
+    >>> list(pts) == list(PARAMETERS)
+    True
+    >>> bool((((1 - pts["share"]) * pts["surplus"] - pts["outside_e"]) > 0).all())
+    True
+    """
+    rng = np.random.default_rng(seed)
+    signs = dict(_normalize_assume(assume))
+    V = np.exp(rng.uniform(np.log(0.2), np.log(5.0), n))
+    s = rng.uniform(0.0, 1.0, n)
+
+    def stake(name: str) -> np.ndarray:
+        u = rng.uniform(0.0, 1.0, n)
+        sign = signs.get(name)
+        if sign in ("positive", "negative"):
+            u = np.where(u == 0.0, 0.5, u)
+        if sign in ("positive", "nonnegative"):
+            return u * V
+        if sign in ("negative", "nonpositive"):
+            return -u * V
+        return (2.0 * u - 1.0) * V
+
+    d_r, d_e = stake("stake_r"), stake("stake_e")
+    out = {
+        "surplus": V,
+        "share": s,
+        "outside_r": s * V - d_r,
+        "outside_e": (1.0 - s) * V - d_e,
+        "indispensability": rng.uniform(0.0, 1.0, n),
+        "survival": rng.uniform(0.0, 1.0, n),
+        "invest_cost": rng.uniform(0.0, 1.0, n) * V,
+        "power": rng.uniform(1e-6, 1.0 - 1e-6, n),
+        "holdup_cost": rng.uniform(0.0, 1.0, n) * V,
+        "discount_r": rng.uniform(0.0, 0.999, n),
+        "discount_e": rng.uniform(0.0, 0.999, n),
+    }
+    return {k: out[k] for k in PARAMETERS}
+
+
+@dataclass(frozen=True)
+class StaticsTable:
+    """Signs of the derivatives of one parameter's thresholds (see :func:`comparative_statics`).
+
+    Attributes
+    ----------
+    parameter : str
+        The parameter the thresholds are solved for (x in x*).
+    protocol : str
+    assume : tuple
+        Sign assumptions on the stakes.
+    boundaries : tuple of pairs
+        The columns: the boundaries that depend on ``parameter``.
+    parameters : tuple of str
+        The rows: the parameters differentiated with respect to.
+    signs : dict
+        ``(boundary, wrt) -> sign``, one of :data:`SIGNS`.
+    methods : dict
+        ``(boundary, wrt) -> 'symbolic' or 'sampled'``.
+    """
+
+    parameter: str
+    protocol: str
+    assume: Assumptions
+    boundaries: tuple[tuple[str, str], ...]
+    parameters: tuple[str, ...]
+    signs: Mapping[tuple[tuple[str, str], str], str]
+    methods: Mapping[tuple[tuple[str, str], str], str]
+
+    def sign(self, between: tuple[str, str], wrt: str) -> str:
+        """The sign of d x*_between / d wrt."""
+        return self.signs[(tuple(between), wrt)]
+
+    def method(self, between: tuple[str, str], wrt: str) -> str:
+        """How that sign was found: ``'symbolic'`` or ``'sampled'``."""
+        return self.methods[(tuple(between), wrt)]
+
+    def rows(self) -> list[list[str]]:
+        """The table as rows of strings (header first); a sampled entry is marked ``~``."""
+        head = [f"d {self.parameter}* / d"] + [f"{a}/{b}" for a, b in self.boundaries]
+        body = []
+        for p in self.parameters:
+            row = [p]
+            for b in self.boundaries:
+                mark = "~" if self.methods[(b, p)] == "sampled" else ""
+                row.append(self.signs[(b, p)] + mark)
+            body.append(row)
+        return [head, *body]
+
+    def to_markdown(self) -> str:
+        """The table in Markdown (``~`` marks a sampled sign)."""
+        rows = self.rows()
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        rows = self.rows()
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return "\n".join(
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        )
+
+
+def _combine(signs: list[str]) -> str | None:
+    """One sign from the pieces' signs, or None if they conflict (then sample)."""
+    got = set(signs)
+    if got == {"0"}:
+        return "0"
+    if got <= {"+", "0"}:
+        return "+"
+    if got <= {"-", "0"}:
+        return "-"
+    return None
+
+
+def _sampled_sign(w: np.ndarray, scale: np.ndarray) -> str:
+    """The sign of ``w`` over sampled points; |w| <= 1e-12 * scale counts as 0."""
+    if w.size == 0:
+        return "n/a"
+    tol = 1e-12 * scale
+    pos, neg = bool((w > tol).any()), bool((w < -tol).any())
+    if pos and neg:
+        return "ambiguous"
+    return "+" if pos else "-" if neg else "0"
+
+
+def comparative_statics(
+    parameter: str = "indispensability",
+    protocol: str = "nash",
+    *,
+    boundaries: Iterable[tuple[str, str]] = BOUNDARIES,
+    assume: Mapping[str, str] | None = None,
+    samples: int = 20_000,
+    seed: int = 0,
+) -> StaticsTable:
+    """The sign of the derivative of each threshold in ``parameter`` w.r.t. each other parameter.
+
+    Parameters
+    ----------
+    parameter : str, default "indispensability"
+        The parameter the thresholds are solved for.
+    protocol : str, default "nash"
+    boundaries : iterable of pairs, default :data:`kzgame.thresholds.BOUNDARIES`
+        Boundaries that do not depend on ``parameter`` are left out.
+    assume : mapping, optional
+        Signs of the stakes, e.g. ``{"stake_e": "positive"}``: the domain on
+        which the signs are decided.
+    samples : int, default 20000
+        Points sampled (:func:`sample`) where sympy cannot decide a sign.
+    seed : int, default 0
+
+    Returns
+    -------
+    StaticsTable
+
+    Examples
+    --------
+    >>> tab = comparative_statics("invest_cost", boundaries=[("invest", "accept")])
+    >>> tab.sign(("invest", "accept"), "survival"), tab.sign(("invest", "accept"), "outside_r")
+    ('ambiguous', '-')
+    >>> print(tab)          # c* = Delta_R (1 - q); ~ marks a sampled sign
+    d invest_cost* / d  invest/accept
+    surplus             +
+    share               +
+    outside_r           -
+    outside_e           0
+    indispensability    0
+    survival            ambiguous~
+    power               0
+    holdup_cost         0
+    """
+    get_protocol(protocol)
+    norm = _normalize_assume(assume)
+    columns = []
+    for pair in boundaries:
+        t = threshold(parameter, pair, protocol, assume=norm)
+        if t.exists:
+            columns.append(t)
+    wrts = tuple(p for p in get_protocol(protocol).parameters if p != parameter)
+    signs: dict = {}
+    methods: dict = {}
+    points = None
+    for t in columns:
+        w_exprs: dict[str, list[sp.Expr]] = {}
+        for wrt in wrts:
+            p = SYMBOLS[wrt]
+            piece_signs, ws = [], []
+            for raw in t._raw:
+                a, b = _period(raw.slope), _period(raw.offset)
+                w = sp.diff(a, p) * b - a * sp.diff(b, p)
+                ws.append(w)
+                if w == 0:
+                    piece_signs.append("0")
+                    continue
+                got = _sign(w, norm)
+                if got is None:
+                    piece_signs.append(None)
+                else:
+                    piece_signs.append({1: "+", -1: "-", 0: "0"}[got[0]])
+            decided = None if None in piece_signs else _combine(piece_signs)
+            if decided is not None:
+                signs[(t.between, wrt)] = decided
+                methods[(t.between, wrt)] = "symbolic"
+            else:
+                w_exprs[wrt] = ws
+        if not w_exprs:
+            continue
+        if points is None:
+            points = sample(samples, seed=seed, assume=norm)
+        syms = [SYMBOLS[k] for k in PARAMETERS]
+        for wrt, ws in w_exprs.items():
+            values, scales = [], []
+            for raw, (_, cond), w in zip(t._raw, t.pieces, ws, strict=True):
+                a, b = _period(raw.slope), _period(raw.offset)
+                p = SYMBOLS[wrt]
+                parts = [w, a, sp.Abs(sp.diff(a, p) * b) + sp.Abs(a * sp.diff(b, p)), cond]
+                f = sp.lambdify(syms, parts, modules="numpy", cse=True)
+                with np.errstate(all="ignore"):
+                    wv, av, sv, cv = (
+                        np.broadcast_to(np.asarray(v), (samples,))
+                        for v in f(*(points[k] for k in PARAMETERS))
+                    )
+                ok = cv.astype(bool) & (av != 0) & np.isfinite(wv)
+                values.append(wv[ok].astype(float))
+                scales.append(sv[ok].astype(float))
+            signs[(t.between, wrt)] = _sampled_sign(np.concatenate(values), np.concatenate(scales))
+            methods[(t.between, wrt)] = "sampled"
+    return StaticsTable(
+        parameter=parameter,
+        protocol=protocol,
+        assume=norm,
+        boundaries=tuple(t.between for t in columns),
+        parameters=wrts,
+        signs=signs,
+        methods=methods,
+    )
+
