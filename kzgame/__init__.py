@@ -15,6 +15,7 @@ thresholds between the strategies.
 array([1, 2], dtype=int8)
 """
 
+from .cases import Case, ModelFileError, load_case
 from .classify import classify
 from .counterfactual import Counterfactual, Switch, counterfactuals, switches
 from .model import PROTOCOLS
@@ -24,6 +25,7 @@ from .solve import Result, solve
 from .statics import StaticsTable, comparative_statics
 from .strategy import Strategy
 from .thresholds import Region, Threshold, near_boundary, region, threshold, thresholds
+from .uncertainty import monte_carlo
 
 __version__ = "0.1.0"
 
@@ -51,4 +53,8 @@ __all__ = [
     "switches",
     "threshold",
     "thresholds",
+    "Case",
+    "ModelFileError",
+    "load_case",
+    "monte_carlo",
 ]

@@ -1,0 +1,423 @@
+"""The ``kzgame`` command: solve, sweep, plot and report calibrated cases.
+
+Argument parsing and one-line error messages only; the work is done by
+:mod:`kzgame.cases`, :mod:`kzgame.uncertainty`, :mod:`kzgame.sweep`,
+:mod:`kzgame.plots` and :mod:`kzgame.report`.
+
+User mistakes (a malformed model file, a parameter outside its domain, an
+unknown option, a folder that cannot be written) end with one line on
+stderr, ``kzgame: error: ...``, and a non-zero exit status: 2 for a wrong
+command line, 1 for anything else.  No traceback.
+
+Examples
+--------
+>>> main(["solve", "no-such-file.toml"])
+1
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .cases import Case, CasePeriod, load_case
+from .model import PROTOCOLS
+from .params import PARAMETERS, KzgameError
+from .plots import XAXES, check_out_dir, phase_diagram, robustness_chart, save_figure
+from .plots import sensitivity_chart as _sensitivity_chart
+from .strategy import Strategy
+from .uncertainty import DISTRIBUTIONS, case_monte_carlo
+
+__all__ = ["main"]
+
+_SYMBOLS = {
+    "surplus": "V", "share": "s", "outside_r": "o_R", "outside_e": "o_E",
+    "indispensability": "iota", "survival": "q", "invest_cost": "c", "power": "beta",
+    "holdup_cost": "h", "discount_r": "delta_R", "discount_e": "delta_E",
+}  # fmt: skip
+
+
+class UsageError(Exception):
+    """A wrong command line (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and an exception, not a usage dump."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{what}: {text!r} is not a number") from None
+
+
+def _axis(text: str) -> tuple[str, float, float, int]:
+    """``NAME=LOW:HIGH:NUM`` -> (name, low, high, num)."""
+    name, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    if not sep or len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"{text!r}: write NAME=LOW:HIGH:NUM, e.g. "
+                                         "indispensability=0:1:101")
+    name = name.strip()
+    if name not in PARAMETERS:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is not a parameter; parameters: {', '.join(PARAMETERS)}")
+    low, high = _number(parts[0], name), _number(parts[1], name)
+    try:
+        num = _positive_int(parts[2])
+    except argparse.ArgumentTypeError as e:
+        raise argparse.ArgumentTypeError(f"{name}: number of points {e}") from None
+    return name, low, high, num
+
+
+def _assignment(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` -> (name, value)."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep:
+        raise argparse.ArgumentTypeError(f"{text!r}: write NAME=VALUE, e.g. share=0.5")
+    if name not in PARAMETERS:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is not a parameter; parameters: {', '.join(PARAMETERS)}")
+    return name, _number(value, name)
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    out = f"{x:.{digits}f}"
+    return "0" if out.strip("-0.") == "" else out
+
+
+def _pct(x: float) -> str:
+    if x == 0:
+        return "0 %"
+    if x < 0.0005:
+        return "<0.1 %"
+    return f"{100 * x:.1f} %"
+
+
+def _print_table(rows: list[list[str]], out) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for j, r in enumerate(rows):
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
+        if j == 0:
+            print("  ".join("-" * w for w in widths), file=out)
+
+
+def _mc_options(p: argparse.ArgumentParser, draws: int) -> None:
+    p.add_argument("--protocol", choices=list(PROTOCOLS), default="nash",
+                   help="bargaining protocol (default: nash)")
+    p.add_argument("--draws", type=int, default=draws, metavar="N",
+                   help=f"Monte Carlo draws per period; 0 skips the Monte Carlo where "
+                        f"possible (default: {draws})")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--distribution", choices=DISTRIBUTIONS, default="uniform",
+                   help="distribution over each parameter's range (default: uniform)")
+
+
+def _load(path: str) -> Case:
+    return load_case(path)
+
+
+def _check_draws(draws: int, needed: bool) -> None:
+    if draws < 0 or (needed and draws == 0):
+        raise KzgameError(f"--draws {draws}: give a positive number of draws")
+
+
+# ---------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------
+
+
+def _cmd_solve(args, out) -> int:
+    case = _load(args.file)
+    _check_draws(args.draws, needed=False)
+    case.check_protocol(args.protocol)
+    periods = [case.period(args.period)] if args.period else list(case.periods)
+    mc = {}
+    if args.draws:
+        mc = case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
+                              protocol=args.protocol)
+    print(f"{case.name}: R = {case.rising}, E = {case.established}", file=out)
+    settings = f"{args.file}; protocol {args.protocol}"
+    if mc:
+        settings += f"; {args.draws:,} Monte Carlo draws per period ({args.distribution}, " \
+                    f"seed {args.seed})"
+    print(settings, file=out)
+    summary = [["period", "Delta_R", "Delta_E", "iota", "G_I", "G_H", "G_X", "strategy",
+                "source", "robustness"]]
+    for p in periods:
+        r = p.solve(args.protocol)
+        years = "" if p.label == f"{p.start}–{p.end}" else f" ({p.start}–{p.end})"
+        print(f"\n== {p.label}{years} ==", file=out)
+        rows = [["parameter", "symbol", "value", "range", "source"]]
+        for name, s in p.specs.items():
+            rows.append([name, _SYMBOLS[name], f"{s.value:g}", f"[{s.low:g}, {s.high:g}]",
+                         s.sources if len(s.sources) <= 60 else s.sources[:57] + "..."])
+        _print_table(rows, out)
+        print(f"stakes:    Delta_R = {_fmt(r.stake_r)}   Delta_E = {_fmt(r.stake_e)}", file=out)
+        print(f"gains:     G_I = {_fmt(r.gain_invest)}   G_H = {_fmt(r.gain_holdup_realized)}"
+              f"   G_X = {_fmt(r.gain_exit)}   (E {'concedes to' if r.e_concedes else 'refuses'}"
+              " a hold-up)", file=out)
+        verdict = p.verdict.value if p.verdict else "none"
+        agree = "" if p.verdict is None else (
+            " (agrees)" if p.verdict == r.strategy else " (DISAGREES)")
+        print(f"strategy:  {r.strategy.value}   source's verdict: {verdict}{agree}", file=out)
+        robust = "-"
+        if p.label in mc:
+            m = mc[p.label]
+            robust = _pct(m.robustness)
+            shares = ", ".join(f"{s.value} {_pct(m.shares[s])}" for s in Strategy)
+            top = m.most_influential or "none"
+            print(f"robustness: {robust} of draws give {m.point.value} ({shares}); "
+                  f"most influential range: {top}", file=out)
+        if p.finding:
+            print(f"finding:   {p.finding}", file=out)
+        summary.append([p.label, _fmt(r.stake_r), _fmt(r.stake_e),
+                        _fmt(p.period.indispensability, 2), _fmt(r.gain_invest),
+                        _fmt(r.gain_holdup_realized), _fmt(r.gain_exit), r.strategy.value,
+                        verdict + agree, robust])
+    print("\nSummary", file=out)
+    _print_table(summary, out)
+    for c in case.verdicts(args.protocol):
+        if not c.agrees and not c.finding.strip():
+            print(f"kzgame: warning: {args.file}: period {c.label!r}: the model gives "
+                  f"{c.model.value} but the source's verdict is {c.verdict.value}, and no "
+                  "finding is recorded", file=sys.stderr)
+    return 0
+
+
+def _cmd_check(args, out) -> int:
+    status = 0
+    for f in args.files:
+        try:
+            case = _load(f)
+            case.check_protocol(args.protocol)
+            checks = case.verify(args.protocol)
+        except KzgameError as e:
+            print(f"kzgame: error: {e}", file=sys.stderr)
+            status = 1
+            continue
+        agree = sum(c.agrees for c in checks)
+        k = len(case.periods)
+        line = (f"{f}: ok ({k} period{'s' * (k != 1)}; {agree} of {len(checks)} source "
+                f"verdict{'s' * (len(checks) != 1)} reproduced")
+        if agree < len(checks):
+            line += f", {len(checks) - agree} disagreement(s) recorded as findings"
+        print(line + ")", file=out)
+    return status
+
+
+def _cmd_sweep(args, out) -> int:
+    from .sweep import sweep
+
+    fixed: dict[str, float] | CasePeriod = {}
+    if args.file:
+        case = _load(args.file)
+        if args.period is None:
+            if len(case.periods) > 1:
+                raise KzgameError(f"{args.file} has {len(case.periods)} periods; choose one "
+                                  f"with --period ({', '.join(case.labels)})")
+            base = case.periods[0]
+        else:
+            base = case.period(args.period)
+        fixed = base.values
+    elif args.period:
+        raise UsageError("kzgame sweep: --period needs a model FILE (see 'kzgame sweep --help')")
+    fixed = {**fixed, **dict(args.set or [])}
+    (x, x0, x1, nx), (y, y0, y1, ny) = args.x, args.y
+    import numpy as np
+
+    progress = args.progress
+    res = sweep(fixed, x, np.linspace(x0, x1, nx), y, np.linspace(y0, y1, ny),
+                protocol=args.protocol, chunk_points=args.chunk, progress=progress,
+                dask=args.dask)
+    target = Path(args.out)
+    if target.parent != Path("") and not target.parent.exists():
+        check_out_dir(target.parent)
+    from .sweep import Progress
+
+    res.to_csv(target, progress=Progress("writing") if progress else None)
+    shares = ", ".join(f"{s.value} {_pct(v)}" for s, v in res.shares.items())
+    print(f"wrote {res.codes.size:,} points ({nx} x {ny}) to {target}", file=out)
+    print(f"swept {x} in [{x0:g}, {x1:g}] and {y} in [{y0:g}, {y1:g}]; protocol "
+          f"{args.protocol}", file=out)
+    print("fixed: " + ", ".join(f"{k}={v:g}" for k, v in res.fixed.items()), file=out)
+    print(f"shares of grid points: {shares}", file=out)
+    return 0
+
+
+def _monte_carlo_for_figures(case: Case, args):
+    _check_draws(args.draws, needed=True)
+    case.check_protocol(args.protocol)
+    return case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
+                            protocol=args.protocol, keep=True)
+
+
+def _cmd_plot(args, out) -> int:
+    case = _load(args.file)
+    folder = check_out_dir(args.out)
+    mc = _monte_carlo_for_figures(case, args)
+    paths = [
+        save_figure(phase_diagram(case, mc, protocol=args.protocol, xaxis=args.x_axis),
+                    folder / "phase.png"),
+        save_figure(robustness_chart(case, mc, protocol=args.protocol),
+                    folder / "robustness.png"),
+        save_figure(_sensitivity_chart(case, mc, protocol=args.protocol),
+                    folder / "sensitivity.png"),
+    ]
+    for p in paths:
+        print(f"wrote {p}", file=out)
+    return 0
+
+
+def _cmd_report(args, out) -> int:
+    from .report import write_report
+
+    case = _load(args.file)
+    folder = check_out_dir(args.out)
+    mc = _monte_carlo_for_figures(case, args)
+    files = write_report(case, folder, protocol=args.protocol, seed=args.seed, xaxis=args.x_axis,
+                         mc=mc)
+    print(f"wrote {files.report}", file=out)
+    for p in [*files.figures.values(), files.latex, files.csv]:
+        print(f"wrote {p}", file=out)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# The parser
+# ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kzgame`` argument parser (one sub-parser per command)."""
+    parser = _Parser(
+        prog="kzgame",
+        description="Invest, hold up or accept: solve, sweep, plot and report calibrated "
+                    "cases of a rising power inside a regime led by an established power.",
+        epilog="Run 'kzgame COMMAND --help' for the options of a command. Model files are "
+               "described in docs/reference/model-file.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"kzgame {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("solve", help="solve every period of a model file and print tables",
+                       description="Solve every period of a model file: parameters with ranges "
+                                   "and sources, stakes, gains, R's subgame-perfect strategy, "
+                                   "the source's verdict and the Monte Carlo robustness share.")
+    p.add_argument("file", metavar="FILE", help="model file (.toml)")
+    p.add_argument("--period", metavar="LABEL", help="solve only this period")
+    _mc_options(p, 100_000)
+    p.set_defaults(func=_cmd_solve)
+
+    p = sub.add_parser("check", help="validate model files and their source verdicts",
+                       description="Load each model file (schema, provenance, cited seed lines) "
+                                   "and check that every source verdict is reproduced or its "
+                                   "disagreement recorded as a finding. Exit 1 if any fails.")
+    p.add_argument("files", metavar="FILE", nargs="+", help="model files (.toml)")
+    p.add_argument("--protocol", choices=list(PROTOCOLS), default="nash",
+                   help="bargaining protocol (default: nash)")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("sweep", help="classify a grid over two parameters, write CSV",
+                       description="Classify R's strategy on a grid over two parameters, the "
+                                   "others fixed (from a model file's period and/or --set), and "
+                                   "write one CSV row per grid point: x, y, code, strategy "
+                                   "(codes: 0 accept, 1 invest, 2 hold-up, 3 exit).")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="model file giving the fixed values (optional)")
+    p.add_argument("--period", metavar="LABEL", help="the period of FILE to start from")
+    p.add_argument("--x", type=_axis, required=True, metavar="NAME=LOW:HIGH:NUM",
+                   help="first swept parameter, e.g. outside_r=-0.5:0.5:201")
+    p.add_argument("--y", type=_axis, required=True, metavar="NAME=LOW:HIGH:NUM",
+                   help="second swept parameter, e.g. indispensability=0:1:101")
+    p.add_argument("--set", type=_assignment, action="append", metavar="NAME=VALUE",
+                   help="fix a parameter (repeatable; overrides FILE)")
+    p.add_argument("--protocol", choices=list(PROTOCOLS), default="nash",
+                   help="bargaining protocol (default: nash)")
+    p.add_argument("--out", required=True, metavar="CSV", help="output CSV file")
+    p.add_argument("--chunk", type=_positive_int, default=250_000, metavar="POINTS",
+                   help="grid points classified per block (default: 250000)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show progress on stderr (default: for grids of 1e6 points or more)")
+    p.add_argument("--dask", action="store_true",
+                   help="evaluate the grid as dask arrays (needs kzgame[dask])")
+    p.set_defaults(func=_cmd_sweep)
+
+    for name, func, what in (
+        ("plot", _cmd_plot, "write the phase diagram, robustness and sensitivity charts (PNG)"),
+        ("report", _cmd_report, "write the Markdown report with tables, figures and LaTeX"),
+    ):
+        p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
+        p.add_argument("file", metavar="FILE", help="model file (.toml)")
+        p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+        p.add_argument("--x-axis", choices=XAXES, default="auto",
+                       help="phase diagram's x: ratio Delta_R/Delta_E, balance "
+                            "Delta_R - Delta_E, or auto (ratio where Delta_E > 0)")
+        _mc_options(p, 100_000)
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kzgame`` command; returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+    """
+    parser = build_parser()
+
+    def one_line_warning(message, category, filename, lineno, file=None, line=None):
+        print(f"kzgame: warning: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = one_line_warning
+        try:
+            args = parser.parse_args(argv)
+            if args.command is None:
+                parser.print_help(sys.stderr)
+                return 2
+            return args.func(args, sys.stdout)
+        except UsageError as e:
+            print(f"kzgame: error: {e}", file=sys.stderr)
+            return 2
+        except KzgameError as e:
+            print(f"kzgame: error: {e}", file=sys.stderr)
+            return 1
+        except OSError as e:
+            where = f" {e.filename!r}" if getattr(e, "filename", None) else ""
+            print(f"kzgame: error: cannot write or read{where}: {e.strerror or e}",
+                  file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("kzgame: interrupted", file=sys.stderr)
+            return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

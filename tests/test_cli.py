@@ -1,0 +1,324 @@
+"""The kzgame command end to end, in a temporary folder: exit codes, output files,
+valid PNGs, one-line errors without tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kzgame.cases import load_case
+from kzgame.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TOY = ROOT / "tests" / "data" / "toy_case.toml"
+KZ_RU = ROOT / "models" / "kazakhstan_russia.toml"
+PACKAGE = ROOT / "kzgame"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG, after checking its signature and IHDR chunk."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    assert data.endswith(b"IEND\xaeB`\x82"), f"{path} is truncated"
+    return struct.unpack(">II", data[16:24])
+
+
+def assert_valid_png(path: Path, min_bytes: int = 20_000) -> None:
+    w, h = png_size(path)
+    assert 600 <= w <= 6000 and 300 <= h <= 6000, (w, h)
+    assert path.stat().st_size >= min_bytes
+    import matplotlib.image
+
+    img = matplotlib.image.imread(path)  # decodes the whole file
+    assert img.shape[:2] == (h, w)
+    assert img.std() > 0.05  # not a blank canvas
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("kzgame: error: ")
+    assert "Traceback" not in err
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+
+
+# ---------------------------------------------------------------------------
+# Help
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["solve"], ["check"], ["sweep"], ["plot"], ["report"]])
+def test_help(capsys, command):
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: kzgame")
+    if command:
+        assert "--protocol" in out
+    else:
+        for name in ("solve", "check", "sweep", "plot", "report"):
+            assert name in out
+
+
+def test_no_command_prints_help(capsys):
+    code, out, err = run(capsys)
+    assert code == 2 and "usage: kzgame" in err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("kzgame ")
+
+
+# ---------------------------------------------------------------------------
+# solve and check
+# ---------------------------------------------------------------------------
+
+
+def test_solve(capsys):
+    code, out, err = run(capsys, "solve", str(TOY), "--draws", "3000")
+    assert code == 0 and err == ""
+    case = load_case(TOY, seeds=False)
+    for p in case.periods:
+        r = p.solve()
+        assert f"== {p.label} (2" in out
+        assert f"Delta_R = {r.stake_r:.3f}" in out
+        assert f"G_I = {r.gain_invest:.3f}" in out
+    summary = out.split("Summary")[1].splitlines()
+    rows = {line.split()[0]: line.split() for line in summary[3:] if line.strip()}
+    assert rows["early"][7] == "invest" and rows["early"][8] == "invest"
+    assert rows["late"][7] == "hold-up" and rows["late"][8] == "hold-up"
+    assert "(agrees)" in out and "robustness:" in out and "%" in rows["late"][-2] + rows["late"][-1]
+    for name in ("surplus", "indispensability", "holdup_cost", "toy_a.txt:3"):
+        assert name in out
+
+
+def test_solve_one_period_without_monte_carlo(capsys):
+    code, out, err = run(capsys, "solve", str(TOY), "--period", "late", "--draws", "0",
+                         "--protocol", "ultimatum")
+    assert code == 0
+    assert "== late" in out and "== early" not in out and "robustness:" not in out
+    assert "protocol ultimatum" in out
+
+
+def test_solve_warns_about_an_unrecorded_mismatch(capsys, tmp_path):
+    bad = tmp_path / "mismatch.toml"
+    bad.write_text(TOY.read_text().replace('verdict = "invest"', 'verdict = "accept"'))
+    (tmp_path / "seeds").symlink_to(TOY.parent / "seeds")
+    code, out, err = run(capsys, "solve", str(bad), "--draws", "0")
+    assert code == 0 and "(DISAGREES)" in out
+    assert err.startswith("kzgame: warning:") and "no finding is recorded" in err
+    code, out, err = run(capsys, "check", str(bad))
+    assert code == 1
+    assert_one_line_error(err, "mismatch.toml", "period 'early'", "record the disagreement")
+
+
+def test_check(capsys):
+    files = [str(TOY), *map(str, sorted((ROOT / "models").glob("*.toml")))]
+    code, out, err = run(capsys, "check", *files)
+    assert code == 0, err
+    assert out.count(": ok (") == len(files)
+
+
+# ---------------------------------------------------------------------------
+# sweep
+# ---------------------------------------------------------------------------
+
+
+def test_sweep(capsys, tmp_path):
+    target = tmp_path / "out" / "grid.csv"
+    code, out, err = run(capsys, "sweep", str(TOY), "--period", "late",
+                         "--x", "outside_r=-0.5:0.5:21", "--y", "indispensability=0:1:11",
+                         "--set", "holdup_cost=0", "--out", str(target), "--progress")
+    assert code == 0, err
+    assert "sweep: 100% (231/231 points)" in err
+    with target.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 21 * 11
+    assert {r["strategy"] for r in rows} >= {"invest", "hold-up"}
+    assert "holdup_cost=0" in out and "power=0.4" in out and "wrote 231 points" in out
+
+
+def test_sweep_without_file(capsys, tmp_path):
+    target = tmp_path / "grid.csv"
+    code, out, err = run(capsys, "sweep", "--x", "outside_r=-0.5:0.5:5",
+                         "--y", "survival=0:1:3", "--out", str(target),
+                         "--set", "share=0.5", "--set", "outside_e=0",
+                         "--set", "indispensability=0.9", "--set", "invest_cost=0.05")
+    assert code == 0, err
+    assert len(target.read_text().splitlines()) == 1 + 15
+
+
+@pytest.mark.parametrize(("argv", "status", "fragments"), [
+    (["--x", "outside_r=0:1", "--y", "share=0:1:3"], 2, ["NAME=LOW:HIGH:NUM"]),
+    (["--x", "charm=0:1:3", "--y", "share=0:1:3"], 2, ["'charm' is not a parameter"]),
+    (["--x", "outside_r=0:1:0", "--y", "share=0:1:3"], 2, ["at least 1"]),
+    (["--x", "outside_r=0:one:3", "--y", "share=0:1:3"], 2, ["is not a number"]),
+    (["--x", "outside_r=0:1:3", "--y", "share=0:2:3", "--set", "outside_e=0",
+      "--set", "indispensability=1", "--set", "survival=1", "--set", "invest_cost=0"], 1,
+     ["share = 2.0 is outside the allowed range [0, 1]"]),
+    (["--x", "outside_r=0:1:3", "--y", "share=0:1:3"], 1, ["missing parameter(s)"]),
+    (["--x", "outside_r=0:1:3", "--y", "share=0:1:3", "--set", "share"], 2, ["NAME=VALUE"]),
+    (["--x", "outside_r=0:1:3"], 2, ["required: --y"]),
+])
+def test_sweep_errors(capsys, tmp_path, argv, status, fragments):
+    code, out, err = run(capsys, "sweep", *argv, "--out", str(tmp_path / "g.csv"))
+    assert code == status
+    assert_one_line_error(err, *fragments)
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_sweep_needs_a_period_for_a_multi_period_file(capsys, tmp_path):
+    code, out, err = run(capsys, "sweep", str(TOY), "--x", "outside_r=0:1:3",
+                         "--y", "share=0:1:3", "--out", str(tmp_path / "g.csv"))
+    assert code == 1
+    assert_one_line_error(err, "has 2 periods", "--period", "early, late")
+
+
+# ---------------------------------------------------------------------------
+# plot and report
+# ---------------------------------------------------------------------------
+
+
+def test_plot(capsys, tmp_path):
+    out_dir = tmp_path / "figs"
+    code, out, err = run(capsys, "plot", str(TOY), "--out", str(out_dir), "--draws", "2000")
+    assert code == 0, err
+    for name in ("phase.png", "robustness.png", "sensitivity.png"):
+        assert_valid_png(out_dir / name)
+        assert f"wrote {out_dir / name}" in out
+    assert png_size(out_dir / "phase.png")[0] >= 1200  # two panels side by side
+
+
+def test_report_kazakhstan_russia(capsys, tmp_path):
+    out_dir = tmp_path / "report"
+    code, out, err = run(capsys, "report", str(KZ_RU), "--out", str(out_dir),
+                         "--draws", "2000", "--seed", "3")
+    assert code == 0, err
+    files = {p.name for p in out_dir.iterdir()}
+    assert files == {"report.md", "phase.png", "robustness.png", "sensitivity.png",
+                     "thresholds.tex", "periods.csv"}
+    for name in ("phase.png", "robustness.png", "sensitivity.png"):
+        assert_valid_png(out_dir / name)
+    md = (out_dir / "report.md").read_text(encoding="utf-8")
+    case = load_case(KZ_RU, seeds=False)
+    assert md.startswith(f"# {case.name}")
+    for p in case.periods:
+        assert f"| {p.label} |" in md and f"### {p.label}" in md
+        r = p.solve()
+        assert f"**{r.strategy.value}**" in md
+    assert "invest (agrees)" in md and "hold-up (agrees)" in md
+    for link in ("](phase.png)", "](robustness.png)", "](sensitivity.png)"):
+        assert link in md
+    assert "$$" in md and r"\iota^*" in md and r"\Delta_{R}" in md
+    assert "--draws 2000 --seed 3" in md
+    # Provenance of every parameter is in the appendix.
+    assert "000_9a37ca83d57f535e.txt:122" in md  # a verdict source
+    tex = (out_dir / "thresholds.tex").read_text()
+    assert tex.count(r"\begin{align}") == tex.count(r"\end{align}") >= 1
+    with (out_dir / "periods.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["period"] for r in rows] == list(case.labels)
+    assert rows[1]["strategy"] == "invest" and rows[2]["strategy"] == "hold-up"
+    shares = [sum(float(r[f"share_{s}"]) for s in ("accept", "invest", "hold-up", "exit"))
+              for r in rows]
+    assert shares == pytest.approx([1.0] * len(rows))
+
+
+def test_plot_refuses_the_package_folder(capsys):
+    target = PACKAGE / "figures-should-not-be-here"
+    code, out, err = run(capsys, "plot", str(TOY), "--out", str(target), "--draws", "100")
+    assert code == 1
+    assert_one_line_error(err, "refusing to write into the kzgame package")
+    assert not target.exists()
+
+
+def test_output_folder_that_cannot_be_created(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, out, err = run(capsys, "report", str(TOY), "--out", str(blocker / "sub"),
+                         "--draws", "100")
+    assert code == 1
+    assert_one_line_error(err, "cannot create output folder")
+
+
+# ---------------------------------------------------------------------------
+# User errors: one line, non-zero exit, nothing run
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["solve", "plot", "report"])
+def test_missing_file(capsys, tmp_path, command):
+    extra = [] if command == "solve" else ["--out", str(tmp_path / "o")]
+    code, out, err = run(capsys, command, str(tmp_path / "nope.toml"), *extra)
+    assert code == 1
+    assert_one_line_error(err, "nope.toml: cannot read")
+
+
+@pytest.mark.parametrize(("argv", "fragments"), [
+    (["solve", str(TOY), "--protocol", "haggle"], ["invalid choice: 'haggle'"]),
+    (["solve", str(TOY), "--draws", "many"], ["invalid int value"]),
+    (["solve", str(TOY), "--distribution", "normal"], ["invalid choice"]),
+    (["plot", str(TOY)], ["required: --out"]),
+    (["frobnicate"], ["invalid choice: 'frobnicate'"]),
+    (["solve", str(TOY), "--colour", "red"], ["unrecognized arguments"]),
+])
+def test_usage_errors(capsys, argv, fragments):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert_one_line_error(err, *fragments)
+
+
+def test_data_errors(capsys, tmp_path):
+    code, out, err = run(capsys, "solve", str(TOY), "--period", "middle")
+    assert code == 1
+    assert_one_line_error(err, "no period 'middle'")
+    code, out, err = run(capsys, "solve", str(TOY), "--protocol", "rubinstein", "--draws", "0")
+    assert code == 1
+    assert_one_line_error(err, "protocol 'rubinstein' needs discount_r")
+    code, out, err = run(capsys, "plot", str(TOY), "--out", str(tmp_path), "--draws", "0")
+    assert code == 1
+    assert_one_line_error(err, "--draws 0")
+
+
+def test_hostile_model_file_runs_nothing(capsys, tmp_path):
+    marker = tmp_path / "pwned"
+    bad = tmp_path / "hostile.toml"
+    bad.write_text(TOY.read_text().replace(
+        "value = 0.45", f"value = \"__import__('os').system('touch {marker}')\""))
+    for argv in (["solve", str(bad)], ["report", str(bad), "--out", str(tmp_path / "r")],
+                 ["check", str(bad)]):
+        code, out, err = run(capsys, *argv)
+        assert code == 1
+        assert_one_line_error(err, "hostile.toml", "period 'late'", "params.share.value",
+                              "Call is not allowed")
+        assert not marker.exists()
+    assert not (tmp_path / "r" / "report.md").exists()
+
+
+def test_installed_entry_point_one_line_error(tmp_path):
+    """The real process: exit status and stderr, without pytest's capture in between."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from kzgame.cli import main; sys.exit(main())",
+         "solve", str(tmp_path / "nope.toml")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert_one_line_error(proc.stderr, "nope.toml: cannot read")
