@@ -457,6 +457,9 @@ class Case:
         The model file (None for :func:`loads_case`).
     seeds : pathlib.Path or None
         The seeds folder citations were checked against (None: not checked).
+    file : str
+        What error messages call the file (its path, or the ``name`` given
+        to :func:`loads_case`).
     """
 
     name: str
@@ -467,6 +470,7 @@ class Case:
     periods: tuple[CasePeriod, ...]
     path: Path | None = None
     seeds: Path | None = None
+    file: str = field(default="<string>", repr=False, compare=False)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -519,7 +523,7 @@ class Case:
         for c in checks:
             if not c.agrees and not c.finding.strip():
                 raise ModelFileError(
-                    str(self.path or "<string>"),
+                    self.file,
                     f"the model gives {c.model.value} ({protocol} protocol) but the source's "
                     f"verdict is {c.verdict.value}; record the disagreement in a 'finding'",
                     period=c.label,
@@ -760,6 +764,7 @@ class _Loader:
             periods=tuple(periods),
             path=self.path,
             seeds=self.seeds,
+            file=self.file,
         )
 
     def period(self, obj: Any, index: int, defaults: dict[str, ParamSpec]) -> CasePeriod:

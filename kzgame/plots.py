@@ -191,8 +191,9 @@ def phase_diagram(
     protocol : str, default "nash"
     xaxis : {"auto", "ratio", "balance"}, default "auto"
         ``ratio`` is Delta_R / Delta_E (in it the hold-up boundary is a
-        straight line); ``balance`` is Delta_R - Delta_E; ``auto`` takes
-        ``ratio`` if every period has Delta_E > 0 and ``balance`` otherwise.
+        straight line; an error if some period has Delta_E <= 0);
+        ``balance`` is Delta_R - Delta_E; ``auto`` takes ``ratio`` if every
+        period has Delta_E > 0 and ``balance`` otherwise.
         Draws with Delta_E <= 0 cannot be placed on the ratio axis and are
         left out of the cloud (the panel title says how many).
     n, seed, distribution
@@ -217,6 +218,13 @@ def phase_diagram(
     periods = case.periods
     if xaxis == "auto":
         xaxis = "ratio" if all(p.period.stake_e > 0 for p in periods) else "balance"
+    elif xaxis == "ratio":
+        bad = [p.label for p in periods if not p.period.stake_e > 0]
+        if bad:
+            raise KzgameError(
+                f"Delta_E <= 0 in period(s) {', '.join(bad)}: the stake ratio is undefined "
+                "there; use the balance axis"
+            )
     points = np.array([
         [float(stake_coordinate(p.period.stake_r, p.period.stake_e, xaxis)),
          p.period.indispensability]
@@ -239,7 +247,9 @@ def phase_diagram(
     k = len(periods)
     ncols = 2 if k in (2, 4) else min(k, 3)
     nrows = math.ceil(k / ncols)
-    fig = Figure(figsize=(5.6 * ncols, 4.6 * nrows + 1.3), layout="constrained")
+    width = max(5.6 * ncols, 8.0)
+    fig = Figure(figsize=(width, 4.6 * nrows + (1.3 if ncols > 1 else 1.9)),
+                 layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
     for ax in axes[k:]:
@@ -291,10 +301,10 @@ def phase_diagram(
             ax.axvline(1.0, color="black", lw=0.6, ls=":", zorder=1)
         else:
             ax.axvline(0.0, color="black", lw=0.6, ls=":", zorder=1)
-    handles_ = _legend_handles()
-    fig.legend(handles=handles_, loc="outside lower center", ncol=4, fontsize=8.5, frameon=False)
-    fig.suptitle(f"{case.name}: R = {case.rising}, E = {case.established} "
-                 f"({protocol} bargaining; Monte Carlo over the model file's ranges)",
+    fig.legend(handles=_legend_handles(), loc="outside lower center",
+               ncol=4 if ncols > 1 else 2, fontsize=8.5, frameon=False)
+    fig.suptitle(f"{case.name}: R = {case.rising}, E = {case.established}\n"
+                 f"{protocol} bargaining; Monte Carlo over the model file's ranges",
                  fontsize=11)
     # Label the points once the layout is known, avoiding overlaps.
     fig.draw_without_rendering()

@@ -177,6 +177,9 @@ def test_mismatch_without_finding_fails(tmp_path):
     msg = str(info.value)
     assert "case.toml" in msg and "period 'early'" in msg and "key 'verdict'" in msg
     assert "gives invest" in msg and "verdict is hold-up" in msg and "finding" in msg
+    # The name given to loads_case is the one the error uses.
+    with pytest.raises(ModelFileError, match=r"^mine\.toml: period 'early': key 'verdict'"):
+        loads_case(text, name="mine.toml").verify()
 
 
 def test_mismatch_with_finding_passes(tmp_path):

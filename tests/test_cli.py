@@ -155,6 +155,15 @@ def test_sweep(capsys, tmp_path):
     assert "holdup_cost=0" in out and "power=0.4" in out and "wrote 231 points" in out
 
 
+def test_sweep_with_dask_writes_the_same_csv(capsys, tmp_path):
+    pytest.importorskip("dask.array", reason="dask is an optional extra (kzgame[dask])")
+    common = [str(TOY), "--period", "early", "--x", "outside_r=-0.5:0.5:13",
+              "--y", "survival=0:1:7", "--chunk", "20"]
+    assert run(capsys, "sweep", *common, "--out", str(tmp_path / "a.csv"))[0] == 0
+    assert run(capsys, "sweep", *common, "--dask", "--out", str(tmp_path / "b.csv"))[0] == 0
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+
+
 def test_sweep_without_file(capsys, tmp_path):
     target = tmp_path / "grid.csv"
     code, out, err = run(capsys, "sweep", "--x", "outside_r=-0.5:0.5:5",
@@ -239,6 +248,34 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
     shares = [sum(float(r[f"share_{s}"]) for s in ("accept", "invest", "hold-up", "exit"))
               for r in rows]
     assert shares == pytest.approx([1.0] * len(rows))
+
+
+def test_phase_diagram_axes(capsys, tmp_path):
+    """auto uses the stake ratio, or the balance when some period has Delta_E <= 0."""
+    from kzgame.plots import phase_diagram
+
+    case = load_case(TOY, seeds=False)
+    fig = phase_diagram(case, n=500)
+    assert fig.axes[0].get_xlabel().startswith("$\\Delta_R / \\Delta_E$")
+    assert fig.axes[0].get_ylabel().startswith("$\\iota$")
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 2
+    # E's outside option above its share: Delta_E = 0.5 - 0.6 < 0 in the early period.
+    text = TOY.read_text().replace("value = 0.0\nrange = [-0.15, 0.15]",
+                                   "value = 0.6\nrange = [0.5, 0.7]")
+    bad = tmp_path / "negative.toml"
+    bad.write_text(text)
+    case = load_case(bad, seeds=False)
+    assert case.period("early").period.stake_e < 0
+    fig = phase_diagram(case, n=500)
+    assert fig.axes[0].get_xlabel().startswith("$\\Delta_R - \\Delta_E$")
+    code, out, err = run(capsys, "plot", str(bad), "--out", str(tmp_path / "f"), "--draws",
+                         "500", "--x-axis", "ratio")
+    assert code == 1
+    assert_one_line_error(err, "Delta_E <= 0 in period(s) early", "balance axis")
+    code, out, err = run(capsys, "plot", str(bad), "--out", str(tmp_path / "f"), "--draws",
+                         "500")
+    assert code == 0, err
+    assert_valid_png(tmp_path / "f" / "phase.png")
 
 
 def test_plot_refuses_the_package_folder(capsys):
