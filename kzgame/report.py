@@ -387,7 +387,8 @@ def write_report(
            "Carlo), the sources (seed file:line), the indicator, and the reasoning from "
            "indicator to value. (d) marks a value taken from the file's `[defaults]`.", ""]
     for p in case.periods:
-        md += [f"### {p.label} ({p.start}–{p.end})", ""]
+        years = "" if p.label == f"{p.start}–{p.end}" else f" ({p.start}–{p.end})"
+        md += [f"### {p.label}{years}", ""]
         if p.verdict is not None:
             md += [f"Source's verdict: **{p.verdict.value}** "
                    f"({', '.join(c.text for c in p.verdict_source)}).", ""]
