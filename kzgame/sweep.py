@@ -190,9 +190,10 @@ def sweep(
     chunk_points : int, default 250000
         Grid points classified per block (numpy path) or per dask chunk.
     progress : bool, callable or None
-        ``True`` prints progress on stderr, ``False`` does not, ``None``
-        prints it for grids of at least 1e6 points; a callable is called as
-        ``progress(done, total)`` after each block.
+        ``True`` prints progress on stderr (with dask: dask's progress bar),
+        ``False`` does not, ``None`` prints it for grids of at least 1e6
+        points; a callable is called as ``progress(done, total)`` after each
+        block (with dask: once, at the end).
     dask : bool, default False
         Build the grid as dask arrays and let :func:`kzgame.classify`
         evaluate it (lazily, if it is dask-aware), then compute it.
@@ -217,13 +218,15 @@ def sweep(
         raise KzgameError(f"chunk_points = {chunk_points!r}: give a positive integer")
     fixed = {k: v for k, v in _fixed_values(base).items() if k not in (x, y)}
     use_dask = dask or any(hasattr(v, "compute") for v in (xv, yv))
+    total = int(xv.shape[0]) * int(yv.shape[0])
+    if progress is None:
+        progress = total >= PROGRESS_THRESHOLD
     if use_dask:
-        codes = _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points)
+        codes = _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points, progress is True)
         xv, yv = np.asarray(xv, dtype=float), np.asarray(yv, dtype=float)
+        if callable(progress):
+            progress(total, total)
     else:
-        total = xv.size * yv.size
-        if progress is None:
-            progress = total >= PROGRESS_THRESHOLD
         report = Progress() if progress is True else (progress or None)
         rows = max(1, chunk_points // xv.size)
         codes = np.empty((yv.size, xv.size), dtype=np.int8)
@@ -237,7 +240,7 @@ def sweep(
     return SweepResult(x, y, xv, yv, codes, {k: float(v) for k, v in fixed.items()}, protocol)
 
 
-def _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points) -> np.ndarray:
+def _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points, show: bool) -> np.ndarray:
     try:
         import dask.array as da
     except ImportError:  # pragma: no cover - dask is an optional extra
@@ -248,5 +251,11 @@ def _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points) -> np.ndarray:
     grid_x, grid_y = da.broadcast_arrays(xd[None, :], yd[:, None])
     out = classify(protocol=protocol, **fixed, **{x: grid_x, y: grid_y})
     if hasattr(out, "compute"):
-        out = out.compute()
+        if show:
+            from dask.diagnostics import ProgressBar
+
+            with ProgressBar(out=sys.stderr):
+                out = out.compute()
+        else:
+            out = out.compute()
     return np.asarray(out, dtype=np.int8)

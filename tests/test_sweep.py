@@ -123,6 +123,17 @@ def test_dask_gives_the_same_grid():
     assert isinstance(c.x_values, np.ndarray)
 
 
+def test_dask_progress(capsys):
+    pytest.importorskip("dask.array", reason="dask is an optional extra (kzgame[dask])")
+    calls = []
+    sweep(BASE, "outside_r", np.linspace(-0.5, 0.6, 9), "indispensability", np.linspace(0, 1, 4),
+          dask=True, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(36, 36)]
+    sweep(BASE, "outside_r", np.linspace(-0.5, 0.6, 9), "indispensability", np.linspace(0, 1, 4),
+          dask=True, progress=True, chunk_points=9)
+    assert "100% Completed" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("args", "error", "match"), [
     (("outside_r", [0.1], "outside_r", [0.2]), ParameterError, "two different parameters"),
     (("charm", [0.1], "share", [0.2]), ParameterError, "unknown x parameter 'charm'"),
