@@ -24,7 +24,7 @@ from .protocols import ProtocolComparison, compare_protocols
 from .solve import Result, solve
 from .statics import StaticsTable, comparative_statics
 from .strategy import Strategy
-from .thresholds import Region, Threshold, near_boundary, region, threshold, thresholds
+from .thresholds import Region, Threshold, all_thresholds, near_boundary, region, threshold
 from .uncertainty import monte_carlo
 
 __version__ = "0.1.0"
@@ -52,7 +52,7 @@ __all__ = [
     "region",
     "switches",
     "threshold",
-    "thresholds",
+    "all_thresholds",
     "Case",
     "ModelFileError",
     "load_case",

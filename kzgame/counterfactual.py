@@ -47,7 +47,7 @@ from .classify import classify
 from .model import get_protocol
 from .params import DOMAINS, KzgameError, Period
 from .strategy import Strategy
-from .thresholds import thresholds
+from .thresholds import all_thresholds
 
 __all__ = ["Counterfactual", "Switch", "counterfactuals", "switches"]
 
@@ -129,7 +129,7 @@ def _knots(period: Period, parameter: str, protocol: str) -> list[tuple[float, t
     """The closed-form roots of every boundary inside the parameter's domain, merged."""
     dom = DOMAINS[parameter]
     found: list[tuple[float, tuple[str, str]]] = []
-    for (pair, _), t in thresholds(protocol, parameters=[parameter]).items():
+    for (pair, _), t in all_thresholds(protocol, parameters=[parameter]).items():
         for r in np.atleast_1d(t.roots(**period.as_dict())).ravel():
             if np.isfinite(r) and dom.contains(float(r)):
                 found.append((float(r), pair))

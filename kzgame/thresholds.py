@@ -108,7 +108,7 @@ __all__ = [
     "near_boundary",
     "region",
     "threshold",
-    "thresholds",
+    "all_thresholds",
 ]
 
 #: R's strategies, in the tie order (accept, invest, hold-up, exit).
@@ -365,6 +365,27 @@ def _branches(expr: sp.Expr) -> list[tuple[sp.Expr, sp.Boolean]]:
 # ---------------------------------------------------------------------------
 
 
+def _pull_out_of_max(expr: sp.Expr, assume: Assumptions) -> sp.Expr:
+    """Max(0, c u) = c Max(0, u) for a factor c >= 0 on the domain (Min likewise).
+
+    Under the outside-option protocol Max(0, -q Delta_R) becomes
+    q Max(0, -Delta_R): the branch (the sign of Delta_R) then no longer
+    depends on q, so a threshold in q at q = 0 is not mistaken for a kink.
+    """
+    sub = {}
+    for atom in expr.atoms(sp.Max, sp.Min):
+        if len(atom.args) != 2 or 0 not in atom.args:
+            continue
+        u = atom.args[1] if atom.args[0] == 0 else atom.args[0]
+        coeff, factors = sp.factor_list(u)
+        pulled = [f**k for f, k in factors
+                  if (fs := _sign(f, assume, factor=False)) is not None and fs[0] == 1]
+        if pulled:
+            c = sp.Mul(*pulled)
+            sub[atom] = c * atom.func(0, sp.cancel(u / c))
+    return expr.xreplace(sub) if sub else expr
+
+
 def _validate_between(between: Iterable[str]) -> tuple[str, str]:
     try:
         a, b = between
@@ -444,23 +465,102 @@ def _branch_factors(
     if period_form:
         diff = _period(diff)
     out = []
-    for branch, cond in _branches(diff):
+    for branch, cond in _branches(_pull_out_of_max(diff, assume)):
         num, den = sp.fraction(sp.together(branch))
         den_sign = _sign(den, assume)
         if den_sign is None or den_sign[0] == 0 or not den_sign[1]:  # pragma: no cover
             raise KzgameError(f"cannot decide the sign of the denominator {den}")
-        coeff, factors = sp.factor_list(sp.expand(num))
-        out.append((coeff, tuple(factors), cond, den_sign[0]))
+        num = sp.expand(num)
+        coeff, factors = sp.factor_list(num)
+        out.append((coeff, tuple(factors), cond, den_sign[0], num))
     return tuple(out)
+
+
+def _restake(e: sp.Expr, parameter: str) -> sp.Expr:
+    """Write a condition's expression with the stakes that do not contain ``parameter``.
+
+    Conditions such as Delta_E != 0 are then evaluated as the classifier
+    evaluates them ((1 - s) V - o_E, not an expanded form), so a calibration
+    with Delta_E = 0 exactly is seen as exactly 0 by both.
+    """
+    if parameter not in _STAKE_PARAMETERS or parameter in ("share", "surplus"):
+        return e
+    s, V = SYMBOLS["share"], SYMBOLS["surplus"]
+    sub = (
+        {SYMBOLS["outside_e"]: (1 - s) * V - Delta_E}
+        if parameter == "outside_r"
+        else {SYMBOLS["outside_r"]: s * V - Delta_R}
+    )
+    return sp.factor(sp.expand(e.xreplace(sub)))
+
+
+def _never_zero_on_domain(e: sp.Expr, assume: Assumptions) -> bool:
+    if e == 0:
+        return False
+    got = _sign(e, assume)
+    return got is not None and got[1] and got[0] != 0
+
+
+def _tie_winner(between: tuple[str, str]) -> str:
+    """Who wins a tie between the two outcomes: the earlier strategy; E concedes on a tie."""
+    if between[0] in STRATEGIES:
+        return min(between, key=STRATEGIES.index)
+    return "concede"
+
+
+def _kink_pieces(between, name, branches, assume) -> list[_Piece]:
+    """Switches at a kink of a Max where G_a - G_b is 0 on a whole interval on one side.
+
+    Under the ``outside-option`` protocol with h = 0, for instance, a hold-up
+    ties accept whenever Delta_R >= 0 and beats it when Delta_R < 0: the
+    switch is at the kink Delta_R = 0, not at a root of either branch.  On the
+    side where the difference is identically 0 the tie rule picks the winner;
+    on the other side the sign of the other branch's slope does.  The piece
+    exists where the winners differ.
+    """
+    x = SYMBOLS[name]
+    if len(branches) == 1:
+        return []  # no kink
+    if len(branches) > 2:  # pragma: no cover - not in the model
+        raise KzgameError("kzgame handles one kink per boundary")
+    out = []
+    tau = 1 if _tie_winner(between) == between[0] else -1
+    for zero, other in (branches, branches[::-1]):
+        # the branch's numerator A x + B is identically 0 where A = B = 0
+        a_z = sp.expand(sp.diff(zero[4], x))
+        b_z = sp.expand(zero[4].xreplace({x: sp.Integer(0)}))
+        if any(_never_zero_on_domain(e, assume) for e in (a_z, b_z)):
+            continue
+        if not other[4].has(x):
+            continue
+        rels = [r for r in zero[2].atoms(sp.Rel) if r.has(x)]
+        if len(rels) != 1:
+            continue
+        rel = rels[0]
+        u = sp.expand(rel.lhs - rel.rhs)
+        a_k, b_k = sp.expand(sp.diff(u, x)), sp.expand(u.xreplace({x: sp.Integer(0)}))
+        if a_k.has(x):  # pragma: no cover - not in the model
+            raise KzgameError("kzgame handles kinks linear in the parameter")
+        sigma = 1 if isinstance(rel, sp.Ge | sp.Gt) else -1
+        slope_o = sp.expand(sp.diff(other[4], x)) * other[3]
+        root = sp.expand(-b_k) / a_k
+        tied = sp.And(sp.Eq(_restake(a_z, name), 0), sp.Eq(_restake(b_z, name), 0))
+        a_k, slope_o = _restake(a_k, name), _restake(slope_o, name)
+        for side in (1, -1):  # 1: the tied interval is above the kink
+            cond = sp.And(tied, sp.Gt(side * sigma * a_k, 0), sp.Gt(side * tau * slope_o, 0))
+            if cond is sp.false:
+                continue
+            direction = sp.Integer(side * tau)
+            out.append(_Piece(root, cond, direction, a_k, b_k, side * tau))
+    return out
 
 
 @cache
 def _pieces(protocol: str, between: tuple[str, str], parameter: str, assume: Assumptions):
     x = SYMBOLS[parameter]
     pieces = []
-    for coeff, factors, branch_cond, den_sign in _branch_factors(
-        protocol, between, parameter in _STAKE_PARAMETERS, assume
-    ):
+    branches = _branch_factors(protocol, between, parameter in _STAKE_PARAMETERS, assume)
+    for coeff, factors, branch_cond, den_sign, _ in branches:
         if coeff == 0:
             continue
         with_x = [(f, k) for f, k in factors if f.has(x)]
@@ -482,7 +582,7 @@ def _pieces(protocol: str, between: tuple[str, str], parameter: str, assume: Ass
         for g, k in list(common) + list(factors_a):
             gs = _sign(g, assume, factor=False)
             if not (gs is not None and gs[1] and gs[0] != 0):
-                kept.append(sp.Ne(g, 0))  # may vanish: no threshold there
+                kept.append(sp.Ne(_restake(g, parameter), 0))  # may vanish: no threshold
             # where the piece exists g != 0, so a weak sign is a strict one
             if k % 2 == 0:
                 continue
@@ -490,12 +590,19 @@ def _pieces(protocol: str, between: tuple[str, str], parameter: str, assume: Ass
         slope = coeff_a * sp.Mul(*(g**k for g, k in factors_a))
         scale = coeff * sp.Mul(*(g**k for g, k in common))
         root = sp.expand(-offset) / slope
-        cond = branch_cond.xreplace({x: root}) if branch_cond.has(x) else branch_cond
-        cond = sp.And(*kept, cond)
+        if branch_cond.has(x):
+            # the branch condition at the root; x* has the factors of A in its
+            # denominator, which are != 0 where the piece exists, so cancel them
+            branch_cond = branch_cond.xreplace({x: root}).replace(
+                lambda e: isinstance(e, sp.Rel),
+                lambda r: r.func(_restake(sp.cancel(r.lhs - r.rhs), parameter), 0),
+            )
+        cond = sp.And(*kept, branch_cond)
         if cond is sp.false:
             continue
         pieces.append(_Piece(root, cond, scale * slope * den_sign, scale * slope, scale * offset,
                              sign))
+    pieces += _kink_pieces(between, parameter, branches, assume)
     return tuple(pieces)
 
 
@@ -592,9 +699,13 @@ class Threshold:
     @cached_property
     def _roots_fn(self) -> Callable:
         exprs = []
-        for (root, cond) in self.pieces:
-            exprs += [root, cond]
+        for (root, cond), raw in zip(self.pieces, self._raw, strict=True):
+            exprs += [root, cond, _period(raw.direction)]
         return self._lambdify(exprs)
+
+    @cached_property
+    def _direction_fn(self) -> Callable:
+        return self._lambdify(self.direction)
 
     def _evaluate(self, fn, params: Mapping[str, Any]):
         values, shape = _gather(params, self._args)
@@ -622,21 +733,43 @@ class Threshold:
         func.__doc__ = f"The threshold {self.name} under the {self.protocol!r} protocol."
         return func
 
-    def roots(self, **params: Any) -> np.ndarray:
-        """All pieces' roots, shape ``(len(pieces),) + broadcast shape``.
+    def crossings(self, **params: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Every piece's root and the sign of its direction, point by point.
 
-        ``nan`` where a piece does not apply.
+        Returns
+        -------
+        roots, signs : numpy.ndarray
+            Shape ``(len(pieces),) + broadcast shape``; ``nan`` where a piece
+            does not apply.  ``signs`` is +1 where ``between[0]`` wins just
+            above that root, -1 where ``between[1]`` does.  With more than one
+            piece the difference G_a - G_b can cross zero more than once (the
+            ``outside-option`` protocol's kink), and :attr:`expr` shows only
+            the first applicable root.
+
+        Examples
+        --------
+        >>> t = threshold("share", between=("concede", "refuse"), protocol="outside-option")
+        >>> roots, signs = t.crossings(surplus=1.0, outside_r=0.5, outside_e=0.1,
+        ...                            indispensability=0.5, survival=0.5)
+        >>> roots.round(6), signs     # E concedes for s in [0.1, 0.9]; kinks not crossed here
+        (array([0.9, 0.1, nan, nan]), array([-1.,  1., nan, nan]))
         """
         if not self._raw:
             _, shape = _gather(params, ())
-            return np.full((0,) + shape, np.nan)
+            return np.full((0,) + shape, np.nan), np.full((0,) + shape, np.nan)
         out, shape = self._evaluate(self._roots_fn, params)
-        rows = []
-        for root, cond in zip(out[0::2], out[1::2], strict=True):
-            root = np.broadcast_to(np.asarray(root, dtype=np.float64), shape)
-            cond = np.broadcast_to(np.asarray(cond, dtype=bool), shape)
-            rows.append(np.where(cond, root, np.nan))
-        return np.stack(rows)
+        roots, signs = [], []
+        for root, cond, d in zip(out[0::3], out[1::3], out[2::3], strict=True):
+            ok = np.broadcast_to(np.asarray(cond, dtype=bool), shape)
+            roots.append(np.where(ok, np.broadcast_to(np.asarray(root, dtype=np.float64), shape),
+                                  np.nan))
+            signs.append(np.where(ok, np.sign(np.broadcast_to(np.asarray(d, dtype=np.float64),
+                                                              shape)), np.nan))
+        return np.stack(roots), np.stack(signs)
+
+    def roots(self, **params: Any) -> np.ndarray:
+        """Every piece's root, shape ``(len(pieces),) + broadcast shape``; see :meth:`crossings`."""
+        return self.crossings(**params)[0]
 
     def sides(self, **params: Any) -> tuple[np.ndarray, np.ndarray]:
         """Which outcome wins above and below x*, point by point.
@@ -649,7 +782,7 @@ class Threshold:
         >>> t.sides(share=0.5, outside_r=0.3, outside_e=[0.0, 0.9], survival=0.8)
         (array(['hold-up', 'accept'], dtype='<U7'), array(['accept', 'hold-up'], dtype='<U7'))
         """
-        out, shape = self._evaluate(self._lambdify(self.direction), params)
+        out, shape = self._evaluate(self._direction_fn, params)
         d = np.broadcast_to(np.asarray(out, dtype=np.float64), shape)
         a, b = self.between
         above = np.where(d > 0, a, np.where(d < 0, b, ""))
@@ -821,7 +954,7 @@ def _threshold(
     )
 
 
-def thresholds(
+def all_thresholds(
     protocol: str = "nash",
     *,
     parameters: Iterable[str] | None = None,
@@ -844,7 +977,7 @@ def thresholds(
 
     Examples
     --------
-    >>> ts = thresholds("nash")
+    >>> ts = all_thresholds("nash")
     >>> ts[(("hold-up", "invest"), "invest_cost")].above
     'hold-up'
     >>> (("invest", "accept"), "indispensability") in ts   # G_I does not involve iota
