@@ -9,9 +9,9 @@ Examples
 --------
 >>> from kzgame import model
 >>> model.gains("nash")["hold-up"]
--holdup_cost + survival*(indispensability*power*stake_e + power*stake_r - stake_r)
+-holdup_cost + indispensability*power*stake_e*survival + stake_r*survival*(power - 1)
 >>> print(model.latex(model.gains("nash")["hold-up"]))
-- h + q \\left(\\iota \\beta \\Delta_{E} + \\beta \\Delta_{R} - \\Delta_{R}\\right)
+- h + \\iota \\beta \\Delta_{E} q + \\Delta_{R} q \\left(\\beta - 1\\right)
 """
 
 from __future__ import annotations
@@ -257,14 +257,9 @@ def to_stakes(expr: sp.Expr) -> sp.Expr:
     """
     sub = {o_R: s * V - Delta_R, o_E: (1 - s) * V - Delta_E}
     expanded = sp.expand(sp.simplify(sp.sympify(expr).subs(sub)))
-    # Of a few equivalent forms, keep the one with the fewest operations.
-    forms = [
-        sp.collect(expanded, q, func=sp.factor),
-        sp.collect(expanded, Delta_R, func=sp.factor),
-        sp.factor(expanded),
-        expanded,
-    ]
-    return min(forms, key=sp.count_ops)
+    # Linear in the stakes with factored coefficients: the form of MODEL.md, and the
+    # numerically stable one (no cancellation between large terms such as D_R - q D_R).
+    return sp.collect(expanded, [Delta_R, Delta_E], func=sp.factor)
 
 
 def from_stakes(expr: sp.Expr) -> sp.Expr:
@@ -305,8 +300,9 @@ def gains(protocol: str = "nash") -> dict[str, sp.Expr]:
         "hold-up": to_stakes(table[("hold-up", "concede")][0] - u_RA),
         "hold-up-refused": to_stakes(table[("hold-up", "refuse")][0] - u_RA),
         "exit": to_stakes(table[("exit", "concede")][0] - u_RA),
-        "concession-margin": to_stakes(
-            table[("hold-up", "concede")][1] - table[("hold-up", "refuse")][1]
+        # fully factored, so that its sign (E's choice) is computed as reliably as possible
+        "concession-margin": sp.factor(
+            to_stakes(table[("hold-up", "concede")][1] - table[("hold-up", "refuse")][1])
         ),
     }
 
