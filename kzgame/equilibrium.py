@@ -210,7 +210,8 @@ class EquilibriumComponent:
 
 def _interval_where(a0, slope, m, sign: int):
     """The sub-interval of [0, 1] where a0 + slope*p <= m (sign=+1) or >= m (sign=-1)."""
-    zero, one = a0 * 0, a0 * 0 + 1
+    zero = a0 - a0  # 0 of the number type; a0 * 0 would be -0.0 for a float a0 < 0
+    one = zero + 1
     if slope == 0:
         holds = (a0 <= m) if sign > 0 else (a0 >= m)
         return (zero, one) if holds else None
@@ -269,7 +270,8 @@ def equilibrium_set(A, B) -> list[EquilibriumComponent]:
     best = tuple(R_MOVES[k] for k in _OTHERS if a[k] == m)
     a_hr, slope = A[_H, 1], A[_H, 0] - A[_H, 1]
     e_slope = B[_H, 0] - B[_H, 1]
-    zero, one = m * 0, m * 0 + 1
+    zero = m - m  # +0 of the number type (m * 0 is -0.0 when m < 0)
+    one = zero + 1
     e_reply = (one, one) if e_slope > 0 else (zero, zero) if e_slope < 0 else (zero, one)
 
     raw: list[tuple[tuple[str, ...], tuple[Any, Any]]] = []
