@@ -227,7 +227,37 @@ def module_headings_as_rubrics(app, what, name, obj, options, lines) -> None:
     lines[:] = out
 
 
+_BARS = re.compile(r"(?<![\\|`])\|([A-Za-z_]\w*)\|(?![|`_])")
+
+
+def _escape_bars(text: str) -> str:
+    """``|x|`` outside inline literals, with the bars escaped."""
+    parts = text.split("``")
+    for k in range(0, len(parts), 2):  # even parts lie outside ``literals``
+        parts[k] = _BARS.sub(r"\\|\1\\|", parts[k])
+    return "``".join(parts)
+
+
+def absolute_values_as_text(app, what, name, obj, options, lines) -> None:
+    """Print ``|o_R|`` (an absolute value in a plain-text formula) as written.
+
+    reST reads ``|name|`` as a substitution reference, which no docstring
+    means here.  Escape the bars, outside inline literals and doctest blocks.
+    The docstrings are not changed.
+    """
+    in_doctest = False
+    for k, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith(">>>"):
+            in_doctest = True
+        elif not stripped:
+            in_doctest = False
+        if not in_doctest:
+            lines[k] = _escape_bars(line)
+
+
 def setup(app):
     app.connect("builder-inited", generate)
     app.connect("autodoc-process-docstring", module_headings_as_rubrics)
+    app.connect("autodoc-process-docstring", absolute_values_as_text)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
