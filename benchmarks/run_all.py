@@ -242,6 +242,7 @@ def main() -> None:
     fig = results["figures"]
     print(f"kzgame benchmarks, {info['date']}")
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM")
+    print(f"kzgame: {os.path.dirname(kzgame.__file__)}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
     print(
         f"inputs: {n:,} points, nine float64 arrays of the nash protocol "
