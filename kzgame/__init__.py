@@ -17,7 +17,14 @@ array([1, 2], dtype=int8)
 
 from .cases import Case, ModelFileError, load_case
 from .classify import classify
-from .counterfactual import Counterfactual, Switch, counterfactuals, switches
+from .counterfactual import (
+    Counterfactual,
+    HoldupThreshold,
+    Switch,
+    counterfactuals,
+    holdup_threshold,
+    switches,
+)
 from .model import PROTOCOLS
 from .params import KzgameError, NoSurplusWarning, ParameterError, Period
 from .protocols import ProtocolComparison, compare_protocols
@@ -48,6 +55,8 @@ __all__ = [
     "comparative_statics",
     "compare_protocols",
     "counterfactuals",
+    "HoldupThreshold",
+    "holdup_threshold",
     "near_boundary",
     "region",
     "switches",

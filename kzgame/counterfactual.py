@@ -12,7 +12,8 @@ the nearest switch, and locates the flip numerically with the classifier
 
 * applying ``change`` (``current + change``) gives ``new_strategy``, and
 * any smaller change in the same direction (e.g. 99 % of it) does not flip
-  the strategy.
+  the strategy -- unless the period lies on the boundary itself
+  (:attr:`Counterfactual.knife_edge`), where any step across flips it.
 
 ``critical`` is the closed-form value x*; ``value`` is where the classifier
 flips.  They agree to rounding; on the closed form's side of x* the tie rule
@@ -46,10 +47,12 @@ import numpy as np
 from .classify import classify
 from .model import get_protocol
 from .params import DOMAINS, KzgameError, Period
+from .solve import solve
 from .strategy import Strategy
-from .thresholds import all_thresholds
+from .thresholds import all_thresholds, threshold
 
-__all__ = ["Counterfactual", "Switch", "counterfactuals", "switches"]
+__all__ = ["Counterfactual", "HoldupThreshold", "Switch", "counterfactuals", "holdup_threshold",
+           "switches"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,9 @@ class Switch:
     ----------
     parameter : str
     critical : float
-        The closed-form threshold x* where the strategy changes.
+        The closed-form threshold x* where the strategy changes (``nan`` for
+        a change the classifier sees where no boundary is: rounding inside
+        the tolerance band).
     below, above : Strategy
         R's strategy just below and just above x* (at x* the tie rule decides).
     boundaries : tuple of pairs
@@ -87,7 +92,9 @@ class Counterfactual:
     current : float
         The period's value.
     critical : float
-        The closed-form threshold crossed.
+        The closed-form threshold crossed (``nan`` if the classifier flips
+        where no boundary is: a rounding effect inside the tolerance band,
+        see :func:`kzgame.near_boundary`).
     value : float
         ``current + change``: the first value (in floating point) at which the
         classifier gives ``new_strategy``.
@@ -112,6 +119,16 @@ class Counterfactual:
     def direction(self) -> str:
         """``'increase'`` or ``'decrease'``."""
         return "increase" if self.change > 0 else "decrease"
+
+    @property
+    def knife_edge(self) -> bool:
+        """True if the period lies on the boundary itself (x* = current, to rounding).
+
+        R's strategy there is the tie rule's choice and any change across the
+        boundary flips it: ``change`` is then the smallest step the classifier
+        resolves, and smaller fractions of it may flip the strategy too.
+        """
+        return abs(self.critical - self.current) <= 1e-15 * max(1.0, abs(self.current))
 
     def __str__(self) -> str:
         where = ", ".join(f"{a}/{b}" for a, b in self.boundaries)
@@ -188,21 +205,25 @@ def _scan(period: Period, parameter: str, protocol: str):
     return knots, probes, codes
 
 
+_NO_KNOT = (math.nan, ())
+
+
 def _knot_between(knots, a: float, b: float, last: bool = False):
-    """The knot nearest to ``b``; it must lie between ``a`` and ``b`` (up to rounding).
+    """The knot nearest to ``b`` that lies between ``a`` and ``b`` (up to rounding).
 
     With ``last``, ``b`` is a probe point and the knot is the nearest one on
-    a's side of it.
+    a's side of it.  ``(nan, ())`` if there is none: the classifier then
+    switches where no closed-form boundary is, which happens only within the
+    tolerance band (all gains tied to rounding, e.g. both stakes ~ 1e-12).
     """
-    if last:
-        side = [k for k in knots if (k[0] <= b) == (a <= b)] or knots
-        k = min(side, key=lambda k: abs(k[0] - b))
-        return k
-    k = min(knots, key=lambda k: abs(k[0] - b))
     tol = 1e-6 * max(1.0, abs(a), abs(b))
-    if not (min(a, b) - tol <= k[0] <= max(a, b) + tol):  # pragma: no cover
-        raise AssertionError(f"the classifier switches at {b}, where no boundary is")
-    return k
+    lo, hi = min(a, b) - tol, max(a, b) + tol
+    inside = [k for k in knots if lo <= k[0] <= hi]
+    if last:
+        inside = [k for k in inside if (k[0] <= b) == (a <= b)] or inside
+    if not inside:
+        return _NO_KNOT
+    return min(inside, key=lambda k: abs(k[0] - b))
 
 
 def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Switch, ...]:
@@ -238,7 +259,8 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
     out = []
     for p0, p1, c0, c1 in zip(probes, probes[1:], codes, codes[1:], strict=False):
         if c0 != c1:
-            value, pairs = _knot_between(knots, p0, p1)
+            # consecutive probes have exactly one knot between them (or on a closed end)
+            value, pairs = next((k for k in knots if p0 <= k[0] <= p1), _NO_KNOT)
             out.append(
                 Switch(parameter, value, Strategy.from_code(c0), Strategy.from_code(c1), pairs)
             )
@@ -262,7 +284,10 @@ def _flip(period: Period, protocol: str, parameter: str, x0: float, far: float, 
         if ca == current and cb != current:
             lo, hi = a, b
     t = np.linspace(0.0, 1.0, 66)[1:-1]
+    floor = 2e-16 * max(1.0, abs(x0), abs(hint))  # a few ulps: no deeper near 0
     for _ in range(64):
+        if abs(hi - lo) <= floor:
+            break
         grid = lo + (hi - lo) * t
         inside = grid[(grid != lo) & (grid != hi)]
         if inside.size == 0:
@@ -276,15 +301,19 @@ def _flip(period: Period, protocol: str, parameter: str, x0: float, far: float, 
                 lo = float(inside[i - 1])
         else:
             lo = float(inside[-1])
-    # make current + change land on a flipped point
-    step = math.copysign(math.inf, hi - x0)
-    for _ in range(64):
-        change = hi - x0
+    # make current + change land on a flipped point (x0 + change rounds at x0's scale)
+    sign = math.copysign(1.0, hi - x0)
+    change = hi - x0
+    delta = math.ulp(max(abs(x0), abs(hi)))
+    for _ in range(80):
         value = x0 + change
+        if not DOMAINS[parameter].contains(value):
+            break
         code = int(_code(period, protocol, parameter, value))
         if code != current:
             return value, change, code
-        hi = float(np.nextafter(hi, step))
+        change += sign * delta
+        delta *= 2
     raise AssertionError("no flip found")  # pragma: no cover
 
 
@@ -334,6 +363,8 @@ def counterfactuals(
                 continue
             # the knot just before `far` (seen from x0) is where the strategy changes
             hint, _ = _knot_between(knots, x0, far, last=True)
+            if not math.isfinite(hint):
+                hint = far
             value, change, code = _flip(period, protocol, name, x0, far, current, hint)
             critical, pairs = _knot_between(knots, x0, value)
             out.append(
@@ -349,3 +380,78 @@ def counterfactuals(
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class HoldupThreshold:
+    """KPR's threshold for one period: where a hold-up starts to beat R's best alternative.
+
+    Attributes
+    ----------
+    parameter : str
+        Usually ``indispensability`` (iota*).
+    current : float
+        The period's value.
+    critical : float
+        x* where a conceded hold-up pays exactly as much as ``alternative``
+        (``nan`` if the hold-up's gain does not depend on the parameter).  It
+        may lie outside the parameter's domain: then no value of it makes a
+        hold-up pay (or none stops it paying).
+    margin : float
+        ``current - critical``.
+    alternative : Strategy
+        R's best choice other than a hold-up (by the tie rule).
+    holdup_above : bool or None
+        Whether the hold-up is the side above x* (for iota: where Delta_E > 0).
+    """
+
+    parameter: str
+    current: float
+    critical: float
+    margin: float
+    alternative: Strategy
+    holdup_above: bool | None
+
+    def __str__(self) -> str:
+        if not math.isfinite(self.critical):
+            return f"{self.parameter}*: none (a hold-up's gain does not depend on it)"
+        up, down = ("hold-up", self.alternative) if self.holdup_above else (
+            self.alternative, "hold-up")
+        return (f"{self.parameter}* = {self.critical:.4g} ({up} above, {down} below); "
+                f"margin {self.margin:+.4g}")
+
+
+def holdup_threshold(
+    period: Period, protocol: str = "nash", parameter: str = "indispensability"
+) -> HoldupThreshold:
+    """The critical value of ``parameter`` (iota* by default) for a hold-up in this period.
+
+    It is the boundary between a conceded hold-up and R's best alternative
+    (accept, invest or exit, whichever pays R most at the period's values),
+    solved for ``parameter`` with :func:`kzgame.threshold`.  Whether the
+    hold-up is then chosen also needs E to concede; :func:`switches` gives
+    the actual switches of R's strategy.
+
+    Examples
+    --------
+    >>> p = Period(share=0.45, outside_r=0.3, outside_e=-0.15, indispensability=0.8,
+    ...            survival=0.8, invest_cost=0.05, power=0.4, holdup_cost=0.05)
+    >>> print(holdup_threshold(p))
+    indispensability* = 0.5446 (hold-up above, accept below); margin +0.2554
+    """
+    if not isinstance(period, Period):
+        raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
+    r = solve(period, protocol)
+    others = [Strategy.ACCEPT, Strategy.INVEST, Strategy.EXIT]  # in the tie order
+    gains = {Strategy.ACCEPT: 0.0, Strategy.INVEST: r.gain_invest, Strategy.EXIT: r.gain_exit}
+    best = max(gains.values())
+    alternative = next(s for s in others if gains[s] == best)
+    t = threshold(parameter, ("hold-up", alternative.value), protocol)
+    values = period.as_dict()
+    critical = float(t.func(**values))
+    above = None
+    if math.isfinite(critical):
+        side, _ = t.sides(**values)
+        above = bool(side == "hold-up")
+    current = getattr(period, parameter)
+    return HoldupThreshold(parameter, current, critical, current - critical, alternative, above)

@@ -1072,8 +1072,8 @@ def region(strategy: str | Strategy, protocol: str = "nash") -> Region:
     Examples
     --------
     >>> r = region("invest")
-    >>> r.in_stakes
-    (-invest_cost - stake_r*survival + stake_r > 0) & ...
+    >>> type(r.in_stakes).__name__, len(r.in_stakes.args)  # beats accept, exit, a hold-up
+    ('And', 3)
     >>> bool(r.func(share=0.5, outside_r=0.0, outside_e=0.0, indispensability=0.9,
     ...             survival=0.8, invest_cost=0.05))
     True

@@ -438,26 +438,31 @@ def test_outside_option_exit_holdup():
     assert t.sides(**args) == ("exit", "hold-up")
 
 
+def unit(lo=0.0, hi=1.0):
+    """[lo, hi] with its ends, but no values so small that products underflow to rounding."""
+    return st.sampled_from([lo, hi]) | st.floats(lo + 1e-3, hi - 1e-3)
+
+
 @st.composite
 def params(draw_):
     """Periods drawn where iota matters: E needs the regime (Delta_E > 0), the regime is at risk
     (q not small), R's stake moderate; knife edges (h = 0, V = 1, ...) included."""
-    V = draw_(st.sampled_from([1.0]) | st.floats(0.2, 5.0, allow_subnormal=False))
-    s = draw_(st.floats(0.0, 1.0, allow_subnormal=False))
-    d_r = draw_(st.floats(-0.5, 0.5, allow_subnormal=False))
-    d_e = draw_(st.floats(0.05, 1.0, allow_subnormal=False))
+    V = draw_(st.sampled_from([1.0]) | st.floats(0.2, 5.0))
+    s = draw_(unit())
+    d_r = draw_(st.sampled_from([0.0]) | st.floats(-0.5, 0.5))
+    d_e = draw_(st.floats(0.05, 1.0))
     return {
         "surplus": V,
         "share": s,
         "outside_r": s * V - d_r * V,
         "outside_e": (1 - s) * V - d_e * V,
-        "indispensability": draw_(st.floats(0.0, 1.0, allow_subnormal=False)),
-        "survival": draw_(st.floats(0.2, 1.0)),
-        "invest_cost": draw_(st.floats(0.0, 0.3)) * V,
+        "indispensability": draw_(unit()),
+        "survival": draw_(unit(0.2, 1.0)),
+        "invest_cost": draw_(unit(0.0, 0.3)) * V,
         "power": draw_(st.floats(0.01, 0.99)),
-        "holdup_cost": draw_(st.sampled_from([0.0]) | st.floats(0.0, 0.1)) * V,
-        "discount_r": draw_(st.floats(0.0, 0.99)),
-        "discount_e": draw_(st.floats(0.0, 0.99)),
+        "holdup_cost": draw_(unit(0.0, 0.1)) * V,
+        "discount_r": draw_(unit(0.0, 0.99)),
+        "discount_e": draw_(unit(0.0, 0.99)),
     }
 
 
