@@ -458,12 +458,20 @@ def _branch_factors(
 ):
     """G_a - G_b by branch: (constant, [(factor, multiplicity)], condition, sign of denominator).
 
-    The numerator is factored once; for each parameter the factors free of it
-    are common to the slope A and the offset B.
+    The numerator is factored once, in the stakes; for each parameter the
+    factors free of it are common to the slope A and the offset B.  The
+    Period-form version (for s, V, o_R, o_E) maps each factor through the
+    definitions of the stakes.
     """
-    diff = _gain(protocol, between[0]) - _gain(protocol, between[1])
     if period_form:
-        diff = _period(diff)
+        out = []
+        for coeff, factors, cond, den_sign, num in _branch_factors(
+            protocol, between, False, assume
+        ):
+            mapped = tuple((sp.expand(_period(f)), k) for f, k in factors)
+            out.append((coeff, mapped, _period(cond), den_sign, sp.expand(_period(num))))
+        return tuple(out)
+    diff = _gain(protocol, between[0]) - _gain(protocol, between[1])
     out = []
     for branch, cond in _branches(_pull_out_of_max(diff, assume)):
         num, den = sp.fraction(sp.together(branch))
@@ -495,9 +503,10 @@ def _restake(e: sp.Expr, parameter: str) -> sp.Expr:
 
 
 def _never_zero_on_domain(e: sp.Expr, assume: Assumptions) -> bool:
+    """True if ``e`` is provably non-zero on the domain (quick test; False if undecided)."""
     if e == 0:
         return False
-    got = _sign(e, assume)
+    got = _sign(e, assume, factor=False)
     return got is not None and got[1] and got[0] != 0
 
 
@@ -567,15 +576,15 @@ def _pieces(protocol: str, between: tuple[str, str], parameter: str, assume: Ass
         if not with_x:
             continue
         f = with_x[0][0]
-        slope_f = sp.expand(sp.diff(f, x))
-        if len(with_x) != 1 or with_x[0][1] != 1 or slope_f.has(x):
+        slope_f = f.coeff(x, 1)
+        if len(with_x) != 1 or with_x[0][1] != 1 or sp.expand(f - slope_f * x).has(x):
             raise KzgameError(  # pragma: no cover - not reached by the current model
                 f"the {between[0]}/{between[1]} boundary is not linear in {parameter}; "
                 "kzgame cannot solve it in closed form"
             )
         common = [(g, k) for g, k in factors if not g.has(x)]
         coeff_a, factors_a = sp.factor_list(slope_f)
-        offset = sp.expand(f.xreplace({x: sp.Integer(0)}))
+        offset = f.coeff(x, 0)
         # D = coeff * prod(common) * (A x + B) / den: a threshold where prod(common) * A != 0
         kept = []
         sign: int | None = int(sp.sign(coeff * coeff_a)) * den_sign
