@@ -156,7 +156,9 @@ def classify(
         parameters (0-d for scalars): 0 accept, 1 invest, 2 hold-up, 3 exit
         (:meth:`kzgame.Strategy.from_code`, :meth:`kzgame.Strategy.decode`).
         Memory: the output plus, for the numpy backend, a few
-        :data:`kzgame.kernels.CHUNK`-sized temporaries.
+        :data:`kzgame.kernels.CHUNK`-sized temporaries.  Inputs are read in
+        place; only an input that is not float64, or (numba backend) a
+        transposed or reversed view, is first copied once, at its own size.
 
     Raises
     ------

@@ -404,7 +404,7 @@ def numba_kernel(protocol: str = "nash", varying: tuple[bool, ...] | None = None
         source = kernel_source(protocol, varying, cache=True)
         try:
             return _import_file(source, directory, stem).kernel
-        except OSError:  # an unwritable cache: compile in memory instead
+        except (OSError, RuntimeError):  # an unusable cache: compile in memory instead
             pass
     source = kernel_source(protocol, varying)
     return _compile(source, f"<kzgame-kernel-{stem}>", {})["kernel"]
