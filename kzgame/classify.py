@@ -260,9 +260,13 @@ def _validate(name: str, arr: np.ndarray) -> None:
     raise AssertionError(f"kzgame bug: {name} failed validation but no element is out of range")
 
 
-def _broadcast_shape(arrays: Mapping[str, Any]) -> tuple[int, ...]:
+def _broadcast_shape(arrays: Mapping[str, Any]) -> tuple[int, ...] | None:
+    """The broadcast shape, or None if a dask array's shape is not known yet."""
+    shapes = [np.shape(a) for a in arrays.values()]
+    if any(isinstance(n, float) and math.isnan(n) for shape in shapes for n in shape):
+        return None  # unknown chunk sizes: dask checks when it computes
     try:
-        return np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+        return np.broadcast_shapes(*shapes)
     except ValueError:
         shapes = ", ".join(f"{k}{tuple(np.shape(a))}" for k, a in arrays.items() if np.ndim(a))
         raise ParameterError(f"the parameters do not broadcast together: {shapes}") from None

@@ -65,7 +65,7 @@ from typing import Any
 
 import numpy as np
 
-from .params import ParameterError, check_parameter
+from .params import KzgameError, ParameterError, check_parameter
 from .strategy import Strategy
 
 __all__ = ["counts", "grid", "monte_carlo", "sample", "shares"]
@@ -75,8 +75,6 @@ def _dask_array():
     try:
         import dask.array as da
     except ImportError:  # pragma: no cover - dask is an optional extra
-        from .params import KzgameError
-
         raise KzgameError("this needs dask: pip install 'kzgame[dask]'") from None
     return da
 
@@ -193,14 +191,18 @@ def sample(
     >>> bool(((s["share"] >= 0.4) & (s["share"] <= 0.6)).all().compute())
     True
     """
-    from .uncertainty import _check_distribution, triples
+    from .uncertainty import DISTRIBUTIONS, triples
 
     da = _dask_array()
     n = _positive_int("n", n)
     block_points = _positive_int("block_points", block_points)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise ParameterError(f"seed = {seed!r}: give an integer")
-    _check_distribution(distribution)
+    if distribution not in DISTRIBUTIONS:
+        raise KzgameError(
+            f"unknown distribution {distribution!r}; known distributions: "
+            f"{', '.join(DISTRIBUTIONS)}"
+        )
     ranges = triples(target)
     chunk = min(n, block_points)
     chunks = (tuple([chunk] * (n // chunk) + ([n % chunk] if n % chunk else [])),)

@@ -211,3 +211,38 @@ def test_sample_draws_with_the_uncertainty_module_distributions(distribution):
     rng = np.random.default_rng([11, _name_key("share"), 1])
     ranges = {"share": triples(target)["share"]}
     np.testing.assert_array_equal(block1, draw(ranges, 1_000, rng, distribution)["share"])
+
+
+def test_unknown_distribution_and_unknown_chunk_sizes():
+    target = {
+        "share": (0.4, 0.6),
+        "outside_r": 0.0,
+        "outside_e": 0.0,
+        "indispensability": 0.5,
+        "survival": 0.5,
+        "invest_cost": 0.0,
+    }
+    with pytest.raises(kzgame.KzgameError, match="unknown distribution 'normal'"):
+        sample(target, 10, distribution="normal")
+    # a dask array whose length is unknown until computed (boolean indexing)
+    x = da.from_array(np.linspace(0.0, 1.0, 20), chunks=5)
+    share = x[x > 0.3]
+    assert np.isnan(share.shape[0])
+    lazy = kzgame.classify(
+        share=share,
+        outside_r=0.1,
+        outside_e=0.0,
+        indispensability=0.5,
+        survival=0.5,
+        invest_cost=0.0,
+    )
+    xs = np.linspace(0.0, 1.0, 20)
+    expected = kzgame.classify(
+        share=xs[xs > 0.3],
+        outside_r=0.1,
+        outside_e=0.0,
+        indispensability=0.5,
+        survival=0.5,
+        invest_cost=0.0,
+    )
+    np.testing.assert_array_equal(lazy.compute(), expected)
