@@ -29,6 +29,21 @@ are decided:
 * ``beta -> 1``: ``nash`` tends to ``ultimatum``; E's concession margin
   q(1 - beta)(Delta_R + iota Delta_E) vanishes, so E is indifferent and, by the
   tie rule, concedes; the ``ultimatum`` protocol has no concession boundary.
+  (beta itself lies in the open interval (0, 1), so the factor beta of A is
+  never 0; a root beta* = 1 lies outside the domain.)
+* A factor common to A and B (q in q(1 - beta)(Delta_R + iota Delta_E), say)
+  makes D identically 0 where it vanishes: no threshold there either.
+
+Factors of A that cannot vanish on the domain (beta, 1 - beta, 1 - delta_R
+delta_E, ...) are decided symbolically and left out of the conditions; the
+others appear as ``Ne(factor, 0)`` (written with the stakes where the solved
+parameter allows, so Delta_E = 0 exactly is seen as 0).
+
+Kinks.  Under the ``outside-option`` protocol D can be identically 0 on one
+side of the kink of its ``Max`` (with h = 0 a hold-up ties accept whenever
+Delta_R >= 0 and beats it when Delta_R < 0).  The switch is then at the kink
+itself, where the tie rule's winner on the tied side meets the other
+branch's winner; such a kink is one more piece of the threshold.
 
 Which side is which: where ``A`` (times the sign of the cleared denominator),
 :attr:`Threshold.direction`, is positive, ``between[0]`` wins for ``x > x*``
@@ -639,9 +654,10 @@ class Threshold:
         from refusing), in the Period symbols.
     expr : sympy.Expr
         The critical value x*, a ``Piecewise``: one piece per branch of the
-        gains (the ``outside-option`` protocol's ``Max`` has two), then
-        ``nan`` where the comparison does not depend on x (see the module
-        docstring: q = 0, Delta_E = 0, ...).  ``sympy.nan`` if it never does.
+        gains (the ``outside-option`` protocol's ``Max`` has two), then the
+        kinks (see the module docstring), then ``nan`` where the comparison
+        does not depend on x (q = 0, Delta_E = 0, ...).  ``sympy.nan`` if it
+        never does.
     condition : sympy.Boolean
         Where ``expr`` is a genuine boundary (the union of the pieces'
         conditions, including ``assume``).
@@ -799,6 +815,9 @@ class Threshold:
         return above, below
 
     def __str__(self) -> str:
+        if not self.exists:
+            return (f"{self.name} [{self.protocol}]: none ({self.between[0]} vs "
+                    f"{self.between[1]} does not depend on {self.parameter})")
         sides = (
             f"{self.above} above, {self.below} below"
             if self.above

@@ -144,6 +144,15 @@ def test_every_parameter_can_be_solved_for():
                 r"\text{nan}", "")
 
 
+def test_a_comparison_that_ignores_the_parameter_has_no_threshold():
+    t = threshold("indispensability", ("invest", "accept"))
+    assert not t.exists and t.condition is sp.false and t.above is None
+    assert "none" in str(t)
+    out = t.func(share=[0.2, 0.4, 0.6], survival=0.5, outside_r=0.0, outside_e=0.0)
+    assert out.shape == (3,) and np.isnan(out).all()
+    assert t.roots(share=[0.2, 0.4]).shape == (0, 2)
+
+
 def test_rubinstein_discount_factors_are_parameters():
     t = threshold("discount_e", ("hold-up", "accept"), "rubinstein")
     assert t.exists
