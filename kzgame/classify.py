@@ -276,10 +276,11 @@ def _overflow(protocol: str, arrays: Mapping[str, np.ndarray], shape, lo: int, h
     """Find the first point in flat range [lo, hi) whose gains are not finite and raise."""
     fn = kernels.numpy_gains(protocol)
     ins = kernels.gains_code(protocol).inputs
+    flat_shape = shape or (1,)  # a 0-d (scalar) call is one point
     for a in range(lo, hi, kernels.CHUNK):
         flat = np.arange(a, min(hi, a + kernels.CHUNK))
-        index = np.unravel_index(flat, shape)
-        values = [np.broadcast_to(arrays[k], shape)[index] for k in ins]
+        index = np.unravel_index(flat, flat_shape)
+        values = [np.broadcast_to(arrays[k], shape).reshape(flat_shape)[index] for k in ins]
         with np.errstate(over="ignore", invalid="ignore"):
             gains = np.broadcast_arrays(*fn(*values))
         bad = ~np.logical_and.reduce([np.isfinite(g) for g in gains])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,7 +16,7 @@ from .equilibrium import (
     normal_form,
 )
 from .model import NUMERIC_ARGS, R_MOVES, get_protocol, numeric_gains
-from .params import Period
+from .params import ParameterError, Period
 from .strategy import Strategy
 
 __all__ = ["Result", "solve"]
@@ -118,6 +119,12 @@ def solve(period: Period, protocol: str = "nash") -> Result:
     -------
     Result
 
+    Raises
+    ------
+    ParameterError
+        If the gains overflow float64 (parameters near 1e308), as
+        :func:`kzgame.classify` does.
+
     Examples
     --------
     >>> p = Period(share=0.5, outside_r=0.0, outside_e=0.0,
@@ -134,9 +141,14 @@ def solve(period: Period, protocol: str = "nash") -> Result:
         raise TypeError(f"solve expects a kzgame.Period, got {type(period).__name__}")
     get_protocol(protocol)
     values = {"stake_r": period.stake_r, "stake_e": period.stake_e, **period.as_dict()}
-    g_i, g_h, g_hr, g_x, concede_margin = (
-        float(x) for x in numeric_gains(protocol)(*(values[k] for k in NUMERIC_ARGS))
-    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        gains = [float(x) for x in numeric_gains(protocol)(*(values[k] for k in NUMERIC_ARGS))]
+    if not all(math.isfinite(g) for g in gains):
+        raise ParameterError(
+            f"the gains overflow float64 ({period}): the parameters are too large in "
+            "magnitude; rescale them (for instance to surplus = 1)"
+        )
+    g_i, g_h, g_hr, g_x, concede_margin = gains
     concedes = concede_margin >= 0
     strategy = Strategy.from_code(int(choose(g_i, g_h, g_x, concedes)))
     g_h_real = g_h if concedes else g_hr

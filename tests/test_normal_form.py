@@ -114,14 +114,15 @@ def test_non_credible_refusal_example():
        st.sampled_from(["support_enumeration", "vertex_enumeration"]))
 def test_nashpy_points_lie_in_the_reported_set(p, protocol, method):
     """Domain: payoffs that differ, differ by more than nashpy's float tolerance (its
-    enumerations treat a 1e-9 gap as a tie and then return points that are only
-    approximately equilibria)."""
+    enumerations treat gaps of 1e-9 and, in vertex enumeration, even 5e-6 as ties and
+    then return points that are only approximately equilibria; tests/
+    test_equilibrium_set.py checks those points' regret instead)."""
     period = kzgame.Period(**p)
     A, B = normal_form(period, protocol)
     scale = max(1.0, float(np.abs(A).max()), float(np.abs(B).max()))
     for M in (A, B):
         gaps = np.abs(M.ravel()[:, None] - M.ravel()[None, :])
-        assume(np.all((gaps == 0) | (gaps > 1e-6 * scale)))
+        assume(np.all((gaps == 0) | (gaps > 1e-4 * scale)))
     eqs, _messages = nashpy_equilibria(A, B, method=method)
     comps = equilibrium_set(A, B)
     for sigma_r, sigma_e in eqs:

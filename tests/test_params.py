@@ -95,6 +95,15 @@ def test_no_surplus_is_allowed_but_warned():
         Period(**BASE)  # a regime with surplus: no warning
 
 
+def test_overflowing_gains_are_an_error_in_solve_as_in_classify():
+    # D_E = (1 - s) V - o_E = 1.7e308 + 1.7e308 overflows
+    huge = {**BASE, "surplus": 1.7e308, "share": 0.0, "outside_e": -1.7e308}
+    with pytest.raises(ParameterError, match="overflow"):
+        kzgame.solve(Period(**huge))
+    with pytest.raises(ParameterError, match="overflow"):
+        kzgame.classify(**huge)
+
+
 def test_boundary_values_are_accepted():
     Period(**{**BASE, "share": 0.0, "indispensability": 1.0, "survival": 0.0, "invest_cost": 0.0})
     Period(**{**BASE, "share": 1.0, "indispensability": 0.0, "survival": 1.0, "outside_r": -5.0})
