@@ -3,7 +3,8 @@
 Solves every period of ``models/kazakhstan_russia.toml`` (Kazakhstan, the
 rising power R, in the regime led by Russia, E), prints a table
 
-    period, Delta_R, Delta_E, iota, G_I, G_H, equilibrium strategy, source's verdict
+    period, Delta_R, Delta_E, iota, iota*, margin, G_I, G_H, equilibrium strategy,
+    source's verdict, robustness
 
 and writes the phase diagram (Delta_R / Delta_E against iota, regions coloured
 by R's strategy, each period with its Monte Carlo uncertainty cloud, arrows
@@ -28,7 +29,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kzgame import KzgameError
+from kzgame import KzgameError, holdup_threshold
 from kzgame.cases import load_case
 from kzgame.model import PROTOCOLS
 from kzgame.plots import check_out_dir, phase_diagram, save_figure
@@ -60,11 +61,12 @@ def main(argv=None) -> int:
     case = load_case(args.model)
     mc = case_monte_carlo(case, args.draws, seed=args.seed, protocol=args.protocol, keep=True,
                           sensitivity=False)
-    header = ["period", "Delta_R", "Delta_E", "iota", "G_I", "G_H", "strategy",
-              "source's verdict", "robustness"]
+    header = ["period", "Delta_R", "Delta_E", "iota", "iota*", "margin", "G_I", "G_H",
+              "strategy", "source's verdict", "robustness"]
     rows = [header]
     for p in case.periods:
         r = p.solve(args.protocol)
+        star = holdup_threshold(p.period, args.protocol)  # critical iota and iota - iota*
         verdict = p.verdict.value if p.verdict else "-"
         if p.verdict is not None:
             verdict += " (agrees)" if p.verdict == r.strategy else " (disagrees)"
@@ -73,6 +75,8 @@ def main(argv=None) -> int:
             f"{r.stake_r:.3f}",
             f"{r.stake_e:.3f}",
             f"{p.period.indispensability:.2f}",
+            f"{star.critical:.3f}",
+            f"{star.margin:+.3f}",
             f"{r.gain_invest:.3f}",
             f"{r.gain_holdup_realized:.3f}",
             r.strategy.value,
@@ -90,7 +94,9 @@ def main(argv=None) -> int:
     print()
     print("Delta_R, Delta_E: what R and E lose if the regime collapses (units of V). "
           "G_I, G_H: R's gains from invest and hold-up relative to accept. robustness: share "
-          f"of {args.draws:,} Monte Carlo draws over the file's ranges giving the same strategy.")
+          f"of {args.draws:,} Monte Carlo draws over the file's ranges giving the same strategy. "
+          "iota*: the indispensability at which hold-up starts to beat the period's best other "
+          "strategy (above 1: no iota in [0, 1] makes a hold-up pay); margin: iota - iota*.")
     out = check_out_dir(args.out)
     figure = save_figure(phase_diagram(case, mc, protocol=args.protocol),
                          out / "phase_diagram.png")

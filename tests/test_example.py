@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import kzgame
 from kzgame.cases import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,26 @@ def test_example_numbers_come_from_the_model_file(example):
         assert float(row["G_I"]) == pytest.approx(r.gain_invest, abs=6e-4)
         assert float(row["G_H"]) == pytest.approx(r.gain_holdup_realized, abs=6e-4)
         assert row["strategy"] == r.strategy.value
+
+
+def test_example_prints_iota_star_and_its_margin(example):
+    """iota* is where hold-up starts to pay: checked by classifying just either side of it
+    (where it lies in [0, 1]); the margin is iota - iota*."""
+    proc, _ = example
+    rows = parse_table(proc.stdout)
+    case = load_case(MODEL, seeds=False)
+    for p in case.periods:
+        row = rows[p.label]
+        star = float(row["iota*"])
+        assert float(row["margin"]) == pytest.approx(p.period.indispensability - star, abs=2e-3)
+        if 0.01 < star < 0.99:
+            values = p.period.as_dict()
+            above = kzgame.classify(**{**values, "indispensability": star + 2e-3})
+            below = kzgame.classify(**{**values, "indispensability": star - 2e-3})
+            assert above == kzgame.Strategy.HOLD_UP.code != below
+    # the hold-up periods lie above their iota*, the invest periods have none in [0, 1]
+    assert float(rows["2014–2019"]["margin"]) > 0
+    assert float(rows["2009–2013"]["iota*"]) > 1
 
 
 def test_example_writes_the_phase_diagram(example):
