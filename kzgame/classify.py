@@ -33,6 +33,7 @@ from .strategy import CODE_DTYPE, Strategy
 
 __all__ = [
     "BACKENDS",
+    "check_names",
     "DEFAULTS",
     "NUMBA_MIN_POINTS",
     "REQUIRED",
@@ -59,7 +60,16 @@ Backend = Literal["auto", "numba", "numpy"]
 NUMBA_MIN_POINTS: int = 1 << 16
 
 
-def _check_names(params: Mapping[str, Any]) -> None:
+def check_names(params: Mapping[str, Any]) -> None:
+    """Raise :class:`ParameterError` on an unknown parameter name or a missing required one.
+
+    Examples
+    --------
+    >>> check_names({"share": 0.5})
+    Traceback (most recent call last):
+    ...
+    kzgame.params.ParameterError: missing parameter(s): outside_r, outside_e, ...
+    """
     unknown = sorted(set(params) - set(PARAMETERS))
     if unknown:
         raise ParameterError(
@@ -88,7 +98,7 @@ def prepare(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     >>> p["outside_r"], p["power"]
     (array([0. , 0.1]), array(0.5))
     """
-    _check_names(params)
+    check_names(params)
     out = {k: _as_float(k, params.get(k, DEFAULTS.get(k))) for k in PARAMETERS}
     for k, v in out.items():
         _validate(k, v)
@@ -203,7 +213,7 @@ def classify(
     ):
         raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
     use_numba = _use_numba(backend)
-    _check_names(params)
+    check_names(params)
     if any(_is_dask(v) for v in params.values()):
         return _classify_dask(protocol, float(atol), backend, params)
     arrays = {k: _as_float(k, params.get(k, DEFAULTS.get(k))) for k in PARAMETERS}

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from ._format import number as _fmt
+from ._format import share as _pct
 from .cases import Case, CasePeriod, load_case
 from .model import PROTOCOLS
 from .params import PARAMETERS, KzgameError
@@ -105,17 +107,7 @@ def _assignment(text: str) -> tuple[str, float]:
     return name, _number(value, name)
 
 
-def _fmt(x: float, digits: int = 3) -> str:
-    out = f"{x:.{digits}f}"
-    return "0" if out.strip("-0.") == "" else out
 
-
-def _pct(x: float) -> str:
-    if x == 0:
-        return "0 %"
-    if x < 0.0005:
-        return "<0.1 %"
-    return f"{100 * x:.1f} %"
 
 
 def _print_table(rows: list[list[str]], out) -> None:

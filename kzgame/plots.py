@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ._format import share as _fmt_pct
 from .cases import Case
 from .classify import classify
 from .params import PARAMETERS, KzgameError
@@ -148,14 +149,6 @@ def _outside_r_for(x: np.ndarray, values: dict[str, float], xaxis: str) -> np.nd
 def _stakes(samples: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     v, s = samples["surplus"], samples["share"]
     return s * v - samples["outside_r"], (1 - s) * v - samples["outside_e"]
-
-
-def _fmt_pct(x: float) -> str:
-    if x == 0:
-        return "0 %"
-    if x < 0.001:
-        return "<0.1 %"
-    return f"{100 * x:.1f} %" if x < 0.995 else f"{100 * x:.1f} %".replace("100.0", "100")
 
 
 def _monte_carlo(case: Case, mc, *, protocol, n, seed, distribution, keep) -> dict:

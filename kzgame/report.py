@@ -26,10 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import sympy as sp
 
 from . import __version__
+from ._format import number as _num
+from ._format import share as _pct
 from .cases import Case, CasePeriod, ModelFileError
 from .model import PROTOCOLS, gains
 from .model import latex as model_latex
@@ -72,21 +73,6 @@ class ReportFiles:
 def _cell(text: object) -> str:
     """Text safe inside a Markdown table cell."""
     return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _num(x: float, digits: int = 3) -> str:
-    if x is None or not np.isfinite(x):
-        return "—"
-    out = f"{x:.{digits}f}"
-    return "0" if out.strip("-0.") == "" else out
-
-
-def _pct(x: float) -> str:
-    if x == 0:
-        return "0 %"
-    if x < 0.0005:
-        return "< 0.1 %"
-    return f"{100 * x:.1f} %"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str | None = None

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from .cases import Case, CasePeriod
-from .classify import DEFAULTS, REQUIRED, classify
+from .classify import DEFAULTS, check_names, classify
 from .model import get_protocol
 from .params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
 from .strategy import Strategy
@@ -115,14 +115,7 @@ def triples(target: Any) -> dict[str, Triple]:
         raise TypeError(
             f"expected a CasePeriod, Period or mapping of parameters, got {type(target).__name__}"
         )
-    unknown = sorted(set(raw) - set(PARAMETERS))
-    if unknown:
-        raise ParameterError(
-            f"unknown parameter(s) {', '.join(unknown)}; known parameters: {', '.join(PARAMETERS)}"
-        )
-    missing = [k for k in REQUIRED if k not in raw]
-    if missing:
-        raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+    check_names(raw)
     out: dict[str, Triple] = {}
     for name in PARAMETERS:
         v = raw.get(name, DEFAULTS.get(name))
