@@ -46,10 +46,10 @@ import numpy as np
 
 from .classify import classify
 from .model import get_protocol
-from .params import DOMAINS, KzgameError, Period
+from .params import DOMAINS, Period
 from .solve import solve
 from .strategy import Strategy
-from .thresholds import all_thresholds, threshold
+from .thresholds import _validate_parameter, all_thresholds, threshold
 
 __all__ = ["Counterfactual", "HoldupThreshold", "Switch", "counterfactuals", "holdup_threshold",
            "switches"]
@@ -194,11 +194,7 @@ def _scan(period: Period, parameter: str, protocol: str):
     if not isinstance(period, Period):
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
     get_protocol(protocol)
-    if parameter not in get_protocol(protocol).parameters:
-        raise KzgameError(
-            f"the {protocol!r} protocol does not depend on {parameter}; "
-            f"its parameters are {', '.join(get_protocol(protocol).parameters)}"
-        )
+    _validate_parameter(parameter, protocol)
     knots = _knots(period, parameter, protocol)
     probes = _probe_points([k for k, _ in knots], parameter)
     codes = [int(c) for c in _code(period, protocol, parameter, np.array(probes))]
@@ -244,6 +240,8 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
 
     Raises
     ------
+    ParameterError
+        If ``parameter`` is not a parameter name.
     KzgameError
         If the protocol does not depend on ``parameter``.
 
@@ -338,6 +336,13 @@ def counterfactuals(
     list of Counterfactual
         Per parameter, the decrease (if any) then the increase (if any).
 
+    Raises
+    ------
+    ParameterError
+        If a name in ``parameters`` is not a parameter name.
+    KzgameError
+        If the protocol is unknown or does not depend on a name in ``parameters``.
+
     Examples
     --------
     >>> p = Period(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.5,
@@ -350,6 +355,8 @@ def counterfactuals(
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
     get_protocol(protocol)
     names = tuple(parameters) if parameters is not None else get_protocol(protocol).parameters
+    for name in names:
+        _validate_parameter(name, protocol)
     current = int(classify(protocol=protocol, **period.as_dict()))
     out = []
     for name in names:

@@ -173,4 +173,11 @@ def test_errors():
         kzgame.switches(p, "discount_r", "nash")
     with pytest.raises(kzgame.KzgameError, match="unknown protocol"):
         kzgame.counterfactuals(p, "haggle")
+    # an unknown name is a ParameterError naming the known parameters, not an AttributeError
+    with pytest.raises(kzgame.ParameterError, match="unknown parameter 'iota'; known"):
+        kzgame.counterfactuals(p, parameters=["iota"])
+    with pytest.raises(kzgame.ParameterError, match="unknown parameter 'iota'; known"):
+        kzgame.switches(p, "iota")
+    with pytest.raises(kzgame.KzgameError, match="does not depend on discount_e"):
+        kzgame.counterfactuals(p, parameters=["power", "discount_e"])
     assert {c.parameter for c in kzgame.counterfactuals(p, parameters=["power"])} <= {"power"}
