@@ -138,6 +138,13 @@ def triples(target: Any) -> dict[str, Triple]:
     return out
 
 
+def _check_seed(seed: Any) -> int:
+    """``seed`` as an int, or KzgameError unless it is a non-negative integer."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise KzgameError(f"seed = {seed!r}: give a non-negative integer")
+    return int(seed)
+
+
 def _check_distribution(distribution: str) -> None:
     if distribution not in DISTRIBUTIONS:
         raise KzgameError(
@@ -346,7 +353,8 @@ def monte_carlo(
     Raises
     ------
     KzgameError
-        On an unknown distribution or protocol, or ``n < 1``;
+        On an unknown distribution or protocol, ``n < 1``, or a seed that is
+        not a non-negative integer, Generator or None;
         :class:`kzgame.cases.ModelFileError` if a calibrated period lacks a
         parameter the protocol uses.
 
@@ -372,9 +380,8 @@ def monte_carlo(
     if isinstance(seed, np.random.Generator):
         rng, seed_used = seed, None
     else:
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-            raise KzgameError(f"seed = {seed!r}: give an integer, a numpy Generator or None")
-        rng, seed_used = np.random.default_rng(seed), (None if seed is None else int(seed))
+        seed_used = None if seed is None else _check_seed(seed)
+        rng = np.random.default_rng(seed_used)
     point_values = {k: t[1] for k, t in ranges.items()}
     point = Strategy.from_code(int(classify(protocol=protocol, **point_values)))
     samples = draw(ranges, n, rng, distribution)
@@ -432,12 +439,11 @@ def case_monte_carlo(
     :class:`numpy.random.SeedSequence`, so its result does not depend on the
     other periods.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise KzgameError(f"seed = {seed!r}: give an integer")
+    seed = _check_seed(seed)
     out = {}
     for i, p in enumerate(case.periods):
-        rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(i,)))
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         r = monte_carlo(p, n, seed=rng, distribution=distribution, protocol=protocol,
                         sensitivity=sensitivity, keep=keep)
-        out[p.label] = replace(r, seed=int(seed))
+        out[p.label] = replace(r, seed=seed)
     return out

@@ -332,6 +332,9 @@ def test_data_errors(capsys, tmp_path):
     code, out, err = run(capsys, "plot", str(TOY), "--out", str(tmp_path), "--draws", "0")
     assert code == 1
     assert_one_line_error(err, "--draws 0")
+    code, out, err = run(capsys, "solve", str(TOY), "--seed", "-1", "--draws", "10")
+    assert code == 1
+    assert_one_line_error(err, "seed = -1")
 
 
 def test_hostile_model_file_runs_nothing(capsys, tmp_path):

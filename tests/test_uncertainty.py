@@ -220,6 +220,11 @@ def test_bad_settings(toy):
             monte_carlo(BASE, n)
     with pytest.raises(KzgameError, match="seed"):
         monte_carlo(BASE, 10, seed="abc")
+    # A negative seed is refused by kzgame, not by numpy's ValueError.
+    with pytest.raises(KzgameError, match="seed = -1: give a non-negative integer"):
+        monte_carlo(BASE, 10, seed=-1)
+    with pytest.raises(KzgameError, match="seed = -1: give a non-negative integer"):
+        case_monte_carlo(toy, 10, seed=-1)
     with pytest.raises(KzgameError, match="rubinstein"):
         monte_carlo(toy.periods[0], 10, protocol="rubinstein")
     with pytest.raises(TypeError):
