@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .classify import classify
+from .classify import choose, classify
 from .model import get_protocol
 from .params import DOMAINS, Period
 from .solve import solve
@@ -449,10 +449,8 @@ def holdup_threshold(
     if not isinstance(period, Period):
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
     r = solve(period, protocol)
-    others = [Strategy.ACCEPT, Strategy.INVEST, Strategy.EXIT]  # in the tie order
-    gains = {Strategy.ACCEPT: 0.0, Strategy.INVEST: r.gain_invest, Strategy.EXIT: r.gain_exit}
-    best = max(gains.values())
-    alternative = next(s for s in others if gains[s] == best)
+    # R's choice with the hold-up unavailable (concedes=False), by the tie rule
+    alternative = Strategy.from_code(int(choose(r.gain_invest, r.gain_holdup, r.gain_exit, False)))
     t = threshold(parameter, ("hold-up", alternative.value), protocol)
     values = period.as_dict()
     critical = float(t.func(**values))
