@@ -98,16 +98,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from . import kernels
 from .classify import DEFAULTS, prepare
-from .model import (
-    NUMERIC_ARGS,
-    SYMBOLS,
-    Delta_E,
-    Delta_R,
-    gains,
-    get_protocol,
-    numeric_gains,
-)
+from .model import SYMBOLS, Delta_E, Delta_R, gains, get_protocol
 from .model import latex as _latex
 from .params import DOMAINS, PARAMETERS, KzgameError, ParameterError, check_parameter
 from .strategy import Strategy
@@ -1170,16 +1163,16 @@ def near_boundary(*, protocol: str = "nash", tol: float = BAND, **params: Any) -
     array([ True, False])
     """
     get_protocol(protocol)
-    if not (math.isfinite(tol) and tol >= 0):
+    if not (
+        isinstance(tol, (int, float, np.integer, np.floating)) and math.isfinite(tol) and tol >= 0
+    ):
         raise ParameterError(f"tol = {tol!r} is outside the allowed range [0, inf)")
     p = prepare(params)
     shape = np.broadcast_shapes(*(a.shape for a in p.values()))
-    stake_r = p["share"] * p["surplus"] - p["outside_r"]
-    stake_e = (1.0 - p["share"]) * p["surplus"] - p["outside_e"]
-    args = {"stake_r": stake_r, "stake_e": stake_e, **p}
-    g_i, g_h, _, g_x, margin = (
+    # the classifier's own generated gains (kzgame.kernels), stakes included
+    g_i, g_h, g_x, margin = (
         np.broadcast_to(np.asarray(v, dtype=np.float64), shape)
-        for v in numeric_gains(protocol)(*(args[k] for k in NUMERIC_ARGS))
+        for v in kernels.numpy_gains(protocol)(*(p[k] for k in kernels.gains_code(protocol).inputs))
     )
     scale = (
         1.0 + p["surplus"] + np.abs(p["outside_r"]) + np.abs(p["outside_e"])

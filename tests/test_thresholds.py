@@ -538,6 +538,8 @@ def test_band_is_narrow_and_its_width_is_tol():
     assert np.all(wide[near])  # monotone in tol
     with pytest.raises(kzgame.ParameterError, match="tol"):
         kzgame.near_boundary(tol=-1.0, **pts)
+    with pytest.raises(kzgame.ParameterError, match=r"tol = '1e-9' is outside .*\[0, inf\)"):
+        kzgame.near_boundary(tol="1e-9", **pts)  # was a TypeError from math.isfinite
 
 
 def test_exact_tie_at_a_threshold_goes_to_the_earlier_strategy():
