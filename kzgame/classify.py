@@ -100,8 +100,7 @@ def prepare(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     """
     check_names(params)
     out = {k: _as_float(k, params.get(k, DEFAULTS.get(k))) for k in PARAMETERS}
-    for k, v in out.items():
-        _validate(k, v)
+    _validate_all(out)
     return out
 
 
@@ -252,6 +251,20 @@ def _as_float(name: str, value: Any) -> np.ndarray:
         return check_parameter(name, value)  # raises the standard message
 
 
+def _in_domain(name: str, arr: np.ndarray) -> bool:
+    """Whether every element of ``arr`` is in ``name``'s domain (two reductions, no temporary)."""
+    if arr.size == 0:
+        return True
+    domain = DOMAINS[name]
+    return domain.contains(float(arr.min())) and domain.contains(float(arr.max()))
+
+
+def _validate_all(arrays: Mapping[str, np.ndarray]) -> None:
+    """:func:`_validate` every parameter, in :data:`kzgame.params.PARAMETERS` order."""
+    for k in PARAMETERS:
+        _validate(k, arrays[k])
+
+
 def _validate(name: str, arr: np.ndarray) -> None:
     """Raise :class:`ParameterError` unless every element of ``arr`` is in ``name``'s domain.
 
@@ -260,10 +273,7 @@ def _validate(name: str, arr: np.ndarray) -> None:
     first offending element, which :func:`kzgame.params.check_parameter`
     reports.  No full-size temporary is allocated.
     """
-    if arr.size == 0:
-        return
-    domain = DOMAINS[name]
-    if domain.contains(float(arr.min())) and domain.contains(float(arr.max())):
+    if _in_domain(name, arr):
         return
     for idx in kernels.chunk_indices(arr.shape):
         check_parameter(name, arr[idx])
@@ -312,18 +322,19 @@ def _overflow(protocol: str, arrays: Mapping[str, np.ndarray], shape, lo: int, h
 
 def _classify_numba(protocol: str, atol: float, arrays, shape) -> np.ndarray:
     ins = kernels.gains_code(protocol).inputs
-    # The kernel validates what it reads; the rest is checked here.
-    for k in PARAMETERS:
-        if k not in ins or math.prod(shape) == 0:
-            _validate(k, arrays[k])
+    # The kernel validates what it reads; the rest is checked here.  Where that fails,
+    # every parameter is validated in order, so that the error is the one the numpy
+    # backend raises (the first invalid parameter in PARAMETERS order).
+    if math.prod(shape) == 0 or not all(
+        _in_domain(k, arrays[k]) for k in PARAMETERS if k not in ins
+    ):
+        _validate_all(arrays)
     codes, status, start = kernels.run_numba(protocol, arrays, shape, atol)
     if status == 1:
-        for k in PARAMETERS:
-            _validate(k, arrays[k])
+        _validate_all(arrays)
         raise AssertionError("kzgame bug: the kernel rejected an input that validates")
     if status == 2:
-        for k in PARAMETERS:  # an invalid input in a later row takes precedence
-            _validate(k, arrays[k])
+        _validate_all(arrays)  # an invalid input in a later row takes precedence
         _overflow(protocol, arrays, shape, start, math.prod(shape))
     return codes
 
@@ -339,8 +350,7 @@ def _block_view(arr: np.ndarray, idx: tuple, ndim: int) -> np.ndarray:
 
 
 def _classify_numpy(protocol: str, atol: float, arrays, shape, chunk: int = kernels.CHUNK):
-    for k in PARAMETERS:
-        _validate(k, arrays[k])
+    _validate_all(arrays)
     fn = kernels.numpy_gains(protocol)
     ins = kernels.gains_code(protocol).inputs
     out = np.empty(shape, dtype=CODE_DTYPE)

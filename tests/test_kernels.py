@@ -325,6 +325,25 @@ def test_first_offending_value_and_parameter_order():
             kzgame.classify(backend=backend, **p2)
 
 
+@pytest.mark.parametrize(
+    "protocol,unused",
+    [("nash", "discount_r"), ("ultimatum", "power"), ("rubinstein", "power")],
+)
+def test_parameter_order_includes_parameters_the_protocol_ignores(protocol, unused):
+    # the numba kernel validates only the inputs it reads; an invalid parameter the
+    # protocol ignores must not be reported before an earlier invalid one
+    assert unused not in kernels.gains_code(protocol).inputs
+    p = random_params(100, seed=12, ties=False)
+    p["share"] = p["share"].copy()
+    p["share"][40] = 1.5
+    p[unused] = np.full(100, 1.0)  # outside (0, 1) and [0, 1): invalid
+    for backend in _backends():
+        with pytest.raises(ParameterError, match=r"share = 1.5 "):
+            kzgame.classify(protocol=protocol, backend=backend, **p)
+        with pytest.raises(ParameterError, match=rf"{unused} = 1.0 "):
+            kzgame.classify(protocol=protocol, backend=backend, **{**p, "share": 0.5})
+
+
 def test_overflow_is_an_error_not_a_strategy():
     # every input in its domain, but the stake s V - o_R overflows to inf
     p = random_params(100, seed=8, ties=False)
