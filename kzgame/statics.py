@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from .distributed import _positive_int
 from .model import SYMBOLS, get_protocol
 from .params import PARAMETERS
 from .thresholds import (
@@ -240,12 +241,21 @@ def comparative_statics(
         Signs of the stakes, e.g. ``{"stake_e": "positive"}``: the domain on
         which the signs are decided.
     samples : int, default 20000
-        Points sampled (:func:`sample`) where sympy cannot decide a sign.
+        Points sampled (:func:`sample`) where sympy cannot decide a sign; a
+        positive integer.
     seed : int, default 0
 
     Returns
     -------
     StaticsTable
+
+    Raises
+    ------
+    ParameterError
+        If ``samples`` is not a positive integer.
+    KzgameError
+        If the protocol is unknown or does not depend on ``parameter``, or
+        ``assume`` is malformed.
 
     Examples
     --------
@@ -264,6 +274,7 @@ def comparative_statics(
     holdup_cost         0
     """
     get_protocol(protocol)
+    samples = _positive_int("samples", samples)
     norm = _normalize_assume(assume)
     columns = []
     for pair in boundaries:

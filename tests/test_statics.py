@@ -170,3 +170,12 @@ def test_protocol_parameters_only():
                                                                            "accept")])
     assert {"discount_r", "discount_e"} <= set(tab.parameters)
     assert "power" not in tab.parameters
+
+
+def test_samples_must_be_a_positive_integer():
+    """samples = 0 used to give 'n/a' entries, which claim the threshold does not exist."""
+    for bad in (0, -5, 2.5, True):
+        with pytest.raises(kzgame.ParameterError, match=f"samples = {bad!r}: give a positive"):
+            comparative_statics("invest_cost", boundaries=[("invest", "accept")], samples=bad)
+    tab = comparative_statics("invest_cost", boundaries=[("invest", "accept")], samples=1000)
+    assert tab.sign(("invest", "accept"), "survival") == "ambiguous"
