@@ -285,41 +285,32 @@ def comparative_statics(
     signs: dict = {}
     methods: dict = {}
     points = None
+    syms = [SYMBOLS[k] for k in PARAMETERS]
     for t in columns:
-        w_exprs: dict[str, list[sp.Expr]] = {}
+        # x* = -B/A on each piece; dx*/dp has the sign of W = A_p B - A B_p
+        slopes = [(_period(raw.slope), _period(raw.offset)) for raw in t._raw]
+        undecided: dict[str, list[tuple[sp.Expr, ...]]] = {}
         for wrt in wrts:
             p = SYMBOLS[wrt]
-            piece_signs, ws = [], []
-            for raw in t._raw:
-                a, b = _period(raw.slope), _period(raw.offset)
-                w = sp.diff(a, p) * b - a * sp.diff(b, p)
-                ws.append(w)
-                if w == 0:
-                    piece_signs.append("0")
-                    continue
-                got = _sign(w, norm)
-                if got is None:
-                    piece_signs.append(None)
-                else:
-                    piece_signs.append({1: "+", -1: "-", 0: "0"}[got[0]])
+            parts = [(sp.diff(a, p) * b, a * sp.diff(b, p), a) for a, b in slopes]
+            piece_signs = []
+            for ap_b, a_bp, _ in parts:
+                w = ap_b - a_bp
+                got = (0, True) if w == 0 else _sign(w, norm)
+                piece_signs.append(None if got is None else {1: "+", -1: "-", 0: "0"}[got[0]])
             decided = None if None in piece_signs else _combine(piece_signs)
             if decided is not None:
                 signs[(t.between, wrt)] = decided
                 methods[(t.between, wrt)] = "symbolic"
             else:
-                w_exprs[wrt] = ws
-        if not w_exprs:
-            continue
-        if points is None:
+                undecided[wrt] = parts
+        if undecided and points is None:
             points = sample(samples, seed=seed, assume=norm)
-        syms = [SYMBOLS[k] for k in PARAMETERS]
-        for wrt, ws in w_exprs.items():
+        for wrt, parts in undecided.items():
             values, scales = [], []
-            for raw, (_, cond), w in zip(t._raw, t.pieces, ws, strict=True):
-                a, b = _period(raw.slope), _period(raw.offset)
-                p = SYMBOLS[wrt]
-                parts = [w, a, sp.Abs(sp.diff(a, p) * b) + sp.Abs(a * sp.diff(b, p)), cond]
-                f = sp.lambdify(syms, parts, modules="numpy", cse=True)
+            for (ap_b, a_bp, a), (_, cond) in zip(parts, t.pieces, strict=True):
+                f = sp.lambdify(syms, [ap_b - a_bp, a, sp.Abs(ap_b) + sp.Abs(a_bp), cond],
+                                modules="numpy", cse=True)
                 with np.errstate(all="ignore"):
                     wv, av, sv, cv = (
                         np.broadcast_to(np.asarray(v), (samples,))
