@@ -45,14 +45,16 @@ t "exit" 5 "exit" { 1/4 0 }
 
 from __future__ import annotations
 
+import math
 import os
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from .equilibrium import normal_form
 from .model import E_MOVES, R_MOVES, get_protocol
-from .params import PARAMETERS, Period
+from .params import PARAMETERS, ParameterError, Period
 
 __all__ = ["to_efg", "to_nfg", "to_pygambit", "write_efg", "write_nfg"]
 
@@ -65,11 +67,25 @@ def _quote(text: str) -> str:
 
 
 def _number(x: Any) -> str:
-    """A payoff as Gambit reads it: an integer, a rational ``p/q`` or a decimal."""
+    """A payoff as Gambit reads it: an integer, a rational ``p/q`` or a decimal.
+
+    A float is written as the shortest decimal that round-trips it, in
+    positional notation (Gambit does not read exponents such as ``1e-07``).
+
+    Examples
+    --------
+    >>> _number(Fraction(-7, 16)), _number(2.0), _number(1e-07), _number(2.5e20)
+    ('-7/16', '2', '0.0000001', '250000000000000000000')
+    """
     if isinstance(x, Fraction):
         return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
     x = float(x)
-    return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
+    if not math.isfinite(x):
+        raise ParameterError(
+            f"a payoff is {x!r}: the float payoffs overflow; export with exact=True "
+            "or rescale the parameters (for instance to surplus = 1)"
+        )
+    return str(int(x)) if x.is_integer() and abs(x) < 2**53 else format(Decimal(repr(x)), "f")
 
 
 def _header(period: Period, protocol: str, title: str | None) -> tuple[str, str]:

@@ -215,6 +215,37 @@ def test_files_on_disk_and_decimal_payoffs(tmp_path):
     assert "/" not in to_nfg(p, exact=False).splitlines()[-1]
 
 
+def test_decimal_payoffs_without_exponents_round_trip():
+    # repr writes 1e-07 and 1e+300, which Gambit's reader rejects ("Invalid value")
+    for outside_r, surplus in ((1e-7, 1.0), (-1e300, 1e300), (2.5e-300, 1.0)):
+        p = Period(share=0.5, outside_r=outside_r, outside_e=0.0, indispensability=1.0,
+                   survival=0.5, invest_cost=3e-6, surplus=surplus)
+        Af, Bf = normal_form(p)
+        text = to_nfg(p, exact=False)
+        assert "e" not in text.splitlines()[-1].lower()
+        ra, rb = gbt.read_nfg(io.StringIO(text)).to_arrays()
+        assert np.array_equal(np.vectorize(float)(ra), Af), outside_r
+        assert np.array_equal(np.vectorize(float)(rb), Bf), outside_r
+        tree = gbt.read_efg(io.StringIO(to_efg(p, exact=False)))
+        leaves = [n for n in tree.nodes if n.is_terminal]
+        r, e = tree.players
+        assert sorted(float(n.outcome[r]) for n in leaves) == sorted(
+            [*Af[:, 0], Af[2, 1]]
+        )
+
+
+def test_overflowing_float_payoffs_are_an_error():
+    # o_R - h = -inf in float; the exact payoffs are finite rationals
+    p = Period(share=0.5, outside_r=-1e308, outside_e=0.0, indispensability=1.0,
+               survival=0.5, invest_cost=0.0, holdup_cost=1e308)
+    with pytest.raises(kzgame.ParameterError, match="overflow"):
+        to_nfg(p, exact=False)
+    with pytest.raises(kzgame.ParameterError, match="overflow"):
+        to_efg(p, exact=False)
+    exact = gbt.read_nfg(io.StringIO(to_nfg(p))).to_arrays()[0]  # exact=True still exports
+    assert Fraction(exact[2, 1]) == normal_form(p, exact=True)[0][2, 1] < -(2**1024)
+
+
 def test_bad_input():
     p = PERIODS[0][0]
     with pytest.raises(TypeError, match="kzgame.Period"):
