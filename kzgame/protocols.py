@@ -108,7 +108,10 @@ class ProtocolComparison:
             f"{k}: " + ", ".join(f"{s} {v:.1%}" for s, v in shares.items())
             for k, shares in self.shares().items()
         ]
-        lines.append(f"all protocols agree on {agree.mean():.1%} of {agree.size} points")
+        if agree.size:
+            lines.append(f"all protocols agree on {agree.mean():.1%} of {agree.size} points")
+        else:
+            lines.append("no points to compare")
         return "\n".join(lines)
 
 

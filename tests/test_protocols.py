@@ -211,6 +211,18 @@ def test_compare_protocols_errors_and_subset():
     assert sub.protocols == ("nash", "rubinstein") and sub.agree
 
 
+def test_compare_protocols_on_no_points():
+    """Empty arrays: no shares, and the summary says so (it printed 'nan%' with a warning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cmp = kzgame.compare_protocols(share=np.array([]), outside_r=0.3, outside_e=0.0,
+                                       indispensability=0.5, survival=0.8, invest_cost=0.05)
+        text = str(cmp)
+    assert cmp.agree.shape == (0,)
+    assert all(v == 0.0 for shares in cmp.shares().values() for v in shares.values())
+    assert text.splitlines()[-1] == "no points to compare" and "nan" not in text
+
+
 def test_the_kpr_table_under_every_protocol():
     """Unfavourable outside options (Delta_R large): invest under every protocol; favourable
     options and R indispensable: hold-up under the weighted splits."""
