@@ -294,7 +294,7 @@ def phase_diagram(
             ax.axvline(1.0, color="black", lw=0.6, ls=":", zorder=1)
         else:
             ax.axvline(0.0, color="black", lw=0.6, ls=":", zorder=1)
-    fig.legend(handles=_legend_handles(), loc="outside lower center",
+    fig.legend(handles=_legend_handles(arrows=k > 1), loc="outside lower center",
                ncol=4 if ncols > 1 else 2, fontsize=8.5, frameon=False)
     fig.suptitle(f"{case.name}: R = {case.rising}, E = {case.established}\n"
                  f"{protocol} bargaining; Monte Carlo over the model file's ranges",
@@ -316,39 +316,43 @@ def _label_points(ax, points: np.ndarray, names: list[str], own: int) -> None:
     candidates = [(8, 7, "left", "bottom"), (8, -7, "left", "top"),
                   (-8, 7, "right", "bottom"), (-8, -7, "right", "top"),
                   (0, 12, "center", "bottom"), (0, -12, "center", "top")]
+    axb = ax.get_window_extent(renderer)
+    gap = 8.0  # pixels (about one character) kept free between labels, so none run together
     for xy, js in _group_points(points):
         text = ", ".join(names[j] for j in js)
-        mine = own in js
+        style = {"fontsize": 8.5, "fontweight": "bold"} if own in js else {"fontsize": 7.5}
         best = None
-        for dx, dy, ha, va in candidates:
-            t = ax.annotate(text, xy, textcoords="offset points", xytext=(dx, dy), ha=ha, va=va,
-                            fontsize=8.5 if mine else 7.5,
-                            fontweight="bold" if mine else "normal", zorder=7,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                  "alpha": 0.75})
-            bb = t.get_window_extent(renderer)
-            box = (bb.x0, bb.y0, bb.x1, bb.y1)
-            axb = ax.get_window_extent(renderer)
-            inside = bb.x0 >= axb.x0 and bb.x1 <= axb.x1 and bb.y0 >= axb.y0 and bb.y1 <= axb.y1
-            clash = any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
-                        for o in taken)
-            if inside and not clash:
-                best = (t, box)
+        for candidate in candidates:
+            t, box = _annotate(ax, renderer, text, xy, candidate, style)
+            outside = not (box[0] >= axb.x0 and box[2] <= axb.x1
+                           and box[1] >= axb.y0 and box[3] <= axb.y1)
+            overlap = sum(max(0.0, min(box[2], o[2]) + gap - max(box[0], o[0]))
+                          * max(0.0, min(box[3], o[3]) + gap - max(box[1], o[1]))
+                          for o in taken)
+            if best is None or (outside, overlap) < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = ((outside, overlap), t, box)
+            else:
+                t.remove()
+            if best[0] == (False, 0.0):
                 break
-            t.remove()
-        if best is None:  # every place clashes: use the first
-            dx, dy, ha, va = candidates[0]
-            t = ax.annotate(text, xy, textcoords="offset points", xytext=(dx, dy), ha=ha, va=va,
-                            fontsize=8.5 if mine else 7.5,
-                            fontweight="bold" if mine else "normal", zorder=7,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                  "alpha": 0.75})
-            bb = t.get_window_extent(renderer)
-            best = (t, (bb.x0, bb.y0, bb.x1, bb.y1))
-        taken.append(best[1])
+        # Every place clashes: the label stays where it is inside and overlaps least.
+        taken.append(best[2])
 
 
-def _legend_handles() -> list:
+def _annotate(ax, renderer, text: str, xy, candidate: tuple, style: dict) -> tuple:
+    """Label ``xy`` at the offset and alignment ``candidate``; the label and its pixel box."""
+    dx, dy, ha, va = candidate
+    t = ax.annotate(text, xy, textcoords="offset points", xytext=(dx, dy), ha=ha, va=va,
+                    zorder=7, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                    "alpha": 0.75}, **style)
+    bb = t.get_window_extent(renderer)
+    return t, (bb.x0, bb.y0, bb.x1, bb.y1)
+
+
+def _legend_handles(arrows: bool) -> list:
+    """The phase diagram's legend; the arrow entry only where there are arrows (``arrows``)."""
     handles = [Patch(facecolor=STRATEGY_COLORS[s], alpha=_REGION_ALPHA + 0.15, edgecolor="none",
                      label=f"region: {s.value}") for s in Strategy]
     handles += [
@@ -356,9 +360,10 @@ def _legend_handles() -> list:
                label="Monte Carlo draws of the panel's period (colour = their strategy)"),
         Line2D([], [], ls="none", marker="*", ms=13, mfc="white", mec="black",
                label="the panel's period (colour = model strategy)"),
-        Line2D([], [], color="black", marker=">", ms=5, lw=1.2,
-               label="the periods in time order"),
     ]
+    if arrows:
+        handles.append(Line2D([], [], color="black", marker=">", ms=5, lw=1.2,
+                              label="the periods in time order"))
     return handles
 
 

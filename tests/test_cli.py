@@ -250,6 +250,21 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
     assert shares == pytest.approx([1.0] * len(rows))
 
 
+def test_phase_diagram_legend_names_only_what_is_drawn():
+    """The arrow's legend entry only where there are arrows (two periods or more)."""
+    from kzgame.plots import phase_diagram
+
+    one = load_case(KZ_RU.parent / "uzbekistan_eaeu.toml", seeds=False)
+    assert len(one.periods) == 1
+    many = load_case(KZ_RU, seeds=False)
+    for case, arrows in ((one, 0), (many, len(many.periods) - 1)):
+        fig = phase_diagram(case, n=300, resolution=(40, 25))
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        drawn = [t for t in fig.axes[0].texts if t.arrow_patch is not None and not t.get_text()]
+        assert len(drawn) == arrows
+        assert ("the periods in time order" in legend) == (arrows > 0)
+
+
 def test_phase_diagram_axes(capsys, tmp_path):
     """auto uses the stake ratio, or the balance when some period has Delta_E <= 0."""
     from kzgame.plots import phase_diagram
