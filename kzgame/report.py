@@ -36,6 +36,7 @@ from .model import PROTOCOLS, gains
 from .model import latex as model_latex
 from .params import PARAMETERS, KzgameError
 from .plots import (
+    PARAMETER_LABELS,
     check_out_dir,
     phase_diagram,
     robustness_chart,
@@ -43,21 +44,13 @@ from .plots import (
     sensitivity_chart,
 )
 from .strategy import Strategy
+from .thresholds import threshold
 from .uncertainty import MonteCarloResult, case_monte_carlo
-
-try:  # the thresholds module derives every boundary from kzgame.model
-    from .thresholds import threshold as _threshold
-except ImportError:  # pragma: no cover - only without kzgame.thresholds
-    _threshold = None
 
 __all__ = ["ReportFiles", "write_report"]
 
-_SYMBOL = {
-    "surplus": "$V$", "share": "$s$", "outside_r": "$o_R$", "outside_e": "$o_E$",
-    "indispensability": r"$\iota$", "survival": "$q$", "invest_cost": "$c$",
-    "power": r"$\beta$", "holdup_cost": "$h$", "discount_r": r"$\delta_R$",
-    "discount_e": r"$\delta_E$",
-}  # fmt: skip
+#: Monte Carlo draws the phase diagram plots per period.
+_CLOUD = 1500
 
 
 @dataclass(frozen=True)
@@ -115,12 +108,10 @@ def _main_piece(expr: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
 
 def _threshold_rows(case: Case, protocol: str):
     """LaTeX lines and per-period values of the thresholds (via kzgame.thresholds)."""
-    if _threshold is None:  # pragma: no cover
-        return None
     out = []
     for parameter, between, assume in _THRESHOLDS:
         try:
-            t = _threshold(parameter, between, protocol, assume=assume)
+            t = threshold(parameter, between, protocol, assume=assume)
         except KzgameError:  # the protocol does not depend on this parameter
             continue
         if not t.exists:
@@ -135,8 +126,8 @@ def _threshold_rows(case: Case, protocol: str):
     return out
 
 
-def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str], str]:
-    """(markdown lines, latex lines, note on the method)."""
+def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str]]:
+    """(markdown lines, latex lines)."""
     g = gains(protocol)
     names = {"invest": "G_I", "hold-up": "G_H", "exit": "G_X"}
     md = [f"R's gains relative to accept under the `{protocol}` protocol, in the stakes "
@@ -155,12 +146,6 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str], 
     tex.append(f"  u_E(H,\\text{{concede}}) - u_E(H,\\text{{refuse}}) &= {margin}")
     tex.append(r"\end{align}")
     rows = _threshold_rows(case, protocol)
-    if rows is None:  # pragma: no cover
-        note = ("`kzgame.thresholds` is not available: only the gains are shown, "
-                "from `kzgame.model.gains` and `kzgame.model.latex`.")
-        md.append(note)
-        return md, tex, note
-    note = "Thresholds from `kzgame.threshold` (solved from `kzgame.model.gains`)."
     symbol = {"indispensability": r"\iota", "outside_r": "{o_R}"}
     md += ["Solving the boundaries for one parameter (`kzgame.threshold`), with "
            r"$\Delta_E > 0$ assumed where the sides depend on its sign:", ""]
@@ -183,7 +168,7 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str], 
     for parameter, between, _t, _v, _c, values in rows:
         if parameter not in seen:
             seen.add(parameter)
-            header.append(_SYMBOL[parameter])
+            header.append(PARAMETER_LABELS[parameter])
             cells.append(lambda p, k=parameter: _num(getattr(p.period, k)))
         header.append(f"${symbol[parameter]}^*$ ({between[0]}/{between[1]})")
         cells.append(lambda p, v=values: _num(v.get(p.label, float("nan"))))
@@ -193,7 +178,7 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str], 
     md += ["", "— : no threshold (the comparison does not depend on the parameter there). "
            r"An $\iota^*$ above 1 means no $\iota$ in [0, 1] crosses that boundary; one below 0 "
            r"means every $\iota$ is on the same side of it."]
-    return md, tex, note
+    return md, tex
 
 
 # ---------------------------------------------------------------------------
@@ -243,8 +228,8 @@ def write_report(
                               protocol=protocol, keep=True)
     first = mc[case.periods[0].label]
     figures = {
-        "phase": save_figure(phase_diagram(case, mc, protocol=protocol, xaxis=xaxis),
-                             out / "phase.png"),
+        "phase": save_figure(phase_diagram(case, mc, protocol=protocol, xaxis=xaxis,
+                                           cloud=_CLOUD), out / "phase.png"),
         "robustness": save_figure(robustness_chart(case, mc, protocol=protocol),
                                   out / "robustness.png"),
         "sensitivity": save_figure(sensitivity_chart(case, mc, protocol=protocol),
@@ -297,6 +282,14 @@ def write_report(
         rows, "lrrrrrrrlll")
     checks = case.verdicts(protocol)
     agreeing = sum(c.agrees for c in checks)
+    if not checks:
+        tally = "The sources give no verdict for any period."
+    elif len(checks) == 1:
+        tally = (f"The model {'reproduces' if agreeing else 'does not reproduce'} the source's "
+                 "verdict in the one period that has one.")
+    else:
+        tally = (f"The model reproduces the source's verdict in {agreeing} of the "
+                 f"{len(checks)} periods that have one.")
     md += [
         "",
         r"$\Delta_R$, $\Delta_E$: what R and E lose if the regime collapses (units of $V$, the "
@@ -305,15 +298,16 @@ def write_report(
         "subgame-perfect strategy at the calibrated values. Robustness: share of the Monte "
         "Carlo draws over the parameter ranges that give the same strategy.",
         "",
-        (f"The model reproduces the source's verdict in {agreeing} of {len(checks)} periods "
-         "that have one." if checks else "The sources give no verdict for any period."),
+        tally,
         "",
         "![Phase diagram](phase.png)",
         "",
         "*Figure 1. Phase diagram: one panel per period. Coloured regions: R's strategy when "
         r"$o_R$ (hence $\Delta_R$) and $\iota$ vary and everything else stays at the panel's "
-        "period values. Dots: Monte Carlo draws of that period, coloured by their own strategy. "
-        "Arrows: the periods in time order.*",
+        f"period values. Dots: {min(_CLOUD, first.n):,} of the period's {first.n:,} Monte "
+        "Carlo draws (every parameter drawn from its range), coloured by their own strategy; "
+        "a panel's title says how many fall outside its window, if any."
+        + (" Arrows: the periods in time order.*" if len(case.periods) > 1 else "*"),
         "",
         "## Robustness",
         "",
@@ -355,7 +349,7 @@ def write_report(
     md += _table(["Period"] + [f"`{k}`" for k in PROTOCOLS], rows)
     md += ["", "Protocols: " + "; ".join(f"`{k}`: {v.summary}" for k, v in PROTOCOLS.items())
            + ".", "", "## Thresholds", ""]
-    tmd, tex, _ = _latex_thresholds(case, protocol)
+    tmd, tex = _latex_thresholds(case, protocol)
     md += tmd
     md += ["", "## Findings and notes", ""]
     for p in case.periods:
@@ -383,7 +377,7 @@ def write_report(
             if name not in p.specs:
                 continue
             s = p.specs[name]
-            rows.append([f"{_SYMBOL[name]} {name}" + (" (d)" if s.inherited else ""),
+            rows.append([f"{PARAMETER_LABELS[name]} {name}" + (" (d)" if s.inherited else ""),
                          f"{s.value:g}", f"[{s.low:g}, {s.high:g}]", s.sources,
                          s.indicator, s.reasoning])
         md += _table(["Parameter", "Value", "Range", "Source", "Indicator", "Reasoning"],
