@@ -141,8 +141,8 @@ def compare_protocols(
     Raises
     ------
     KzgameError
-        If both or neither of ``period`` and ``params`` are given, or a
-        protocol is unknown.
+        If both or neither of ``period`` and ``params`` are given, a
+        protocol is unknown, or ``protocols`` is a string.
 
     Examples
     --------
@@ -159,6 +159,10 @@ def compare_protocols(
     outside-option: accept 50.0%, invest 50.0%, hold-up 0.0%, exit 0.0%
     all protocols agree on 50.0% of 6 points
     """
+    if isinstance(protocols, str):
+        raise KzgameError(
+            f"protocols must be a list of protocol names, e.g. [{protocols!r}], not a string"
+        )
     names = tuple(protocols) if protocols is not None else tuple(PROTOCOLS)
     if not names:
         raise KzgameError("protocols must name at least one protocol")

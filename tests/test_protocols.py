@@ -207,6 +207,9 @@ def test_compare_protocols_errors_and_subset():
         kzgame.compare_protocols(p, protocols=["nash", "haggle"])
     with pytest.raises(TypeError):
         kzgame.compare_protocols(p.as_dict())
+    # a string is not split into letters ("unknown protocol 'n'")
+    with pytest.raises(kzgame.KzgameError, match=r"list of protocol names, e.g. \['nash'\]"):
+        kzgame.compare_protocols(p, protocols="nash")
     sub = kzgame.compare_protocols(p, protocols=["nash", "rubinstein"])
     assert sub.protocols == ("nash", "rubinstein") and sub.agree
 
