@@ -237,6 +237,8 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
         assert link in md
     assert "$$" in md and r"\iota^*" in md and r"\Delta_{R}" in md
     assert "--draws 2000 --seed 3" in md
+    assert "reproduces the source's verdict in 2 of the 2 periods that have one" in md
+    assert "Dots: 1,500 of the period's 2,000 Monte Carlo draws" in md
     # Provenance of every parameter is in the appendix.
     assert "000_9a37ca83d57f535e.txt:122" in md  # a verdict source
     tex = (out_dir / "thresholds.tex").read_text()
