@@ -23,24 +23,30 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 from ._format import number as _fmt
 from ._format import share as _pct
 from .cases import Case, CasePeriod, load_case
 from .model import PROTOCOLS
 from .params import PARAMETERS, KzgameError
-from .plots import XAXES, check_out_dir, phase_diagram, robustness_chart, save_figure
+from .plots import (
+    PARAMETER_LABELS,
+    XAXES,
+    check_out_dir,
+    phase_diagram,
+    robustness_chart,
+    save_figure,
+)
 from .plots import sensitivity_chart as _sensitivity_chart
 from .strategy import Strategy
 from .uncertainty import DISTRIBUTIONS, case_monte_carlo
 
 __all__ = ["main"]
 
-_SYMBOLS = {
-    "surplus": "V", "share": "s", "outside_r": "o_R", "outside_e": "o_E",
-    "indispensability": "iota", "survival": "q", "invest_cost": "c", "power": "beta",
-    "holdup_cost": "h", "discount_r": "delta_R", "discount_e": "delta_E",
-}  # fmt: skip
+#: Plain-text parameter symbols for the terminal: the figures' labels without TeX.
+_SYMBOLS = {k: v.strip("$").lstrip("\\") for k, v in PARAMETER_LABELS.items()}
 
 
 class UsageError(Exception):
@@ -107,9 +113,6 @@ def _assignment(text: str) -> tuple[str, float]:
     return name, _number(value, name)
 
 
-
-
-
 def _print_table(rows: list[list[str]], out) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, r in enumerate(rows):
@@ -129,10 +132,6 @@ def _mc_options(p: argparse.ArgumentParser, draws: int) -> None:
                    help="distribution over each parameter's range (default: uniform)")
 
 
-def _load(path: str) -> Case:
-    return load_case(path)
-
-
 def _check_draws(draws: int, needed: bool) -> None:
     if draws < 0 or (needed and draws == 0):
         raise KzgameError(f"--draws {draws}: give a positive number of draws")
@@ -144,7 +143,7 @@ def _check_draws(draws: int, needed: bool) -> None:
 
 
 def _cmd_solve(args, out) -> int:
-    case = _load(args.file)
+    case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
     periods = [case.period(args.period)] if args.period else list(case.periods)
@@ -205,7 +204,7 @@ def _cmd_check(args, out) -> int:
     status = 0
     for f in args.files:
         try:
-            case = _load(f)
+            case = load_case(f)
             case.check_protocol(args.protocol)
             checks = case.verify(args.protocol)
         except KzgameError as e:
@@ -223,11 +222,11 @@ def _cmd_check(args, out) -> int:
 
 
 def _cmd_sweep(args, out) -> int:
-    from .sweep import sweep
+    from .sweep import Progress, sweep
 
     fixed: dict[str, float] | CasePeriod = {}
     if args.file:
-        case = _load(args.file)
+        case = load_case(args.file)
         if args.period is None:
             if len(case.periods) > 1:
                 raise KzgameError(f"{args.file} has {len(case.periods)} periods; choose one "
@@ -240,8 +239,6 @@ def _cmd_sweep(args, out) -> int:
         raise UsageError("kzgame sweep: --period needs a model FILE (see 'kzgame sweep --help')")
     fixed = {**fixed, **dict(args.set or [])}
     (x, x0, x1, nx), (y, y0, y1, ny) = args.x, args.y
-    import numpy as np
-
     progress = args.progress
     res = sweep(fixed, x, np.linspace(x0, x1, nx), y, np.linspace(y0, y1, ny),
                 protocol=args.protocol, chunk_points=args.chunk, progress=progress,
@@ -249,8 +246,6 @@ def _cmd_sweep(args, out) -> int:
     target = Path(args.out)
     if target.parent != Path("") and not target.parent.exists():
         check_out_dir(target.parent)
-    from .sweep import Progress
-
     res.to_csv(target, progress=Progress("writing") if progress else None)
     shares = ", ".join(f"{s.value} {_pct(v)}" for s, v in res.shares.items())
     print(f"wrote {res.codes.size:,} points ({nx} x {ny}) to {target}", file=out)
@@ -269,7 +264,7 @@ def _monte_carlo_for_figures(case: Case, args):
 
 
 def _cmd_plot(args, out) -> int:
-    case = _load(args.file)
+    case = load_case(args.file)
     folder = check_out_dir(args.out)
     mc = _monte_carlo_for_figures(case, args)
     paths = [
@@ -288,7 +283,7 @@ def _cmd_plot(args, out) -> int:
 def _cmd_report(args, out) -> int:
     from .report import write_report
 
-    case = _load(args.file)
+    case = load_case(args.file)
     folder = check_out_dir(args.out)
     mc = _monte_carlo_for_figures(case, args)
     files = write_report(case, folder, protocol=args.protocol, seed=args.seed, xaxis=args.x_axis,
