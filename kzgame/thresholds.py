@@ -499,14 +499,10 @@ def _restake(e: sp.Expr, parameter: str) -> sp.Expr:
     evaluates them ((1 - s) V - o_E, not an expanded form), so a calibration
     with Delta_E = 0 exactly is seen as exactly 0 by both.
     """
-    if parameter not in _STAKE_PARAMETERS or parameter in ("share", "surplus"):
+    # other parameters' conditions are written in the stakes already
+    sub = _stake_substitution(parameter) if parameter in _STAKE_PARAMETERS else {}
+    if not sub:
         return e
-    s, V = SYMBOLS["share"], SYMBOLS["surplus"]
-    sub = (
-        {SYMBOLS["outside_e"]: (1 - s) * V - Delta_E}
-        if parameter == "outside_r"
-        else {SYMBOLS["outside_r"]: s * V - Delta_R}
-    )
     return sp.factor(sp.expand(e.xreplace(sub)))
 
 
@@ -819,14 +815,23 @@ class Threshold:
         return f"{self.name} [{self.protocol}] = {self.in_stakes}  ({sides})"
 
 
-def _stakes_form(expr: sp.Basic, parameter: str) -> sp.Basic:
-    """Rewrite o_R, o_E as stakes where that does not hide ``parameter``."""
+def _stake_substitution(parameter: str) -> dict[sp.Symbol, sp.Expr]:
+    """o_R -> sV - Delta_R and o_E -> (1 - s)V - Delta_E, each where it does not hide ``parameter``.
+
+    A stake that contains ``parameter`` (s, V, or that outside option itself) is left written out.
+    """
     s, V = SYMBOLS["share"], SYMBOLS["surplus"]
     sub = {}
     if parameter not in ("share", "surplus", "outside_r"):
         sub[SYMBOLS["outside_r"]] = s * V - Delta_R
     if parameter not in ("share", "surplus", "outside_e"):
         sub[SYMBOLS["outside_e"]] = (1 - s) * V - Delta_E
+    return sub
+
+
+def _stakes_form(expr: sp.Basic, parameter: str) -> sp.Basic:
+    """Rewrite o_R, o_E as stakes where that does not hide ``parameter``."""
+    sub = _stake_substitution(parameter)
     if not sub:
         return expr
 
