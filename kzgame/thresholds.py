@@ -123,7 +123,7 @@ __all__ = [
 STRATEGIES: tuple[str, ...] = tuple(s.value for s in Strategy)
 #: E's replies to a hold-up: the two sides of the concession boundary.
 CONCESSION: tuple[str, str] = ("concede", "refuse")
-#: The boundaries :func:`thresholds` derives: six pairs of R's strategies and E's concession.
+#: The boundaries :func:`all_thresholds` derives: six pairs of R's strategies and E's concession.
 BOUNDARIES: tuple[tuple[str, str], ...] = (
     ("invest", "accept"),
     ("hold-up", "accept"),
