@@ -448,7 +448,6 @@ class _Piece:
     sign: int | None  # sign of direction on the domain where the piece exists
 
 
-_GENERATORS = tuple(SYMBOLS.values()) + (Delta_R, Delta_E)
 _TO_PERIOD = {
     Delta_R: SYMBOLS["share"] * SYMBOLS["surplus"] - SYMBOLS["outside_r"],
     Delta_E: (1 - SYMBOLS["share"]) * SYMBOLS["surplus"] - SYMBOLS["outside_e"],
