@@ -44,7 +44,7 @@ import numpy as np
 import sympy as sp
 
 from .model import E_MOVES, R_MOVES, SYMBOLS, get_protocol, payoffs
-from .params import PARAMETERS, Period
+from .params import PARAMETERS, KzgameError, Period
 
 __all__ = [
     "EquilibriumComponent",
@@ -246,6 +246,13 @@ def equilibrium_set(A, B) -> list[EquilibriumComponent]:
     list of EquilibriumComponent
         The connected components of the equilibrium set.
 
+    Raises
+    ------
+    KzgameError
+        If the matrices are not 4x2, an entry is NaN or infinite (float
+        payoffs of parameters near 1e308 overflow: use exact payoffs), or a
+        row other than hold-up depends on E's move.
+
     Examples
     --------
     A hold-up that pays if E concedes, deterred by E's non-credible refusal:
@@ -261,10 +268,18 @@ def equilibrium_set(A, B) -> list[EquilibriumComponent]:
     A = np.asarray(A, dtype=object)
     B = np.asarray(B, dtype=object)
     if A.shape != (4, 2) or B.shape != (4, 2):
-        raise ValueError(f"expected two 4x2 payoff matrices, got {A.shape} and {B.shape}")
+        raise KzgameError(f"expected two 4x2 payoff matrices, got {A.shape} and {B.shape}")
+    for name, M in (("A", A), ("B", B)):
+        for (k, j), x in np.ndenumerate(M):
+            if not x - x == 0:  # NaN or an infinity (generic: Fractions of any size pass)
+                raise KzgameError(
+                    f"{name}[{k}, {j}] = {x!r} ({R_MOVES[k]}, {E_MOVES[j]}): payoffs must be "
+                    "finite numbers (float payoffs overflow for parameters near 1e308; "
+                    "use normal_form(..., exact=True))"
+                )
     for k in _OTHERS:
         if A[k, 0] != A[k, 1] or B[k, 0] != B[k, 1]:
-            raise ValueError(f"row {R_MOVES[k]!r} depends on E's move: not a period game")
+            raise KzgameError(f"row {R_MOVES[k]!r} depends on E's move: not a period game")
     a = {k: A[k, 0] for k in _OTHERS}
     m = max(a.values())
     best = tuple(R_MOVES[k] for k in _OTHERS if a[k] == m)
@@ -367,7 +382,7 @@ def nashpy_equilibria(
         "lemke_howson": lambda: [game.lemke_howson(initial_dropped_label=0)],
     }
     if method not in algorithms:
-        raise ValueError(f"unknown nashpy method {method!r}; known: {', '.join(algorithms)}")
+        raise KzgameError(f"unknown nashpy method {method!r}; known: {', '.join(algorithms)}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -159,5 +159,25 @@ def test_fully_degenerate_game_does_not_crash():
 def test_equilibrium_set_rejects_a_game_that_is_not_a_period_game():
     A = np.zeros((4, 2))
     A[0, 1] = 1.0
-    with pytest.raises(ValueError, match="depends on E's move"):
+    with pytest.raises(kzgame.KzgameError, match="depends on E's move"):
         equilibrium_set(A, np.zeros((4, 2)))
+    with pytest.raises(kzgame.KzgameError, match="4x2"):
+        equilibrium_set(np.zeros((2, 4)), np.zeros((4, 2)))
+    with pytest.raises(kzgame.KzgameError, match="unknown nashpy method"):
+        nashpy_equilibria(np.zeros((4, 2)), np.zeros((4, 2)), method="guess")
+
+
+def test_equilibrium_set_rejects_non_finite_payoffs():
+    """A NaN or an overflowed float payoff gave an empty set (every finite game has an
+    equilibrium) or a wrong one; it is an error, and the exact game still answers."""
+    A = np.array([[1.0, 1.0], [0.0, 0.0], [np.nan, 0.0], [0.0, 0.0]])
+    with pytest.raises(kzgame.KzgameError, match=r"A\[2, 0\] = nan"):
+        equilibrium_set(A, np.zeros((4, 2)))
+    # o_R - h = -1e308 - 1e308 overflows to -inf in float arithmetic
+    period = kzgame.Period(share=0.5, outside_r=-1e308, outside_e=0.0, indispensability=1.0,
+                           survival=0.5, invest_cost=0.0, holdup_cost=1e308)
+    with pytest.raises(kzgame.KzgameError, match="finite"):
+        equilibrium_set(*normal_form(period))
+    (comp,) = equilibrium_set(*normal_form(period, exact=True))
+    assert [pc.support for pc in comp.pieces] == [("invest",)]
+    assert comp.pieces[0].concede == (0, 1)
