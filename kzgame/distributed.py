@@ -65,6 +65,7 @@ from typing import Any
 
 import numpy as np
 
+from .classify import _is_dask, classify
 from .params import KzgameError, ParameterError, check_parameter
 from .strategy import Strategy
 
@@ -256,7 +257,7 @@ def counts(codes: Any) -> np.ndarray:
     >>> counts(np.array([[0, 2], [2, 3]], dtype=np.int8))
     array([1, 0, 2, 1])
     """
-    if type(codes).__module__.startswith("dask."):
+    if _is_dask(codes):
         da = _dask_array()
         nd = codes.ndim
         if nd == 0:
@@ -313,10 +314,9 @@ def monte_carlo(
     >>> sorted(k.value for k, v in sh.items() if v > 0)
     ['hold-up', 'invest']
     """
-    from .classify import classify
 
     draws = sample(target, n, seed=seed, distribution=distribution, block_points=block_points)
-    if not any(type(v).__module__.startswith("dask.") for v in draws.values()):
+    if not any(_is_dask(v) for v in draws.values()):
         point = classify(protocol=protocol, **draws)  # every range is a point
         return {s: float(s.code == int(point)) for s in Strategy}
     return shares(classify(protocol=protocol, **draws))

@@ -15,7 +15,7 @@ distributed = pytest.importorskip(
 )
 
 import kzgame  # noqa: E402
-from kzgame import Strategy, kernels  # noqa: E402
+from kzgame import Strategy, kernels, sweep  # noqa: E402
 from kzgame.distributed import counts, grid, monte_carlo, sample, shares  # noqa: E402
 from kzgame.model import PROTOCOLS  # noqa: E402
 from kzgame.params import ParameterError  # noqa: E402
@@ -171,7 +171,6 @@ def test_monte_carlo_sample_is_reproducible_and_equals_numpy():
 
 
 def test_sweep_module_runs_on_dask():
-    sweep = pytest.importorskip("kzgame.sweep", reason="kzgame.sweep is not in this tree")
     base = dict(
         share=0.5,
         outside_r=0.0,
