@@ -300,7 +300,7 @@ def _overflow(protocol: str, arrays: Mapping[str, np.ndarray], shape, lo: int, h
     for a in range(lo, hi, kernels.CHUNK):
         flat = np.arange(a, min(hi, a + kernels.CHUNK))
         index = np.unravel_index(flat, flat_shape)
-        values = [np.broadcast_to(arrays[k], shape).reshape(flat_shape)[index] for k in ins]
+        values = [np.broadcast_to(arrays[k], flat_shape)[index] for k in ins]
         with np.errstate(over="ignore", invalid="ignore"):
             gains = np.broadcast_arrays(*fn(*values))
         bad = ~np.logical_and.reduce([np.isfinite(g) for g in gains])
