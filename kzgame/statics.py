@@ -54,7 +54,7 @@ import sympy as sp
 
 from .distributed import _positive_int
 from .model import SYMBOLS, get_protocol
-from .params import PARAMETERS
+from .params import PARAMETERS, KzgameError
 from .thresholds import (
     BOUNDARIES,
     Assumptions,
@@ -162,12 +162,27 @@ class StaticsTable:
     methods: Mapping[tuple[tuple[str, str], str], str]
 
     def sign(self, between: tuple[str, str], wrt: str) -> str:
-        """The sign of d x*_between / d wrt."""
-        return self.signs[(tuple(between), wrt)]
+        """The sign of d x*_between / d wrt.
+
+        Raises :class:`kzgame.KzgameError` if the table has no such entry
+        (a boundary that does not depend on :attr:`parameter`, or ``wrt``
+        not among :attr:`parameters`).
+        """
+        return self.signs[self._key(between, wrt)]
 
     def method(self, between: tuple[str, str], wrt: str) -> str:
         """How that sign was found: ``'symbolic'`` or ``'sampled'``."""
-        return self.methods[(tuple(between), wrt)]
+        return self.methods[self._key(between, wrt)]
+
+    def _key(self, between: tuple[str, str], wrt: str) -> tuple[tuple[str, str], str]:
+        key = (tuple(between), wrt)
+        if key not in self.signs:
+            raise KzgameError(
+                f"no entry d {self.parameter}*({'/'.join(map(str, between))}) / d {wrt}; "
+                f"boundaries: {', '.join(f'{a}/{b}' for a, b in self.boundaries)}; "
+                f"parameters: {', '.join(self.parameters)}"
+            )
+        return key
 
     def rows(self) -> list[list[str]]:
         """The table as rows of strings (header first); a sampled entry is marked ``~``."""

@@ -150,6 +150,11 @@ def test_table_shape_and_rendering():
     assert md.count("\n") == len(tab.parameters) + 1
     assert "~" in md  # a sampled sign is marked
     assert all(v in ("symbolic", "sampled") for v in tab.methods.values())
+    # an entry the table does not have is a KzgameError listing what it has (was a KeyError)
+    with pytest.raises(kzgame.KzgameError, match=r"no entry .*hold-up/accept.*boundaries: "):
+        tab.sign(("hold-up", "accept"), "survival")
+    with pytest.raises(kzgame.KzgameError, match="parameters: surplus, share"):
+        tab.method(("invest", "accept"), "invest_cost")
 
 
 def test_sample_respects_domains_and_assumptions():
