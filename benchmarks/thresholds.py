@@ -120,11 +120,13 @@ def main(argv=None) -> int:
 
     pts = random_points(n)
     print(f"2. evaluation on {n:,} points (best of {args.repeat}, after a warm-up call):")
-    head = (f"   {'threshold':44} {'func':>9} {'bare':>9} {'numpy sum':>10} "
+    thresholds = [(kzgame.threshold(name, pair, protocol), protocol)
+                  for name, pair, protocol in CASES]
+    width = max(len(f"{t.name} [{protocol}]") for t, protocol in thresholds)
+    head = (f"   {'threshold':{width}} {'func':>9} {'bare':>9} {'numpy sum':>10} "
             f"{'func/sum':>9} {'points/s':>11}")
     print(head)
-    for name, pair, protocol in CASES:
-        t = kzgame.threshold(name, pair, protocol)
+    for t, protocol in thresholds:
         used = {k: pts[k] for k in t._args}
         t.func(**used)
         bare = t._lambdify(t.expr)
@@ -135,8 +137,8 @@ def main(argv=None) -> int:
             t_bare = best_of(lambda f=bare, a=arrays: f(*a), args.repeat)
         t_sum = best_of(lambda a=arrays: [x.sum() for x in a], args.repeat)
         label = f"{t.name} [{protocol}]"
-        print(f"   {label:44} {t_func * 1e3:7.2f}ms {t_bare * 1e3:7.2f}ms {t_sum * 1e3:8.2f}ms "
-              f"{t_func / t_sum:8.1f}x {n / t_func:11.3g}")
+        print(f"   {label:{width}} {t_func * 1e3:7.2f}ms {t_bare * 1e3:7.2f}ms "
+              f"{t_sum * 1e3:8.2f}ms {t_func / t_sum:8.1f}x {n / t_func:11.3g}")
     print()
     print("   func: Threshold.func (validation included); bare: the lambdified expression alone;")
     print("   numpy sum: one read-only pass over the same input arrays (memory-bound reference);")
