@@ -20,7 +20,7 @@ including a ``dask.distributed`` cluster) and the result is a dask array
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, fields
 from typing import Any, Literal
 
@@ -60,7 +60,7 @@ Backend = Literal["auto", "numba", "numpy"]
 NUMBA_MIN_POINTS: int = 1 << 16
 
 
-def check_names(params: Mapping[str, Any]) -> None:
+def check_names(params: Mapping[str, Any], required: Iterable[str] = REQUIRED) -> None:
     """Raise :class:`ParameterError` on an unknown parameter name or a missing required one.
 
     Examples
@@ -75,7 +75,7 @@ def check_names(params: Mapping[str, Any]) -> None:
         raise ParameterError(
             f"unknown parameter(s) {', '.join(unknown)}; known parameters: {', '.join(PARAMETERS)}"
         )
-    missing = [k for k in REQUIRED if k not in params]
+    missing = [k for k in required if k not in params]
     if missing:
         raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
 

@@ -66,7 +66,7 @@ from typing import Any
 import numpy as np
 
 from .classify import _is_dask, classify
-from .params import KzgameError, ParameterError, check_parameter
+from .params import KzgameError, ParameterError, check_parameter, positive_int
 from .strategy import Strategy
 
 __all__ = ["counts", "grid", "monte_carlo", "sample", "shares"]
@@ -78,12 +78,6 @@ def _dask_array():
     except ImportError:  # pragma: no cover - dask is an optional extra
         raise KzgameError("this needs dask: pip install 'kzgame[dask]'") from None
     return da
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ParameterError(f"{name} = {value!r}: give a positive integer")
-    return int(value)
 
 
 def grid(axes: Mapping[str, Any], *, block_points: int = 1 << 24) -> dict[str, Any]:
@@ -117,7 +111,7 @@ def grid(axes: Mapping[str, Any], *, block_points: int = 1 << 24) -> dict[str, A
     ((3, 1), ((1, 1, 1), (1,)), (1, 2))
     """
     da = _dask_array()
-    block_points = _positive_int("block_points", block_points)
+    block_points = positive_int("block_points", block_points)
     values = {}
     for name, v in axes.items():
         arr = check_parameter(name, v)
@@ -195,8 +189,8 @@ def sample(
     from .uncertainty import DISTRIBUTIONS, triples
 
     da = _dask_array()
-    n = _positive_int("n", n)
-    block_points = _positive_int("block_points", block_points)
+    n = positive_int("n", n)
+    block_points = positive_int("block_points", block_points)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise ParameterError(f"seed = {seed!r}: give an integer")
     if distribution not in DISTRIBUTIONS:

@@ -23,6 +23,7 @@ __all__ = [
     "ParameterError",
     "Period",
     "check_parameter",
+    "positive_int",
 ]
 
 
@@ -152,6 +153,25 @@ def check_parameter(name: str, value: Any) -> np.ndarray:
             f"{name} = {first!r} is not a finite number (allowed range {domain.describe()})"
         )
     return arr
+
+
+def positive_int(name: str, value: Any) -> int:
+    """``value`` as an ``int`` if it is a positive integer, else :class:`ParameterError`.
+
+    For counts (draws, samples, points per block).
+
+    Examples
+    --------
+    >>> positive_int("n", 3)
+    3
+    >>> positive_int("n", 2.5)
+    Traceback (most recent call last):
+    ...
+    kzgame.params.ParameterError: n = 2.5: give a positive integer
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ParameterError(f"{name} = {value!r}: give a positive integer")
+    return int(value)
 
 
 @dataclass(frozen=True, kw_only=True)

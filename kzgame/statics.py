@@ -52,9 +52,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .distributed import _positive_int
 from .model import SYMBOLS, get_protocol
-from .params import PARAMETERS, KzgameError
+from .params import PARAMETERS, KzgameError, positive_int
 from .thresholds import (
     BOUNDARIES,
     Assumptions,
@@ -289,7 +288,7 @@ def comparative_statics(
     holdup_cost         0
     """
     get_protocol(protocol)
-    samples = _positive_int("samples", samples)
+    samples = positive_int("samples", samples)
     norm = _normalize_assume(assume)
     columns = []
     for pair in boundaries:

@@ -99,7 +99,7 @@ import numpy as np
 import sympy as sp
 
 from . import kernels
-from .classify import DEFAULTS, prepare
+from .classify import DEFAULTS, check_names, prepare
 from .model import SYMBOLS, Delta_E, Delta_R, gains, get_protocol
 from .model import latex as _latex
 from .params import DOMAINS, PARAMETERS, KzgameError, ParameterError, check_parameter
@@ -848,20 +848,10 @@ def _stakes_form(expr: sp.Basic, parameter: str) -> sp.Basic:
 
 def _gather(params: Mapping[str, Any], args: Iterable[str]) -> tuple[list[np.ndarray], tuple]:
     """Validate keyword parameters: the values of ``args`` (defaults filled), broadcast shape."""
-    unknown = sorted(set(params) - set(PARAMETERS))
-    if unknown:
-        raise ParameterError(
-            f"unknown parameter(s) {', '.join(unknown)}; known parameters: {', '.join(PARAMETERS)}"
-        )
+    args = tuple(args)
+    check_names(params, required=[k for k in args if k not in DEFAULTS])
     checked = {k: check_parameter(k, v) for k, v in params.items()}
-    values = []
-    for k in args:
-        if k in checked:
-            values.append(checked[k])
-        elif k in DEFAULTS:
-            values.append(np.float64(DEFAULTS[k]))
-        else:
-            raise ParameterError(f"missing parameter: {k}")
+    values = [checked[k] if k in checked else np.float64(DEFAULTS[k]) for k in args]
     shape = np.broadcast_shapes(*(v.shape for v in checked.values())) if checked else ()
     # lambdified logical_and.reduce needs equal shapes: broadcast (views, no copies)
     values = [v if v.shape == shape else np.broadcast_to(v, shape) for v in values]
