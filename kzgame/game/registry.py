@@ -1,0 +1,330 @@
+"""One registry of parameters: name, domain, default, symbol, LaTeX, label, meaning.
+
+Each parameter of kzgame's games is declared here once, as a
+:class:`Parameter` (the pattern of lmfit's ``Parameter``: value bounds and
+hints in one object).  Validation, the sympy symbols, the LaTeX of
+thresholds, plot labels, the CLI's help and the model files all read it.
+Quantities derived from parameters (the stakes Delta_R, Delta_E) are
+declared once too, as :class:`Derived` expressions.
+
+A game declares which registry parameters it uses and may declare its own
+(:class:`kzgame.game.Game`); a parameter of its own is a :class:`Parameter`
+built from a domain name such as ``"unit"``.
+
+Examples
+--------
+>>> REGISTRY["indispensability"].domain.describe()
+'[0, 1]'
+>>> REGISTRY["power"].symbol.is_positive
+True
+>>> DERIVED["stake_r"].expression
+-outside_r + share*surplus
+>>> make_domain("open-unit").describe()
+'(0, 1)'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..errors import GameError, ParameterError
+
+__all__ = [
+    "DERIVED",
+    "DOMAIN_KINDS",
+    "REGISTRY",
+    "Derived",
+    "Domain",
+    "Parameter",
+    "make_domain",
+]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """An interval of the real line, each end open or closed.
+
+    Examples
+    --------
+    >>> Domain(0.0, 1.0).describe()
+    '[0, 1]'
+    >>> Domain(0.0, 1.0, low_open=True, high_open=True).contains(1.0)
+    False
+    """
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+
+    def describe(self) -> str:
+        """The interval in the usual notation, e.g. ``'(0, 1)'``."""
+
+        def fmt(x: float) -> str:
+            if math.isinf(x):
+                return "inf" if x > 0 else "-inf"
+            return f"{x:g}"
+
+        left = "(" if self.low_open or math.isinf(self.low) else "["
+        right = ")" if self.high_open or math.isinf(self.high) else "]"
+        return f"{left}{fmt(self.low)}, {fmt(self.high)}{right}"
+
+    def mask(self, x: np.ndarray) -> np.ndarray:
+        """Boolean array: which finite elements of ``x`` lie in the interval."""
+        ok = np.isfinite(x)
+        ok &= (x > self.low) if self.low_open else (x >= self.low)
+        ok &= (x < self.high) if self.high_open else (x <= self.high)
+        return ok
+
+    def contains(self, x: float) -> bool:
+        """Whether the number ``x`` is finite and lies in the interval."""
+        return bool(self.mask(np.asarray(x, dtype=float)))
+
+    def assumptions(self) -> dict[str, bool]:
+        """The sympy assumptions a symbol on this domain carries.
+
+        ``positive`` for (0, ...), ``nonnegative`` for [0, ...), else ``real``:
+        the assumptions sympy can use to simplify and to decide signs.
+        """
+        if self.low == 0.0 and self.low_open:
+            return {"positive": True}
+        if self.low == 0.0:
+            return {"nonnegative": True}
+        if self.low > 0.0:
+            return {"positive": True}
+        return {"real": True}
+
+
+#: Domains by name, for games that declare parameters of their own.
+DOMAIN_KINDS: dict[str, Domain] = {
+    "real": Domain(),
+    "positive": Domain(0.0, math.inf, low_open=True),
+    "nonnegative": Domain(0.0, math.inf),
+    "unit": Domain(0.0, 1.0),
+    "open-unit": Domain(0.0, 1.0, low_open=True, high_open=True),
+    "discount": Domain(0.0, 1.0, high_open=True),
+}
+
+
+def make_domain(spec: Any) -> Domain:
+    """A :class:`Domain` from a name of :data:`DOMAIN_KINDS`, a Domain, or ``(low, high)``.
+
+    Raises
+    ------
+    GameError
+        If ``spec`` is none of these.
+    """
+    if isinstance(spec, Domain):
+        return spec
+    if isinstance(spec, str) and spec in DOMAIN_KINDS:
+        return DOMAIN_KINDS[spec]
+    if isinstance(spec, tuple) and len(spec) == 2:
+        low, high = (float(x) for x in spec)
+        if not low < high:
+            raise GameError(f"domain {spec!r}: the lower end must be below the upper end")
+        return Domain(low, high)
+    raise GameError(
+        f"unknown domain {spec!r}; give one of {', '.join(map(repr, DOMAIN_KINDS))}, "
+        "a (low, high) pair or a kzgame.game.Domain"
+    )
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter: its name and everything derived from it.
+
+    Attributes
+    ----------
+    name : str
+        A Python identifier: the keyword in ``solve``/``classify`` and the
+        sympy symbol's name.
+    domain : Domain
+        The values allowed; anything else raises :class:`ParameterError`.
+    default : float or None
+        The value used when none is given (None: required).
+    latex : str
+        The symbol in LaTeX, e.g. ``r"\\iota"``.
+    meaning : str
+        One line on what it is.
+    """
+
+    name: str
+    domain: Domain = field(default_factory=Domain)
+    default: float | None = None
+    latex: str = ""
+    meaning: str = ""
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.name, str) and self.name.isidentifier()):
+            raise GameError(f"parameter name {self.name!r} is not a Python identifier")
+        if not self.latex:
+            object.__setattr__(self, "latex", sp.latex(sp.Symbol(self.name)))
+        if self.default is not None and not self.domain.contains(self.default):
+            raise GameError(
+                f"parameter {self.name}: default {self.default!r} is outside its domain "
+                f"{self.domain.describe()}"
+            )
+
+    @cached_property
+    def symbol(self) -> sp.Symbol:
+        """The sympy symbol, with the assumptions of its domain."""
+        return sp.Symbol(self.name, **self.domain.assumptions())
+
+    @property
+    def label(self) -> str:
+        """The plot label: the LaTeX symbol in matplotlib math text, e.g. ``'$\\iota$'``."""
+        return f"${self.latex}$"
+
+    def check(self, value: Any) -> np.ndarray:
+        """``value`` as a float64 array, checked against the domain.
+
+        Raises
+        ------
+        ParameterError
+            If ``value`` is not numeric, or an element is NaN, infinite or
+            outside the domain; the message names the parameter, the first
+            offending value and the allowed range.
+
+        Examples
+        --------
+        >>> REGISTRY["share"].check(0.25)
+        array(0.25)
+        >>> REGISTRY["survival"].check([0.5, 1.5])
+        Traceback (most recent call last):
+        ...
+        kzgame.errors.ParameterError: survival = 1.5 is outside the allowed range [0, 1]
+        """
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"{self.name} must be a number or an array of numbers, got {value!r}"
+            ) from None
+        ok = self.domain.mask(arr)
+        if not ok.all():
+            bad = arr[~ok] if arr.ndim else arr
+            first = float(bad.flat[0])
+            if math.isfinite(first):
+                raise ParameterError(
+                    f"{self.name} = {first!r} is outside the allowed range "
+                    f"{self.domain.describe()}"
+                )
+            raise ParameterError(
+                f"{self.name} = {first!r} is not a finite number "
+                f"(allowed range {self.domain.describe()})"
+            )
+        return arr
+
+
+_D = DOMAIN_KINDS
+
+#: The parameters of the period game (MODEL.md, "Parameters of one period"), in order.
+REGISTRY: dict[str, Parameter] = {
+    p.name: p
+    for p in (
+        Parameter("surplus", _D["positive"], 1.0, "V",
+                  "value the regime creates per period when it works"),
+        Parameter("share", _D["unit"], None, "s",
+                  "R's share of V under the current rules (the status quo)"),
+        Parameter("outside_r", _D["real"], None, "o_R",
+                  "R's payoff if the regime collapses (its external options)"),
+        Parameter("outside_e", _D["real"], None, "o_E", "E's payoff if the regime collapses"),
+        Parameter("indispensability", _D["unit"], None, r"\iota",
+                  "fraction of the regime's value to E lost if R withdraws, as E perceives it"),
+        Parameter("survival", _D["unit"], None, "q",
+                  "probability the regime survives the period if R does not invest"),
+        Parameter("invest_cost", _D["nonnegative"], None, "c",
+                  "R's cost of investing (concessions it makes to build the regime)"),
+        Parameter("power", _D["open-unit"], 0.5, r"\beta",
+                  "R's bargaining power when it reopens the terms (nash protocol)"),
+        Parameter("holdup_cost", _D["nonnegative"], 0.0, "h",
+                  "R's cost of staging a hold-up (crisis, trade war, reputation)"),
+        Parameter("discount_r", _D["discount"], 0.9, r"\delta_R",
+                  "R's discount factor between offers (rubinstein protocol)"),
+        Parameter("discount_e", _D["discount"], 0.9, r"\delta_E",
+                  "E's discount factor between offers (rubinstein protocol)"),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A quantity defined from parameters, used to state and simplify results.
+
+    Gains and thresholds are written in derived quantities where a game
+    declares them: every occurrence of ``eliminates`` is replaced by its
+    value in terms of the derived symbol, so that, for instance, payoffs in
+    o_R become expressions in the stake Delta_R = sV - o_R.
+
+    Attributes
+    ----------
+    name : str
+        The symbol's name (``stake_r``).
+    definition : str
+        Its definition in registry parameters, read by the safe parser.
+    eliminates : str
+        The parameter it replaces (which must enter ``definition`` linearly).
+    latex : str
+        The symbol in LaTeX.
+    meaning : str
+        One line on what it is.
+    """
+
+    name: str
+    definition: str
+    eliminates: str
+    latex: str
+    meaning: str
+
+    @cached_property
+    def symbol(self) -> sp.Symbol:
+        """The sympy symbol (real)."""
+        return sp.Symbol(self.name, real=True)
+
+    @cached_property
+    def expression(self) -> sp.Expr:
+        """The definition as a sympy expression in the registry's symbols."""
+        from .expr import parse_expression
+
+        return parse_expression(
+            self.definition, {k: p.symbol for k, p in REGISTRY.items()}, where=self.name
+        )
+
+    @cached_property
+    def inverse(self) -> sp.Expr:
+        """The eliminated parameter in terms of this symbol and the others.
+
+        Examples
+        --------
+        >>> DERIVED["stake_e"].inverse
+        -stake_e + surplus*(1 - share)
+        """
+        x = REGISTRY[self.eliminates].symbol
+        solutions = sp.solve(sp.Eq(self.symbol, self.expression), x)
+        if len(solutions) != 1:
+            raise GameError(f"derived {self.name}: cannot solve for {self.eliminates}")
+        return solutions[0]
+
+    def evaluate(self, values: dict[str, Any]) -> Any:
+        """The value at ``values`` (numbers or arrays by parameter name)."""
+        fn = sp.lambdify(sorted(map(str, self.expression.free_symbols)), self.expression)
+        return fn(**{k: values[k] for k in sorted(map(str, self.expression.free_symbols))})
+
+
+#: The stakes: how much each side loses if the regime collapses (MODEL.md).
+DERIVED: dict[str, Derived] = {
+    d.name: d
+    for d in (
+        Derived("stake_r", "share*surplus - outside_r", "outside_r", r"\Delta_{R}",
+                "R's stake: what R loses if the regime collapses (large: unfavourable "
+                "outside options)"),
+        Derived("stake_e", "(1 - share)*surplus - outside_e", "outside_e", r"\Delta_{E}",
+                "E's stake: what E loses if the regime collapses"),
+    )
+}  # fmt: skip
