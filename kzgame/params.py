@@ -1,4 +1,8 @@
-"""Parameters of one period, their domains, and validation.
+"""The parameters of one period of the period game, and their validation.
+
+The parameters themselves (domains, defaults, symbols, LaTeX) are declared
+once, in the registry (:mod:`kzgame.game.registry`); this module holds the
+:class:`Period` record and the checks that read the registry.
 
 Input is validated once, at the edge of the package: when a :class:`Period`
 is built, when :func:`kzgame.classify` receives arrays, and when a model file
@@ -7,12 +11,14 @@ is loaded.  Solvers trust validated input.
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
+
+from .errors import KzgameError, NoSurplusWarning, ParameterError
+from .game.registry import DERIVED, REGISTRY, Domain
 
 __all__ = [
     "DOMAINS",
@@ -27,76 +33,12 @@ __all__ = [
 ]
 
 
-class KzgameError(ValueError):
-    """Base class of every error kzgame raises on bad input."""
+#: Domain of each parameter of the period game, in the order of :class:`Period`'s fields
+#: (read from the registry, :data:`kzgame.game.registry.REGISTRY`).
+DOMAINS: dict[str, Domain] = {name: p.domain for name, p in REGISTRY.items()}
 
-
-class ParameterError(KzgameError):
-    """A parameter is outside its domain (names the parameter, value and range)."""
-
-
-class NoSurplusWarning(UserWarning):
-    """The outside options add up to at least the regime's value (o_R + o_E >= V)."""
-
-
-@dataclass(frozen=True)
-class Domain:
-    """An interval of the real line, each end open or closed.
-
-    Examples
-    --------
-    >>> Domain(0.0, 1.0).describe()
-    '[0, 1]'
-    >>> Domain(0.0, 1.0, low_open=True, high_open=True).contains(1.0)
-    False
-    """
-
-    low: float = -math.inf
-    high: float = math.inf
-    low_open: bool = False
-    high_open: bool = False
-
-    def describe(self) -> str:
-        """The interval in the usual notation, e.g. ``'(0, 1)'``."""
-
-        def fmt(x: float) -> str:
-            if math.isinf(x):
-                return "inf" if x > 0 else "-inf"
-            return f"{x:g}"
-
-        left = "(" if self.low_open or math.isinf(self.low) else "["
-        right = ")" if self.high_open or math.isinf(self.high) else "]"
-        return f"{left}{fmt(self.low)}, {fmt(self.high)}{right}"
-
-    def mask(self, x: np.ndarray) -> np.ndarray:
-        """Boolean array: which finite elements of ``x`` lie in the interval."""
-        ok = np.isfinite(x)
-        ok &= (x > self.low) if self.low_open else (x >= self.low)
-        ok &= (x < self.high) if self.high_open else (x <= self.high)
-        return ok
-
-    def contains(self, x: float) -> bool:
-        """Whether the number ``x`` is finite and lies in the interval."""
-        return bool(self.mask(np.asarray(x, dtype=float)))
-
-
-#: Domain of each parameter, in the order of :class:`Period`'s fields.
-DOMAINS: dict[str, Domain] = {
-    "surplus": Domain(0.0, math.inf, low_open=True),
-    "share": Domain(0.0, 1.0),
-    "outside_r": Domain(),
-    "outside_e": Domain(),
-    "indispensability": Domain(0.0, 1.0),
-    "survival": Domain(0.0, 1.0),
-    "invest_cost": Domain(0.0, math.inf),
-    "power": Domain(0.0, 1.0, low_open=True, high_open=True),
-    "holdup_cost": Domain(0.0, math.inf),
-    "discount_r": Domain(0.0, 1.0, high_open=True),
-    "discount_e": Domain(0.0, 1.0, high_open=True),
-}
-
-#: The parameter names, in a fixed order (the symbols of :mod:`kzgame.model`).
-PARAMETERS: tuple[str, ...] = tuple(DOMAINS)
+#: The parameter names, in a fixed order (the registry's).
+PARAMETERS: tuple[str, ...] = tuple(REGISTRY)
 
 
 def check_parameter(name: str, value: Any) -> np.ndarray:
@@ -128,31 +70,13 @@ def check_parameter(name: str, value: Any) -> np.ndarray:
     >>> check_parameter("survival", [0.5, 1.5])
     Traceback (most recent call last):
     ...
-    kzgame.params.ParameterError: survival = 1.5 is outside the allowed range [0, 1]
+    kzgame.errors.ParameterError: survival = 1.5 is outside the allowed range [0, 1]
     """
-    if name not in DOMAINS:
+    if name not in REGISTRY:
         raise ParameterError(
             f"unknown parameter {name!r}; known parameters: {', '.join(PARAMETERS)}"
         )
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"{name} must be a number or an array of numbers, got {value!r}"
-        ) from None
-    domain = DOMAINS[name]
-    ok = domain.mask(arr)
-    if not ok.all():
-        bad = arr[~ok] if arr.ndim else arr
-        first = float(bad.flat[0])
-        if math.isfinite(first):
-            raise ParameterError(
-                f"{name} = {first!r} is outside the allowed range {domain.describe()}"
-            )
-        raise ParameterError(
-            f"{name} = {first!r} is not a finite number (allowed range {domain.describe()})"
-        )
-    return arr
+    return REGISTRY[name].check(value)
 
 
 def positive_int(name: str, value: Any) -> int:
@@ -167,7 +91,7 @@ def positive_int(name: str, value: Any) -> int:
     >>> positive_int("n", 2.5)
     Traceback (most recent call last):
     ...
-    kzgame.params.ParameterError: n = 2.5: give a positive integer
+    kzgame.errors.ParameterError: n = 2.5: give a positive integer
     """
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ParameterError(f"{name} = {value!r}: give a positive integer")
@@ -225,7 +149,7 @@ class Period:
     ...        survival=1, invest_cost=0)
     Traceback (most recent call last):
     ...
-    kzgame.params.ParameterError: share = 1.2 is outside the allowed range [0, 1]
+    kzgame.errors.ParameterError: share = 1.2 is outside the allowed range [0, 1]
     """
 
     share: float
@@ -234,11 +158,11 @@ class Period:
     indispensability: float
     survival: float
     invest_cost: float
-    surplus: float = 1.0
-    power: float = 0.5
-    holdup_cost: float = 0.0
-    discount_r: float = 0.9
-    discount_e: float = 0.9
+    surplus: float = REGISTRY["surplus"].default
+    power: float = REGISTRY["power"].default
+    holdup_cost: float = REGISTRY["holdup_cost"].default
+    discount_r: float = REGISTRY["discount_r"].default
+    discount_e: float = REGISTRY["discount_e"].default
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -261,13 +185,13 @@ class Period:
 
     @property
     def stake_r(self) -> float:
-        """Delta_R = s V - o_R, what R loses if the regime collapses."""
-        return self.share * self.surplus - self.outside_r
+        """Delta_R = s V - o_R, what R loses if the regime collapses (``stake_r``)."""
+        return float(DERIVED["stake_r"].evaluate(self.as_dict()))
 
     @property
     def stake_e(self) -> float:
-        """Delta_E = (1 - s) V - o_E, what E loses if the regime collapses."""
-        return (1.0 - self.share) * self.surplus - self.outside_e
+        """Delta_E = (1 - s) V - o_E, what E loses if the regime collapses (``stake_e``)."""
+        return float(DERIVED["stake_e"].evaluate(self.as_dict()))
 
     def as_dict(self) -> dict[str, float]:
         """The parameters as a plain ``dict`` (name -> value)."""

@@ -1,22 +1,25 @@
-"""Solving one period: backward induction for the subgame-perfect equilibrium."""
+"""Solving one period: the period game's subgame-perfect equilibrium, through the engine.
+
+:func:`solve` takes a :class:`kzgame.Period` (the period game under a
+protocol) or any :class:`kzgame.game.Game` (with its parameters as keywords).
+Both run the engine's backward induction (:mod:`kzgame.game.induction`) on
+the game's generated gains (:mod:`kzgame.numeric.codegen`), the same code
+:func:`kzgame.classify` runs, so the two agree bit for bit.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
-from .classify import choose
-from .equilibrium import (
-    EquilibriumComponent,
-    equilibrium_set,
-    nashpy_equilibria,
-    normal_form,
-)
-from .model import NUMERIC_ARGS, R_MOVES, get_protocol, numeric_gains
-from .params import ParameterError, Period
+from .game.induction import SubgamePerfect
+from .game.tree import Game
+from .games.period_game import get_protocol, period
+from .numeric.point import solve_game
+from .params import Period
 from .strategy import Strategy
 
 __all__ = ["Result", "solve"]
@@ -24,7 +27,7 @@ __all__ = ["Result", "solve"]
 
 @dataclass(frozen=True)
 class Result:
-    """The solution of one period game (what :func:`solve` returns).
+    """The solution of one period game (what :func:`solve` returns for a Period).
 
     Attributes
     ----------
@@ -33,7 +36,7 @@ class Result:
     protocol : str
         The bargaining protocol.
     strategy : Strategy
-        R's subgame-perfect choice.
+        R's subgame-perfect choice (the outcome's label).
     e_concedes : bool
         E's subgame-perfect reply to a hold-up (True: concede).
     payoff_r, payoff_e : float
@@ -50,8 +53,11 @@ class Result:
         What E gives up under a conceded hold-up, u_E(A) - u_E(H, concede)
         (the transfer to R, before R's hold-up cost).
     margin : float
-        R's best gain minus its second best: how far the period is from a
-        switch of strategy (0 on a knife edge).
+        R's best gain minus its second best among the moves it could take
+        with E's reply (a hold-up E refuses is not one): how far the period
+        is from a switch of strategy (0 on a knife edge).
+    equilibrium : SubgamePerfect
+        The engine's result: the full profile, path, ties and gains.
     """
 
     period: Period
@@ -68,7 +74,7 @@ class Result:
     gain_exit: float
     concession: float
     margin: float
-    _table: tuple[np.ndarray, np.ndarray] = field(repr=False, compare=False)
+    equilibrium: SubgamePerfect = field(repr=False, compare=False)
 
     @property
     def gains(self) -> dict[Strategy, float]:
@@ -81,49 +87,75 @@ class Result:
         }
 
     @property
+    def game(self) -> Game:
+        """The period game solved (:func:`kzgame.games.period`)."""
+        return self.equilibrium.game
+
+    @cached_property
     def normal_form(self) -> tuple[np.ndarray, np.ndarray]:
         """The 4x2 bimatrix (R's payoffs, E's payoffs), as from
         :func:`kzgame.equilibrium.normal_form`."""
-        return self._table
+        from .equilibrium import normal_form
+
+        return normal_form(self.period, self.protocol)
 
     @cached_property
-    def equilibria(self) -> list[EquilibriumComponent]:
+    def equilibria(self):
         """All Nash equilibria of the normal form, as connected components."""
-        return equilibrium_set(*self._table)
+        from .equilibrium import equilibrium_set
+
+        return equilibrium_set(*self.normal_form)
 
     def nashpy(self, method: str = "support_enumeration"):
         """nashpy's equilibria of the normal form and its warnings
         (see :func:`kzgame.equilibrium.nashpy_equilibria`)."""
-        return nashpy_equilibria(*self._table, method=method)
+        from .equilibrium import nashpy_equilibria
+
+        return nashpy_equilibria(*self.normal_form, method=method)
 
 
-def solve(period: Period, protocol: str = "nash") -> Result:
-    """Solve one period: the subgame-perfect equilibrium and the normal form's equilibria.
+def solve(
+    period_or_game: Period | Game,
+    protocol: str = "nash",
+    *,
+    atol: float = 0.0,
+    **params: Any,
+) -> Result | SubgamePerfect:
+    """Solve a period, or any game of perfect information, by backward induction.
 
-    Backward induction on the extensive form: after a hold-up E concedes iff
-    conceding leaves it no worse off than refusing (on a tie E concedes);
-    then R takes the move with the largest payoff.  Payoffs are compared as
-    gains relative to accept (R) and relative to refusal (E), an affine
-    normalization that changes no choice.  Ties go to the first of accept,
-    invest, hold-up, exit; a hold-up E would refuse is never chosen (it ends
-    in the breakdown exit gives, at a cost h >= 0).
+    At every decision node the mover takes the action with the largest
+    expected payoff, compared as gains relative to a reference leaf (an
+    affine normalization that changes no choice); ties go to the first
+    action in the node's tie order.  In the period game: after a hold-up E
+    concedes iff conceding leaves it no worse off than refusing (concede is
+    listed first); R's tie order is accept, invest, hold-up, exit; a hold-up
+    E refuses ends in the breakdown exit gives (its outcome is exit).
 
     Parameters
     ----------
-    period : Period
-        The parameters of the period.
+    period_or_game : Period or Game
+        The period's parameters, or a game built with :mod:`kzgame.game`.
     protocol : str, default "nash"
-        The bargaining protocol (a key of :data:`kzgame.model.PROTOCOLS`).
+        The bargaining protocol (a key of :data:`kzgame.model.PROTOCOLS`),
+        for a Period.
+    atol : float, default 0.0
+        Values within ``atol`` of a node's best count as tied.
+    **params : float
+        A game's parameter values (for a Game only).
 
     Returns
     -------
-    Result
+    Result or SubgamePerfect
+        A :class:`Result` for a Period; the engine's
+        :class:`~kzgame.game.induction.SubgamePerfect` for a Game.
 
     Raises
     ------
     ParameterError
         If the gains overflow float64 (parameters near 1e308), as
-        :func:`kzgame.classify` does.
+        :func:`kzgame.classify` does; for a game, on bad parameter values.
+    GameError
+        For a game with information sets of several nodes.
 
     Examples
     --------
@@ -136,42 +168,48 @@ def solve(period: Period, protocol: str = "nash") -> Result:
     (0.05, -0.02)
     >>> solve(p.replace(outside_r=0.45)).strategy.value
     'hold-up'
+
+    Any game:
+
+    >>> from kzgame.game import Game, decision, outcome
+    >>> g = Game(decision("A", {"x": outcome(A="a", B=0), "y": outcome(A=1, B=1)}),
+    ...          parameters={"a": "real"})
+    >>> solve(g, a=2.0).outcome
+    'x'
     """
-    if not isinstance(period, Period):
-        raise TypeError(f"solve expects a kzgame.Period, got {type(period).__name__}")
-    get_protocol(protocol)
-    values = {"stake_r": period.stake_r, "stake_e": period.stake_e, **period.as_dict()}
-    with np.errstate(over="ignore", invalid="ignore"):
-        gains = [float(x) for x in numeric_gains(protocol)(*(values[k] for k in NUMERIC_ARGS))]
-    if not all(math.isfinite(g) for g in gains):
-        raise ParameterError(
-            f"the gains overflow float64 ({period}): the parameters are too large in "
-            "magnitude; rescale them (for instance to surplus = 1)"
+    if isinstance(period_or_game, Game):
+        if protocol != "nash":
+            raise TypeError("protocol applies to a Period; a Game is solved as it is built")
+        return solve_game(period_or_game, atol=atol, **params)
+    if not isinstance(period_or_game, Period):
+        raise TypeError(
+            f"solve expects a kzgame.Period or a kzgame.game.Game, got "
+            f"{type(period_or_game).__name__}"
         )
-    g_i, g_h, g_hr, g_x, concede_margin = gains
-    concedes = concede_margin >= 0
-    strategy = Strategy.from_code(int(choose(g_i, g_h, g_x, concedes)))
-    g_h_real = g_h if concedes else g_hr
+    if params:
+        raise TypeError(f"unexpected keyword(s) {', '.join(params)}: a Period carries its values")
+    p = period_or_game
+    get_protocol(protocol)
+    spe = solve_game(period(protocol), atol=atol, **p.as_dict())
+    lg = spe.leaf_gains["root"]
+    g_i, g_h, g_hr, g_x = lg["invest"], lg["hold-up/concede"], lg["hold-up/refuse"], lg["exit"]
+    concedes = spe.choices["hold-up"] == "concede"
     candidates = sorted([0.0, g_i, g_x] + ([g_h] if concedes else []), reverse=True)
-    A, B = normal_form(period, protocol)
-    row = R_MOVES.index(strategy.value)
-    col = 0 if concedes else 1
-    hold = R_MOVES.index("hold-up")
-    acc = R_MOVES.index("accept")
+    pays = spe.leaf_payoffs
     return Result(
-        period=period,
+        period=p,
         protocol=protocol,
-        strategy=strategy,
-        e_concedes=bool(concedes),
-        payoff_r=float(A[row, col]),
-        payoff_e=float(B[row, col]),
-        stake_r=period.stake_r,
-        stake_e=period.stake_e,
+        strategy=Strategy(spe.outcome),
+        e_concedes=concedes,
+        payoff_r=spe.payoffs["R"],
+        payoff_e=spe.payoffs["E"],
+        stake_r=p.stake_r,
+        stake_e=p.stake_e,
         gain_invest=g_i,
         gain_holdup=g_h,
-        gain_holdup_realized=g_h_real,
+        gain_holdup_realized=g_h if concedes else g_hr,
         gain_exit=g_x,
-        concession=float(B[acc, 0] - B[hold, 0]),
+        concession=pays["accept"]["E"] - pays["hold-up/concede"]["E"],
         margin=candidates[0] - candidates[1],
-        _table=(A, B),
+        equilibrium=spe,
     )

@@ -18,7 +18,6 @@ from strategies import params, unit
 
 import kzgame
 from kzgame import Strategy
-from kzgame.model import NUMERIC_ARGS, numeric_gains
 
 
 def strategy_of(p):
@@ -63,17 +62,13 @@ def test_raising_cost_moves_only_away_from_invest(p, rise):
 def test_gain_from_hold_up_falls_with_iota_when_e_does_not_need_the_regime(p, i1, i2):
     """With D_E < 0 a higher iota lowers G_H: the 'indispensability helps R' mechanism
     holds only on D_E >= 0."""
-    d_r = p["share"] * p["surplus"] - p["outside_r"]
     d_e = (1 - p["share"]) * p["surplus"] - p["outside_e"]
     assume(d_e < 0 and p["survival"] > 0)
     lo, hi = sorted((i1, i2))
     assume(hi > lo)
-    f = numeric_gains("nash")
 
     def g_h(iota):
-        args = {**p, "stake_r": d_r, "stake_e": d_e, "indispensability": iota,
-                "discount_r": 0.9, "discount_e": 0.9}
-        return float(f(*(args[k] for k in NUMERIC_ARGS))[1])
+        return kzgame.solve(kzgame.Period(**{**p, "indispensability": iota})).gain_holdup
 
     assert g_h(hi) <= g_h(lo)
     if p["power"] * p["survival"] * (hi - lo) * -d_e > 1e-9 * max(1.0, abs(g_h(lo))):

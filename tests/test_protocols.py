@@ -16,6 +16,7 @@ import sympy as sp
 
 import kzgame
 from kzgame import model
+from kzgame.params import PARAMETERS
 from kzgame.statics import sample
 from kzgame.thresholds import BOUNDARIES, all_thresholds, region, threshold
 
@@ -74,10 +75,10 @@ def test_outside_option_principle():
     """BSS (1989): the status quo is the inside option; R's outside option matters only if it
     binds: R gets max(u_R(A), o_R) and E pays the top-up, on random points."""
     agree_R, agree_E, u_RA, u_EA, _ = split("outside-option")
-    syms = [S[k] for k in model.PARAMETERS]
+    syms = [S[k] for k in PARAMETERS]
     f = sp.lambdify(syms, [agree_R, agree_E, u_RA, u_EA], modules="numpy")
     pts = sample(20_000, seed=4)
-    a_R, a_E, r_A, e_A = f(*(pts[k] for k in model.PARAMETERS))
+    a_R, a_E, r_A, e_A = f(*(pts[k] for k in PARAMETERS))
     np.testing.assert_allclose(a_R, np.maximum(r_A, pts["outside_r"]), rtol=0, atol=1e-12)
     np.testing.assert_allclose(a_E, e_A - np.maximum(0.0, pts["outside_r"] - r_A), rtol=0,
                                atol=1e-12)

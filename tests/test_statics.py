@@ -1,17 +1,18 @@
 """Comparative statics: the signs of dx*/dp agree with finite differences of the numeric model.
 
 The numeric side never uses the closed forms: for each sampled point the threshold
-x* is found by bisection on G_a(x) - G_b(x) computed with kzgame.model.numeric_gains
+x* is found by bisection on G_a(x) - G_b(x) computed with the closed forms of
+MODEL.md (tests/oracle.py)
 (the functions the classifier uses), then again with p moved by +-h.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import oracle
 import pytest
 
 import kzgame
-from kzgame import model
 from kzgame.params import DOMAINS
 from kzgame.statics import SIGNS, comparative_statics, sample
 
@@ -19,11 +20,7 @@ POSITIVE = {"stake_r": "positive", "stake_e": "positive"}
 
 
 def difference(protocol, pair, pts) -> np.ndarray:
-    stake_r = pts["share"] * pts["surplus"] - pts["outside_r"]
-    stake_e = (1 - pts["share"]) * pts["surplus"] - pts["outside_e"]
-    args = {"stake_r": stake_r, "stake_e": stake_e, **pts}
-    g_i, g_h, _, g_x, margin = model.numeric_gains(protocol)(
-        *(args[k] for k in model.NUMERIC_ARGS))
+    g_i, g_h, _, g_x, margin = oracle.gains(protocol, **pts)
     g = {"accept": 0.0, "invest": g_i, "hold-up": g_h, "exit": g_x, "concede": margin,
          "refuse": 0.0}
     n = len(pts["share"])

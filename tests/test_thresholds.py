@@ -1,7 +1,7 @@
 """Thresholds and regions: symbolic = numeric, both sides of every boundary, the band.
 
 The numeric side is the classifier (kzgame.classify) and the lambdified gains
-it uses (kzgame.model.numeric_gains); the symbolic side is kzgame.thresholds.
+it uses (the closed forms of MODEL.md, tests/oracle.py); the symbolic side is kzgame.thresholds.
 Points within the tolerance band (kzgame.near_boundary) are excluded from the
 exact comparisons; the band itself is tested below.
 """
@@ -9,6 +9,7 @@ exact comparisons; the band itself is tested below.
 from __future__ import annotations
 
 import numpy as np
+import oracle
 import pytest
 import sympy as sp
 from hypothesis import assume, given
@@ -56,13 +57,10 @@ def draw(n: int, seed: int) -> dict[str, np.ndarray]:
 
 def numeric(protocol: str, pts: dict) -> dict[str, np.ndarray]:
     """R's gains relative to accept and E's concession margin, from the numeric model."""
-    stake_r = pts["share"] * pts["surplus"] - pts["outside_r"]
-    stake_e = (1 - pts["share"]) * pts["surplus"] - pts["outside_e"]
-    args = {"stake_r": stake_r, "stake_e": stake_e, **pts}
-    shape = np.broadcast_shapes(*(np.shape(v) for v in args.values()))
+    shape = np.broadcast_shapes(*(np.shape(v) for v in pts.values()))
     g_i, g_h, _, g_x, margin = (
         np.broadcast_to(np.asarray(v, dtype=float), shape)
-        for v in model.numeric_gains(protocol)(*(args[k] for k in model.NUMERIC_ARGS))
+        for v in oracle.gains(protocol, **pts)
     )
     return {"accept": np.zeros(shape), "invest": g_i, "hold-up": g_h, "exit": g_x,
             "concede": margin, "refuse": np.zeros(shape)}

@@ -71,6 +71,11 @@ class SubgamePerfect:
     gains : dict of str to dict of str to float
         At each decision node, the player's gain from each action relative to
         the node's reference leaf.
+    leaf_gains : dict of str to dict of str to float
+        At each decision node, the player's gain at each leaf of its subtree
+        (by leaf path name), relative to the node's reference leaf.
+    leaf_payoffs : dict of str to dict of str to float
+        Every leaf's payoffs (by leaf path name, then player).
     """
 
     game: Game = field(repr=False)
@@ -82,6 +87,8 @@ class SubgamePerfect:
     payoffs: dict[str, float]
     ties: tuple[str, ...]
     gains: dict[str, dict[str, float]] = field(repr=False)
+    leaf_gains: dict[str, dict[str, float]] = field(repr=False)
+    leaf_payoffs: dict[str, dict[str, float]] = field(repr=False)
 
     def action(self, node: str) -> str:
         """The action taken at decision node ``node`` (a path such as ``'challenge'``)."""
@@ -218,4 +225,12 @@ def backward_induction(
         payoffs={p: expected(0, k) for k, p in enumerate(game.players)},
         ties=tuple(sorted(ties, key=lambda name: game.node(name).index)),
         gains=node_gain,
+        leaf_gains={
+            game.nodes[n].name: {game.nodes[leaf].name: v for leaf, v in row.items()}
+            for n, row in gains.items()
+        },
+        leaf_payoffs={
+            game.nodes[leaf].name: dict(zip(game.players, map(float, row), strict=True))
+            for leaf, row in leaf_payoffs.items()
+        },
     )

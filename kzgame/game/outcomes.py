@@ -75,7 +75,8 @@ class OutcomeCodes:
         """
         arr = np.asarray(codes)
         if arr.dtype.kind not in "iu" and arr.size:
-            if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            integral = arr.dtype.kind == "f" and np.all(np.isfinite(arr))
+            if not integral or np.any(arr != np.round(arr)):
                 raise GameError(f"outcome codes must be integers, got {codes!r}")
         arr = arr.astype(np.int64)
         if arr.size and (arr.min() < 0 or arr.max() >= len(self.names)):

@@ -306,15 +306,32 @@ class Derived:
         -stake_e + surplus*(1 - share)
         """
         x = REGISTRY[self.eliminates].symbol
-        solutions = sp.solve(sp.Eq(self.symbol, self.expression), x)
-        if len(solutions) != 1:
-            raise GameError(f"derived {self.name}: cannot solve for {self.eliminates}")
-        return solutions[0]
+        slope = sp.expand(self.expression).coeff(x)
+        rest = self.expression.subs(x, 0)
+        if slope.is_zero or slope.has(x) or not slope.is_number:
+            raise GameError(f"derived {self.name}: {self.eliminates} does not enter linearly")
+        return (self.symbol - rest) / slope
 
-    def evaluate(self, values: dict[str, Any]) -> Any:
-        """The value at ``values`` (numbers or arrays by parameter name)."""
-        fn = sp.lambdify(sorted(map(str, self.expression.free_symbols)), self.expression)
-        return fn(**{k: values[k] for k in sorted(map(str, self.expression.free_symbols))})
+    @cached_property
+    def arguments(self) -> tuple[str, ...]:
+        """The parameters the definition uses, in registry order."""
+        names = {str(x) for x in self.expression.free_symbols}
+        return tuple(k for k in REGISTRY if k in names)
+
+    @cached_property
+    def function(self):
+        """The definition as a numpy function of :attr:`arguments` (broadcasting)."""
+        return sp.lambdify([REGISTRY[k].symbol for k in self.arguments], self.expression)
+
+    def evaluate(self, values: Any) -> Any:
+        """The value at ``values`` (numbers or arrays by parameter name).
+
+        Examples
+        --------
+        >>> DERIVED["stake_e"].evaluate({"share": 0.25, "surplus": 1.0, "outside_e": 0.5})
+        0.25
+        """
+        return self.function(*(values[k] for k in self.arguments))
 
 
 #: The stakes: how much each side loses if the regime collapses (MODEL.md).

@@ -307,7 +307,9 @@ def _parameters(spec: Any) -> dict[str, Parameter]:
             out[name] = REGISTRY[name]
         elif isinstance(value, Parameter):
             if value.name != name:
-                raise GameError(f"parameter {name!r} declared with a Parameter named {value.name!r}")
+                raise GameError(
+                    f"parameter {name!r} declared with a Parameter named {value.name!r}"
+                )
             out[name] = value
         else:
             out[name] = Parameter(name, make_domain(value))
@@ -371,7 +373,9 @@ class Game:
         title: str = "",
     ) -> None:
         if not isinstance(root, Node):
-            raise GameError(f"a game's root must be a decision, chance or outcome node, got {root!r}")
+            raise GameError(
+                f"a game's root must be a decision, chance or outcome node, got {root!r}"
+            )
         self.title = str(title)
         self.parameters: dict[str, Parameter] = _parameters(parameters)
         self.symbols: dict[str, sp.Symbol] = {k: p.symbol for k, p in self.parameters.items()}
@@ -380,7 +384,8 @@ class Game:
             if name not in DERIVED:
                 raise GameError(f"unknown derived quantity {name!r}; known: {', '.join(DERIVED)}")
             d = DERIVED[name]
-            missing = sorted(str(s) for s in d.expression.free_symbols if str(s) not in self.symbols)
+            need = d.expression.free_symbols
+            missing = sorted(str(s) for s in need if str(s) not in self.symbols)
             if missing:
                 raise GameError(f"derived {name!r} needs parameter(s) {', '.join(missing)}")
             self.derived[name] = d
@@ -534,7 +539,7 @@ class Game:
 
     @cached_property
     def outcomes(self) -> tuple[str, ...]:
-        """The outcome labels, in order of first appearance: the codes of :func:`kzgame.classify`."""
+        """The outcome labels in order of first appearance (the codes of ``classify``)."""
         return tuple(dict.fromkeys(self.nodes[i].label for i in self.leaves))
 
     @cached_property

@@ -136,7 +136,9 @@ def gains_code(game: Game) -> GainsCode:
     symbols = sp.numbered_symbols("x", exclude=[sp.Symbol(t) for t in taken])
     cses, reduced = sp.cse(exprs, symbols=symbols, list=False) if exprs else ([], [])
     names = list(gain_names.values()) + list(prob_names.values())
-    used = set().union(set(), *(e.free_symbols for e in reduced), *(e.free_symbols for _, e in cses))
+    used = set().union(
+        set(), *(e.free_symbols for e in reduced), *(e.free_symbols for _, e in cses)
+    )
     derived_lines = []
     for d in game.derived.values():
         if d.symbol in used:
