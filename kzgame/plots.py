@@ -40,6 +40,7 @@ from matplotlib.patches import Patch
 from ._format import share as _fmt_pct
 from .cases import Case
 from .classify import classify
+from .game.registry import REGISTRY
 from .params import PARAMETERS, KzgameError
 from .strategy import Strategy
 from .uncertainty import MonteCarloResult, case_monte_carlo
@@ -63,20 +64,8 @@ STRATEGY_COLORS: dict[Strategy, str] = {
     Strategy.HOLD_UP: "#D55E00",
     Strategy.EXIT: "#CC79A7",
 }
-#: Mathtext symbol of each parameter (MODEL.md's notation).
-PARAMETER_LABELS: dict[str, str] = {
-    "surplus": "$V$",
-    "share": "$s$",
-    "outside_r": "$o_R$",
-    "outside_e": "$o_E$",
-    "indispensability": r"$\iota$",
-    "survival": "$q$",
-    "invest_cost": "$c$",
-    "power": r"$\beta$",
-    "holdup_cost": "$h$",
-    "discount_r": r"$\delta_R$",
-    "discount_e": r"$\delta_E$",
-}
+#: Mathtext symbol of each parameter (MODEL.md's notation, from the registry).
+PARAMETER_LABELS: dict[str, str] = {name: p.label for name, p in REGISTRY.items()}
 #: The x coordinates :func:`phase_diagram` can use.
 XAXES: tuple[str, ...] = ("auto", "ratio", "balance")
 
