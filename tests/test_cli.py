@@ -4,6 +4,7 @@ valid PNGs, one-line errors without tracebacks."""
 from __future__ import annotations
 
 import csv
+import re
 import struct
 import subprocess
 import sys
@@ -379,3 +380,58 @@ def test_installed_entry_point_one_line_error(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert_one_line_error(proc.stderr, "nope.toml: cannot read")
+
+
+# ---------------------------------------------------------------------------
+# new, and check listing every problem
+# ---------------------------------------------------------------------------
+
+
+def test_new_writes_a_template_that_checks(capsys, tmp_path):
+    target = tmp_path / "mine.toml"
+    code, out, err = run(capsys, "new", str(target), "--name", "Mine")
+    assert code == 0 and target.exists()
+    assert "# " in target.read_text()
+    code, out, err = run(capsys, "check", str(target))
+    assert code == 0, err
+    assert "ok (1 period; 1 of 1" in out and "out of sample" in out
+    code, out, err = run(capsys, "new", str(target))
+    assert code == 1 and "exists" in err
+
+
+def test_check_lists_every_problem_at_once(capsys, tmp_path):
+    from kzgame.cases import template
+
+    text = template().replace('verdict = "invest"', 'verdict = "accept"')
+    # A second and a third period: one with a bad coding level, one fine.
+    second = text[text.index("[[periods]]"):]
+    text += "\n" + second.replace("2000–2004", "2005").replace("start = 2000", "start = 2005") \
+        .replace("end = 2004", "end = 2005").replace('level = "indispensable"', 'level = "x"')
+    text += "\n" + second.replace("2000–2004", "2006").replace("start = 2000", "start = 2006") \
+        .replace("end = 2004", "end = 2006")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", str(bad))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 3, err
+    by_period = {re.search(r"period '([^']+)'", line)[1]: line for line in lines}
+    assert "record the disagreement" in by_period["2000–2004"]
+    assert "codings.perception.level" in by_period["2005"]
+    assert "record the disagreement" in by_period["2006"]
+    assert "bad.toml: 3 problems" in out
+
+
+def test_check_flags_a_stale_finding(capsys, tmp_path):
+    from kzgame.cases import template
+
+    text = template().replace(
+        "# finding = {", 'finding = { text = "the model used to miss this", protocols = ["nash"] }'
+        "\n# x = {")
+    stale = tmp_path / "stale.toml"
+    stale.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", str(stale))
+    assert code == 0
+    assert "stale finding" in err and "period '2000–2004'" in err
+    code, out, err = run(capsys, "check", str(stale), "--protocol", "ultimatum")
+    assert "stale finding" not in err
