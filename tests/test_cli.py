@@ -238,7 +238,16 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
         assert link in md
     assert "$$" in md and r"\iota^*" in md and r"\Delta_{R}" in md
     assert "--draws 2000 --seed 3" in md
-    assert "reproduces the source's verdict in 2 of the 2 periods that have one" in md
+    from kzgame.validation import validate
+
+    c = validate(case, draws=0).counts
+    assert (f"the model reproduces {c['agree_out_of_sample']} of {c['out_of_sample']} source "
+            "verdicts") in md
+    assert "## Validation" in md and "Informed by the verdict" in md
+    # The source list is built from the references.
+    assert "## The case" in md and "References:" in md
+    for ref in case.references.values():
+        assert f"`{ref.key}`: {ref.author} ({ref.year})" in md
     assert "Dots: 1,500 of the period's 2,000 Monte Carlo draws" in md
     # Provenance of every parameter is in the appendix.
     assert "000_9a37ca83d57f535e.txt:122" in md  # a verdict source
@@ -247,7 +256,7 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
     with (out_dir / "periods.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["period"] for r in rows] == list(case.labels)
-    assert rows[1]["strategy"] == "invest" and rows[2]["strategy"] == "hold-up"
+    assert [r["strategy"] for r in rows] == [p.solve().strategy.value for p in case.periods]
     shares = [sum(float(r[f"share_{s}"]) for s in ("accept", "invest", "hold-up", "exit"))
               for r in rows]
     assert shares == pytest.approx([1.0] * len(rows))
