@@ -523,3 +523,36 @@ def test_loading_does_not_warn_for_the_toy_case():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_case(TOY, seeds=TOY_SEEDS)
+
+
+def _normalized(text: str) -> str:
+    for a, b in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).lower()
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.name)
+def test_quoted_evidence_is_in_the_cited_seed_lines(path):
+    """The cited lines hold the figure: every 'quoted' fragment (8+ characters) of a
+    coding's evidence or a spec's indicator occurs in the seed lines that entry cites."""
+    seeds = find_seeds(path) or (SHARED_SEEDS if SHARED_SEEDS.is_dir() else None)
+    if seeds is None:
+        pytest.skip("no seeds folder (set KZGAME_SEEDS)")
+    case = load_case(path, seeds=seeds)
+    entries = []
+    for p in case.periods:
+        entries += [(p.label, c.coding, c.evidence, c.source) for c in p.codings]
+        entries += [(p.label, i.name, i.evidence, i.source) for i in p.indicators]
+        entries += [(p.label, s.name, s.indicator, s.source) for s in p.specs.values()]
+    missing = []
+    for label, name, text, source in entries:
+        cited = " ".join(
+            " ".join((seeds / c.file).read_text(encoding="utf-8", errors="replace")
+                     .splitlines()[c.first - 1:c.last])
+            for c in source if c.kind == "seed")
+        cited = _normalized(cited)
+        for quote in re.findall(r"'([^']{8,}?)'(?=[\s,.;:)]|$)", text):
+            for part in filter(None, (x.strip() for x in re.split(r"\.\.\.|…", quote))):
+                if _normalized(part) not in cited:
+                    missing.append(f"{label}: {name}: {part!r}")
+    assert not missing, "\n".join(missing)
