@@ -444,3 +444,29 @@ def test_check_flags_a_stale_finding(capsys, tmp_path):
     assert "stale finding" in err and "period '2000–2004'" in err
     code, out, err = run(capsys, "check", str(stale), "--protocol", "ultimatum")
     assert "stale finding" not in err
+
+
+def test_report_shows_override_reasons_and_validation(capsys, tmp_path):
+    from kzgame.cases import template
+
+    text = template() + """
+[periods.params.indispensability]
+value = 0.7
+range = [0.5, 0.9]
+source = ["assumption"]
+indicator = "x"
+reasoning = "y"
+informed_by_verdict = true
+override = "E courted a second partner that year"
+"""
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "report", str(path), "--out", str(tmp_path / "r"),
+                         "--draws", "300")
+    assert code == 0, err
+    md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert "Override of the codebook's `indispensability`: E courted a second partner" in md
+    assert "indispensability (o) *" in md          # an override, informed by the verdict
+    assert "| 2000–2004 | invest |" in md and "| indispensability |" in md
+    assert "0 of 0 source verdicts" in md          # the one period is not out of sample
+    assert "`kastner2016`: Kastner, Scott L." in md
