@@ -97,6 +97,7 @@ __all__ = [
     "find_seeds",
     "load_case",
     "loads_case",
+    "parse_bibtex",
     "parse_number",
     "template",
 ]
@@ -130,7 +131,7 @@ _CODEBOOK_KEYS = ("description", "codings", "indicators", "rules", "verdict_rule
 _CODED_KEYS = ("level", "source", "evidence", "informed_by_verdict")
 _INDICATOR_KEYS = ("value", "range", "source", "evidence", "informed_by_verdict")
 _FINDING_KEYS = ("text", "protocols")
-_CASE_KEYS = ("name", "rising", "established", "description", "sources")
+_CASE_KEYS = ("name", "rising", "established", "description", "sources", "bibtex")
 _PERIOD_KEYS = (
     "label",
     "start",
@@ -346,6 +347,89 @@ def parse_number(value: Any) -> float:
     if not math.isfinite(result):
         raise ValueError(f"{value!r} is not a finite number")
     return result
+
+
+def parse_bibtex(text: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """The entries of BibTeX text: ``{key: (type, {field: value})}``.
+
+    Reads ``@type{key, field = {value} | "value" | number, ...}``; braces
+    inside values are kept balanced and stripped, ``@comment``, ``@string``
+    and ``@preamble`` are skipped.  Field names are lower-cased.
+
+    Raises
+    ------
+    ValueError
+        On an unterminated entry or a duplicate key.
+
+    Examples
+    --------
+    >>> bib = '@book{doe2019, author = {Doe, Jane}, title = {A {Big} Book}, year = 2019}'
+    >>> parse_bibtex(bib)
+    {'doe2019': ('book', {'author': 'Doe, Jane', 'title': 'A Big Book', 'year': '2019'})}
+    """
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    i = 0
+    while True:
+        at = text.find("@", i)
+        if at < 0:
+            return out
+        m = re.match(r"@\s*([A-Za-z]+)\s*([{(])", text[at:])
+        if not m:
+            i = at + 1
+            continue
+        kind = m[1].lower()
+        start = at + m.end()
+        close = "}" if m[2] == "{" else ")"
+        depth, j = 1, start
+        while j < len(text) and depth:
+            ch = text[j]
+            if ch in "{(" and (ch == "{" or close == ")"):
+                depth += 1
+            elif ch in "})" and (ch == "}" or close == ")"):
+                depth -= 1
+            j += 1
+        if depth:
+            raise ValueError(f"unterminated entry starting {text[at:at + 30]!r}")
+        body = text[start:j - 1]
+        i = j
+        if kind in ("comment", "string", "preamble"):
+            continue
+        key, _, rest = body.partition(",")
+        key = key.strip()
+        if not key:
+            raise ValueError(f"@{kind} entry without a key")
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        fields: dict[str, str] = {}
+        k = 0
+        while k < len(rest):
+            fm = re.match(r"\s*,?\s*([A-Za-z][A-Za-z0-9_\-]*)\s*=\s*", rest[k:])
+            if not fm:
+                break
+            name = fm[1].lower()
+            k += fm.end()
+            if k < len(rest) and rest[k] in "{\"":
+                opener = rest[k]
+                depth, e = 0, k
+                while e < len(rest):
+                    ch = rest[e]
+                    if ch == "{":
+                        depth += 1
+                    elif ch == "}":
+                        depth -= 1
+                    if opener == "{" and depth == 0:
+                        break
+                    if opener == '"' and ch == '"' and e > k and depth == 0:
+                        break
+                    e += 1
+                value = rest[k + 1:e]
+                k = e + 1
+            else:
+                vm = re.match(r"[^,]*", rest[k:])
+                value = vm[0]
+                k += vm.end()
+            fields[name] = re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
+        out[key] = (kind, fields)
 
 
 # ---------------------------------------------------------------------------
@@ -1089,6 +1173,40 @@ class _Loader:
                                MappingProxyType(fields))
         return out
 
+    def bibtex(self, name: str) -> dict[str, dict]:
+        """The entries of a BibTeX file as ``[references]`` tables."""
+        base = self.path.resolve().parent if self.path is not None else Path.cwd()
+        path = base / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise self.error(f"cannot read {str(path)!r}: {e.strerror or e}",
+                             key="case.bibtex") from None
+        except UnicodeDecodeError:
+            raise self.error(f"{str(path)!r} is not UTF-8 text", key="case.bibtex") from None
+        try:
+            entries = parse_bibtex(text)
+        except ValueError as e:
+            raise self.error(f"{name}: {e}", key="case.bibtex") from None
+        out = {}
+        for key, (kind, fields) in entries.items():
+            entry: dict[str, Any] = {"kind": kind}
+            for f in ("author", "title", "journal", "publisher", "doi", "url", "note"):
+                if f in fields:
+                    entry[f] = fields[f]
+            if "booktitle" in fields and "journal" not in entry:
+                entry["journal"] = fields["booktitle"]
+            year = fields.get("year", "")
+            if not year.isdigit():
+                raise self.error(f"{name}: entry {key!r}: year {year!r} is not a year",
+                                 key="case.bibtex")
+            entry["year"] = int(year)
+            for req in ("author", "title"):
+                if req not in entry:
+                    raise self.error(f"{name}: entry {key!r}: no {req}", key="case.bibtex")
+            out[key] = entry
+        return out
+
     # -- extends -------------------------------------------------------------
 
     def inherited(self, data: dict, base: Path | None, stack: tuple[Path, ...]) -> dict:
@@ -1363,7 +1481,15 @@ class _Loader:
         here = self.path.resolve() if self.path is not None else None
         merged = self.inherited(data, here.parent if here else None,
                                 (here,) if here else ())
-        self.references = self.reference_table(merged["references"])
+        table = dict(merged["references"])
+        if "bibtex" in meta:
+            bib = self.text(meta, "bibtex", required=True, prefix="case.")
+            for key, entry in self.bibtex(bib).items():
+                if key in table:
+                    raise self.error(f"reference {key!r} is both in [references] and in {bib}",
+                                     key="case.bibtex")
+                table[key] = entry
+        self.references = self.reference_table(table)
         for ref in self.references.values():
             f = ref.fields.get("file")
             if f is not None and f not in self.sources:

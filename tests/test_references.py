@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from test_codebook import CODEBOOK, DEFAULTS, HEAD, PERIODS
 
-from kzgame.cases import Citation, ModelFileError, loads_case
+from kzgame.cases import Citation, ModelFileError, load_case, loads_case
 
 REFERENCES = """
 [references.kastner2016]
@@ -78,3 +78,55 @@ def test_reference_naming_an_unlisted_seed_file_is_an_error():
     with pytest.raises(ModelFileError) as e:
         loads_case(text)
     assert e.value.key == "references.shanghai_book.file"
+
+
+BIB = """
+@comment{ references for the toy case }
+@book{doe2019,
+  author = {Doe, Jane},
+  title = {A Book on the {Region}},
+  publisher = "A Press",
+  year = 2019,
+}
+@article{roe2020,
+  author = {Roe, Richard and Poe, Edgar},
+  title = {An Article},
+  journal = {Journal of Things},
+  year = {2020},
+  doi = {10.1000/xyz123},
+}
+"""
+
+
+def test_bibtex_file_gives_the_references(tmp_path):
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    text = case_text('["doe2019:p. 12", "roe2020:3-4"]').replace(
+        'sources = []', 'sources = []\nbibtex = "refs.bib"')
+    path = tmp_path / "case.toml"
+    path.write_text(text, encoding="utf-8")
+    case = load_case(path, seeds=False)
+    assert case.references["doe2019"].fields["kind"] == "book"
+    assert case.references["doe2019"].title == "A Book on the Region"
+    assert case.references["roe2020"].fields["doi"] == "10.1000/xyz123"
+    assert case.references["kastner2016"].year == 2016  # the table's entries stay
+    src = case.period("late").indicators[0].source
+    assert [(c.key, c.locator) for c in src] == [("doe2019", "p. 12"), ("roe2020", "3-4")]
+    path.write_text(text.replace("roe2020:3-4", "roe2021:3-4"), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="unknown reference key 'roe2021'"):
+        load_case(path, seeds=False)
+
+
+def test_bad_bibtex_is_an_error_naming_the_entry(tmp_path):
+    (tmp_path / "refs.bib").write_text(BIB.replace("year = 2019", "year = {n.d.}"),
+                                       encoding="utf-8")
+    path = tmp_path / "case.toml"
+    path.write_text(case_text('["doe2019"]').replace('sources = []',
+                                                     'sources = []\nbibtex = "refs.bib"'),
+                    encoding="utf-8")
+    with pytest.raises(ModelFileError) as e:
+        load_case(path, seeds=False)
+    assert e.value.key == "case.bibtex" and "'doe2019'" in str(e.value)
+    (tmp_path / "refs.bib").write_text(BIB + "@book{doe2019, author={X}, title={Y}, year=1}",
+                                       encoding="utf-8")
+    with pytest.raises(ModelFileError, match="duplicate key 'doe2019'"):
+        load_case(path, seeds=False)
