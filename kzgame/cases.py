@@ -20,7 +20,19 @@ exactly:
 * a period's equilibrium is never stored in the file: it is computed
   (:meth:`CasePeriod.solve`).  The file records the *source's* verdict
   separately, and :meth:`Case.verify` checks that the model reproduces it
-  or that the disagreement is written down as a ``finding``.
+  or that the disagreement is written down as a ``finding`` (which may name
+  the protocols it covers; :meth:`Case.audit` lists every problem at once
+  and flags stale findings);
+* citations may name this repository's seed lines (``FILE:LINE``), any work
+  in the file's ``[references]`` table or a BibTeX file it names
+  (``KEY:PAGE``), a DOI or a web address; an unknown key is an error naming
+  it;
+* a ``[codebook]`` (:mod:`kzgame.codebook`) maps a period's categorical
+  codings and indicators to values; a period may override a codebook value
+  only with a reason; ``extends`` shares references, codebook and defaults
+  between files; every coded value says whether the verdict it will be
+  compared with informed it (``informed_by_verdict``), which
+  :mod:`kzgame.validation` uses to count agreement out of sample.
 
 Examples
 --------

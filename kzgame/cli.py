@@ -193,7 +193,7 @@ def _cmd_solve(args, out) -> int:
     print("\nSummary", file=out)
     _print_table(summary, out)
     for c in case.verdicts(args.protocol):
-        if not c.agrees and not c.finding.strip():
+        if not c.explained:
             print(f"kzgame: warning: {args.file}: period {c.label!r}: the model gives "
                   f"{c.model.value} but the source's verdict is {c.verdict.value}, and no "
                   "finding is recorded", file=sys.stderr)
