@@ -40,6 +40,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cases import Citation
 
 __all__ = [
     "CodedValue",
@@ -142,7 +146,7 @@ class VerdictRule:
     """What described behaviour counts as each strategy (text), and where that comes from."""
 
     rules: Mapping[str, str]
-    source: tuple = ()
+    source: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,7 @@ class CodedValue:
 
     coding: str
     level: str
-    source: tuple
+    source: tuple[Citation, ...]
     evidence: str
     informed: bool
 
@@ -164,7 +168,7 @@ class IndicatorValue:
     value: float
     low: float
     high: float
-    source: tuple
+    source: tuple[Citation, ...]
     evidence: str
     informed: bool
 
