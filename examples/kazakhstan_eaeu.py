@@ -1,4 +1,4 @@
-"""Kazakhstan in the Eurasian Economic Union: invest, then hold up.
+"""Kazakhstan in the Russia-led integration regime, 1991-2021: invest, accept, hold up.
 
 Solves every period of ``models/kazakhstan_russia.toml`` (Kazakhstan, the
 rising power R, in the regime led by Russia, E), prints a table
@@ -10,10 +10,14 @@ and writes the phase diagram (Delta_R / Delta_E against iota, regions coloured
 by R's strategy, each period with its Monte Carlo uncertainty cloud, arrows
 along time) to ``phase_diagram.png`` in the output folder.
 
-Every number comes from the model file's values; the strategies are computed
-by ``kzgame`` (nothing is hard-coded here).  The source's verdict (Yuneman
-2020: invest in 2009-2013, hold-up in 2014-2019) is read from the file and
-printed next to the model's answer so the two can be compared.
+Every number comes from the model file's values, which follow from its
+codebook (``models/codebooks/russia_led_regime.toml``); the strategies are
+computed by ``kzgame`` (nothing is hard-coded here).  The source's verdict
+(Yuneman 2020 for 2009-2019; coded from the described behaviour by the
+codebook's verdict rule elsewhere) is read from the file and printed next to
+the model's answer, and a last line gives the validation counts: agreement
+only where no value was informed by the verdict, and a leave-one-period-out
+check (:mod:`kzgame.validation`).
 
 Usage::
 
@@ -34,6 +38,7 @@ from kzgame.cases import load_case
 from kzgame.model import PROTOCOLS
 from kzgame.plots import check_out_dir, phase_diagram, save_figure
 from kzgame.uncertainty import case_monte_carlo
+from kzgame.validation import validate
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MODEL = HERE.parent / "models" / "kazakhstan_russia.toml"
@@ -97,6 +102,10 @@ def main(argv=None) -> int:
           f"of {args.draws:,} Monte Carlo draws over the file's ranges giving the same strategy. "
           "iota*: the indispensability at which hold-up starts to beat the period's best other "
           "strategy (above 1: no iota in [0, 1] makes a hold-up pay); margin: iota - iota*.")
+    # Validation: agreement counted only where no value was informed by the verdict,
+    # and a leave-one-period-out refit of the shared parameters (kzgame.validation).
+    print()
+    print(validate(case, args.protocol, mc=mc).summary())
     out = check_out_dir(args.out)
     figure = save_figure(phase_diagram(case, mc, protocol=args.protocol),
                          out / "phase_diagram.png")

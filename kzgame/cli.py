@@ -193,7 +193,7 @@ def _cmd_solve(args, out) -> int:
     print("\nSummary", file=out)
     _print_table(summary, out)
     for c in case.verdicts(args.protocol):
-        if not c.agrees and not c.finding.strip():
+        if not c.explained:
             print(f"kzgame: warning: {args.file}: period {c.label!r}: the model gives "
                   f"{c.model.value} but the source's verdict is {c.verdict.value}, and no "
                   "finding is recorded", file=sys.stderr)
@@ -204,21 +204,51 @@ def _cmd_check(args, out) -> int:
     status = 0
     for f in args.files:
         try:
-            case = load_case(f)
-            case.check_protocol(args.protocol)
-            checks = case.verify(args.protocol)
+            case = load_case(f, collect=True)
+            errors, warns = case.audit(args.protocol)
         except KzgameError as e:
             print(f"kzgame: error: {e}", file=sys.stderr)
             status = 1
             continue
+        for e in errors:
+            print(f"kzgame: error: {e}", file=sys.stderr)
+        for w in warns:
+            print(f"kzgame: warning: {w}", file=sys.stderr)
+        if errors:
+            status = 1
+            print(f"{f}: {len(errors)} problem{'s' * (len(errors) != 1)}", file=out)
+            continue
+        checks = case.verdicts(args.protocol)
         agree = sum(c.agrees for c in checks)
         k = len(case.periods)
+        clean = [c for c, p in zip(checks, (case.period(c.label) for c in checks), strict=True)
+                 if p.out_of_sample]
         line = (f"{f}: ok ({k} period{'s' * (k != 1)}; {agree} of {len(checks)} source "
                 f"verdict{'s' * (len(checks) != 1)} reproduced")
         if agree < len(checks):
             line += f", {len(checks) - agree} disagreement(s) recorded as findings"
+        if checks:
+            line += (f"; out of sample (no value informed by the verdict): "
+                     f"{sum(c.agrees for c in clean)} of {len(clean)}")
         print(line + ")", file=out)
     return status
+
+
+def _cmd_new(args, out) -> int:
+    from .cases import template
+
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        raise KzgameError(f"{path} exists (use --force to overwrite)")
+    try:
+        text = template(args.name, args.rising, args.established)
+    except ValueError as e:
+        raise KzgameError(str(e)) from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}: a commented template; edit it, then run 'kzgame check {path}'",
+          file=out)
+    return 0
 
 
 def _cmd_sweep(args, out) -> int:
@@ -321,13 +351,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_solve)
 
     p = sub.add_parser("check", help="validate model files and their source verdicts",
-                       description="Load each model file (schema, provenance, cited seed lines) "
-                                   "and check that every source verdict is reproduced or its "
-                                   "disagreement recorded as a finding. Exit 1 if any fails.")
+                       description="Load each model file (schema, provenance, cited seed lines, "
+                                   "codebook) and check that every source verdict is reproduced "
+                                   "or its disagreement recorded as a finding covering the "
+                                   "protocol. Every problem in a file is listed at once; stale "
+                                   "findings are warnings. Exit 1 if any fails.")
     p.add_argument("files", metavar="FILE", nargs="+", help="model files (.toml)")
     p.add_argument("--protocol", choices=list(PROTOCOLS), default="nash",
                    help="bargaining protocol (default: nash)")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("new", help="write a commented model-file template",
+                       description="Write a commented model-file template (references, a "
+                                   "codebook with a coding, an indicator rule and a verdict "
+                                   "rule, defaults and one period) that loads as it is.")
+    p.add_argument("file", metavar="FILE", help="the model file to write (.toml)")
+    p.add_argument("--name", default="My case", help="the case's name")
+    p.add_argument("--rising", default="R", help="the rising power")
+    p.add_argument("--established", default="E", help="the established power")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=_cmd_new)
 
     p = sub.add_parser("sweep", help="classify a grid over two parameters, write CSV",
                        description="Classify R's strategy on a grid over two parameters, the "

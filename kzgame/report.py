@@ -46,6 +46,7 @@ from .plots import (
 from .strategy import Strategy
 from .thresholds import threshold
 from .uncertainty import MonteCarloResult, case_monte_carlo
+from .validation import Validation, validate
 
 __all__ = ["ReportFiles", "write_report"]
 
@@ -186,6 +187,60 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
+def _source_list(case: Case) -> list[str]:
+    """The case's sources: its references (formatted), then seed files no reference names."""
+    named = {r.fields.get("file") for r in case.references.values()}
+    lines = []
+    if case.references:
+        lines += ["References:", ""]
+        lines += [f"- `{r.key}`: {r.format()}" for r in
+                  sorted(case.references.values(), key=lambda r: (r.author, r.year))]
+        lines.append("")
+    rest = [s for s in case.sources if s not in named]
+    if rest or not case.references:
+        lines += ["Sources (seed files): " + (", ".join(f"`{s}`" for s in rest) or "none")
+                  + ".", ""]
+    return lines
+
+
+def _validation_section(case: Case, v: Validation) -> list[str]:
+    """The validation table: verdicts, model, robustness, circularity, leave-one-out."""
+    if not v.rows:
+        return []
+    md = ["## Validation", ""]
+    rows = []
+    for r in v.rows:
+        circular = (", ".join(r.informed) if r.informed else
+                    "not declared" if r.undeclared else "no")
+        loo = ("—" if r.loo is None else
+               f"{r.loo.value} ({'agrees' if r.loo_agrees else 'disagrees'})")
+        rows.append([r.label, r.verdict.value, f"**{r.model.value}**",
+                     ("agrees" + (" (stale finding)" if r.stale else "")) if r.agrees
+                     else "**disagrees**",
+                     _pct(r.robustness) if r.robustness is not None else "—",
+                     _pct(r.verdict_share) if r.verdict_share is not None else "—",
+                     circular, loo])
+    md += _table(["Period", "Source's verdict", "Model", "", "Robustness", "Draws giving the "
+                  "verdict", "Informed by the verdict", "Left out"], rows, "llllrrll")
+    book = case.codebook
+    md += [
+        "",
+        v.summary(),
+        "",
+        "*Informed by the verdict*: the parameters whose value the file says the source's "
+        "verdict informed (such periods are not counted as evidence). *Left out*: the "
+        f"strategy predicted with {', '.join(v.fit) or 'nothing'} refitted on the other "
+        "periods' verdicts alone (grid over their ranges, ties to the file's values), the "
+        "codebook's codings fixed.",
+        "",
+    ]
+    if book.verdict_rule is not None:
+        md += ["Verdicts are coded from the sources' descriptions by the codebook's rule:", ""]
+        md += [f"- **{k}**: {t}" for k, t in book.verdict_rule.rules.items()]
+        md += [f"- (rule's sources: {', '.join(c.text for c in book.verdict_rule.source)})", ""]
+    return md
+
+
 def write_report(
     case: Case,
     out: str | os.PathLike[str],
@@ -260,8 +315,7 @@ def write_report(
         "",
         case.description,
         "",
-        "Sources (seed files): " + (", ".join(f"`{s}`" for s in case.sources) or "none") + ".",
-        "",
+        *_source_list(case),
         "## Results",
         "",
     ]
@@ -280,16 +334,11 @@ def write_report(
         ["Period", r"$\Delta_R$", r"$\Delta_E$", r"$\Delta_R/\Delta_E$", r"$\iota$", "$G_I$",
          "$G_H$", "$G_X$", "Model", "Source's verdict", "Robustness"],
         rows, "lrrrrrrrlll")
-    checks = case.verdicts(protocol)
-    agreeing = sum(c.agrees for c in checks)
-    if not checks:
+    validation = validate(case, protocol, mc=mc)
+    if not validation.rows:
         tally = "The sources give no verdict for any period."
-    elif len(checks) == 1:
-        tally = (f"The model {'reproduces' if agreeing else 'does not reproduce'} the source's "
-                 "verdict in the one period that has one.")
     else:
-        tally = (f"The model reproduces the source's verdict in {agreeing} of the "
-                 f"{len(checks)} periods that have one.")
+        tally = validation.summary() + " See *Validation* below."
     md += [
         "",
         r"$\Delta_R$, $\Delta_E$: what R and E lose if the regime collapses (units of $V$, the "
@@ -348,7 +397,9 @@ def write_report(
         rows.append(row)
     md += _table(["Period"] + [f"`{k}`" for k in PROTOCOLS], rows)
     md += ["", "Protocols: " + "; ".join(f"`{k}`: {v.summary}" for k, v in PROTOCOLS.items())
-           + ".", "", "## Thresholds", ""]
+           + ".", ""]
+    md += _validation_section(case, validation)
+    md += ["## Thresholds", ""]
     tmd, tex = _latex_thresholds(case, protocol)
     md += tmd
     md += ["", "## Findings and notes", ""]
@@ -359,13 +410,22 @@ def write_report(
             md[-1] += (f"The model gives {r.strategy.value}, the source {p.verdict.value}. "
                        f"Finding: {p.finding or '(none recorded)'} ")
         elif p.finding:
-            md[-1] += f"Finding: {p.finding} "
+            stale = p.verdict is not None and p.finding_applies(protocol)
+            md[-1] += (f"Finding{' (**stale**: the model now agrees)' if stale else ''}: "
+                       f"{p.finding} ")
+        if p.finding_protocols:
+            md[-1] += f"(The finding applies to: {', '.join(p.finding_protocols)}.) "
         md[-1] += p.notes or "No notes."
         md.append("")
+        for name, reason in p.overrides.items():
+            md += [f"- Override of the codebook's `{name}`: {reason}", ""]
     md += ["## Appendix: calibration and provenance", "",
            "Every parameter of every period: point value, plausible range (used by the Monte "
            "Carlo), the sources (seed file:line), the indicator, and the reasoning from "
-           "indicator to value. (d) marks a value taken from the file's `[defaults]`.", ""]
+           "indicator to value. (d) marks a value taken from the file's `[defaults]`, (c) a "
+           "value the codebook gives from the period's coding or indicators, (o) an override "
+           "of the codebook (its reason is listed under *Findings and notes*), and * a value "
+           "the file says the source's verdict informed.", ""]
     for p in case.periods:
         years = "" if p.label == f"{p.start}–{p.end}" else f" ({p.start}–{p.end})"
         md += [f"### {p.label}{years}", ""]
@@ -377,7 +437,9 @@ def write_report(
             if name not in p.specs:
                 continue
             s = p.specs[name]
-            rows.append([f"{PARAMETER_LABELS[name]} {name}" + (" (d)" if s.inherited else ""),
+            mark = (" (d)" if s.inherited else " (o)" if s.override else
+                    " (c)" if s.origin != "params" else "") + (" *" if s.informed else "")
+            rows.append([f"{PARAMETER_LABELS[name]} {name}" + mark,
                          f"{s.value:g}", f"[{s.low:g}, {s.high:g}]", s.sources,
                          s.indicator, s.reasoning])
         md += _table(["Parameter", "Value", "Range", "Source", "Indicator", "Reasoning"],

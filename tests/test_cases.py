@@ -91,10 +91,66 @@ def test_model_file_findings_are_in_the_docs(path):
 
 def test_kazakhstan_russia_periods():
     case = load_case(ROOT / "models" / "kazakhstan_russia.toml", seeds=False)
-    assert case.period("2009–2013").verdict is Strategy.INVEST
+    # The sources' own periods (issue 16), each with a verdict coded by the codebook's rule.
+    for label in ("1991–1995", "1996–1997", "1998–2000", "2007–2008", "2009–2011",
+                  "2012–2013", "2014–2019", "2020–2021"):
+        assert case.period(label).verdict is not None
+    assert case.period("2009–2011").verdict is Strategy.INVEST
     assert case.period("2014–2019").verdict is Strategy.HOLD_UP
-    with pytest.raises(KzgameError, match="no period '1066'; periods: .*2009–2013"):
+    assert case.period("2012–2013").verdict is Strategy.HOLD_UP
+    assert case.codebook.verdict_rule is not None
+    assert set(case.codebook.verdict_rule.rules) == {"invest", "hold-up", "accept"}
+    with pytest.raises(KzgameError, match="no period '1066'; periods: .*2009–2011"):
         case.period("1066")
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.name)
+def test_values_follow_from_the_codebook(path):
+    """Walk the files: with a codebook, every value a period does not take from [defaults]
+    follows from a coding or a rule, except overrides, which carry a reason; every value
+    says whether the verdict informed it."""
+    case = load_case(path, seeds=False)
+    if case.codebook.empty:
+        pytest.skip(f"{path.name} has no codebook")
+    for p in case.periods:
+        coded = {c.coding: c.level for c in p.codings}
+        for name, spec in p.specs.items():
+            assert spec.informed is not None, (p.label, name)
+            if spec.override:
+                assert spec.override.strip() and spec.origin == "params", (p.label, name)
+                continue
+            assert spec.origin != "params", f"{p.label}: {name} typed without override"
+            if spec.origin.startswith("coding "):
+                coding, level = spec.origin[len("coding "):].split(" = ")
+                assert coded[coding] == level
+                v, lo, hi = case.codebook.codings[coding].levels[level].values[name]
+                assert (spec.value, spec.low, spec.high) == (v, lo, hi)
+            elif spec.origin.startswith("rule "):
+                rule = case.codebook.rules[name]
+                given = {i.name: (i.value, i.low, i.high) for i in p.indicators}
+                v, lo, hi = rule.apply(given)
+                assert spec.value == v
+            else:
+                assert spec.origin == "defaults" and spec.inherited
+
+
+def test_crises_bring_invest_through_outside_options():
+    """Seed 002's regularity (crises bring integrationist rhetoric, 002:439-449) as the
+    comparative static in o_R: the crisis periods are the ones coded with poor outside
+    options, the model gives invest there, and G_I falls as o_R rises, all else fixed."""
+    case = load_case(ROOT / "models" / "kazakhstan_russia.toml", seeds=False)
+    crisis = {"1991–1995", "1998–2000", "2007–2008", "2009–2011"}
+    poor = {p.label for p in case.periods
+            if any(c.coding == "outside_options" and c.level == "poor" for c in p.codings)}
+    assert poor == crisis
+    for p in case.periods:
+        if p.label in crisis:
+            assert p.solve().strategy is Strategy.INVEST
+        levels = case.codebook.codings["outside_options"].levels
+        gains = [kzgame.solve(kzgame.Period(**{**p.period.as_dict(),
+                                               "outside_r": levels[k].values["outside_r"][0]}))
+                 .gain_invest for k in ("poor", "moderate", "good")]
+        assert gains[0] > gains[1] > gains[2]
 
 
 # ---------------------------------------------------------------------------
@@ -467,3 +523,36 @@ def test_loading_does_not_warn_for_the_toy_case():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_case(TOY, seeds=TOY_SEEDS)
+
+
+def _normalized(text: str) -> str:
+    for a, b in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).lower()
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.name)
+def test_quoted_evidence_is_in_the_cited_seed_lines(path):
+    """The cited lines hold the figure: every 'quoted' fragment (8+ characters) of a
+    coding's evidence or a spec's indicator occurs in the seed lines that entry cites."""
+    seeds = find_seeds(path) or (SHARED_SEEDS if SHARED_SEEDS.is_dir() else None)
+    if seeds is None:
+        pytest.skip("no seeds folder (set KZGAME_SEEDS)")
+    case = load_case(path, seeds=seeds)
+    entries = []
+    for p in case.periods:
+        entries += [(p.label, c.coding, c.evidence, c.source) for c in p.codings]
+        entries += [(p.label, i.name, i.evidence, i.source) for i in p.indicators]
+        entries += [(p.label, s.name, s.indicator, s.source) for s in p.specs.values()]
+    missing = []
+    for label, name, text, source in entries:
+        cited = " ".join(
+            " ".join((seeds / c.file).read_text(encoding="utf-8", errors="replace")
+                     .splitlines()[c.first - 1:c.last])
+            for c in source if c.kind == "seed")
+        cited = _normalized(cited)
+        for quote in re.findall(r"'([^']{8,}?)'(?=[\s,.;:)]|$)", text):
+            for part in filter(None, (x.strip() for x in re.split(r"\.\.\.|…", quote))):
+                if _normalized(part) not in cited:
+                    missing.append(f"{label}: {name}: {part!r}")
+    assert not missing, "\n".join(missing)

@@ -4,6 +4,7 @@ valid PNGs, one-line errors without tracebacks."""
 from __future__ import annotations
 
 import csv
+import re
 import struct
 import subprocess
 import sys
@@ -237,7 +238,16 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
         assert link in md
     assert "$$" in md and r"\iota^*" in md and r"\Delta_{R}" in md
     assert "--draws 2000 --seed 3" in md
-    assert "reproduces the source's verdict in 2 of the 2 periods that have one" in md
+    from kzgame.validation import validate
+
+    c = validate(case, draws=0).counts
+    assert (f"the model reproduces {c['agree_out_of_sample']} of {c['out_of_sample']} source "
+            "verdicts") in md
+    assert "## Validation" in md and "Informed by the verdict" in md
+    # The source list is built from the references.
+    assert "## The case" in md and "References:" in md
+    for ref in case.references.values():
+        assert f"`{ref.key}`: {ref.author} ({ref.year})" in md
     assert "Dots: 1,500 of the period's 2,000 Monte Carlo draws" in md
     # Provenance of every parameter is in the appendix.
     assert "000_9a37ca83d57f535e.txt:122" in md  # a verdict source
@@ -246,7 +256,7 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
     with (out_dir / "periods.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["period"] for r in rows] == list(case.labels)
-    assert rows[1]["strategy"] == "invest" and rows[2]["strategy"] == "hold-up"
+    assert [r["strategy"] for r in rows] == [p.solve().strategy.value for p in case.periods]
     shares = [sum(float(r[f"share_{s}"]) for s in ("accept", "invest", "hold-up", "exit"))
               for r in rows]
     assert shares == pytest.approx([1.0] * len(rows))
@@ -379,3 +389,84 @@ def test_installed_entry_point_one_line_error(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert_one_line_error(proc.stderr, "nope.toml: cannot read")
+
+
+# ---------------------------------------------------------------------------
+# new, and check listing every problem
+# ---------------------------------------------------------------------------
+
+
+def test_new_writes_a_template_that_checks(capsys, tmp_path):
+    target = tmp_path / "mine.toml"
+    code, out, err = run(capsys, "new", str(target), "--name", "Mine")
+    assert code == 0 and target.exists()
+    assert "# " in target.read_text()
+    code, out, err = run(capsys, "check", str(target))
+    assert code == 0, err
+    assert "ok (1 period; 1 of 1" in out and "out of sample" in out
+    code, out, err = run(capsys, "new", str(target))
+    assert code == 1 and "exists" in err
+
+
+def test_check_lists_every_problem_at_once(capsys, tmp_path):
+    from kzgame.cases import template
+
+    text = template().replace('verdict = "invest"', 'verdict = "accept"')
+    # A second and a third period: one with a bad coding level, one fine.
+    second = text[text.index("[[periods]]"):]
+    text += "\n" + second.replace("2000–2004", "2005").replace("start = 2000", "start = 2005") \
+        .replace("end = 2004", "end = 2005").replace('level = "indispensable"', 'level = "x"')
+    text += "\n" + second.replace("2000–2004", "2006").replace("start = 2000", "start = 2006") \
+        .replace("end = 2004", "end = 2006")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", str(bad))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 3, err
+    by_period = {re.search(r"period '([^']+)'", line)[1]: line for line in lines}
+    assert "record the disagreement" in by_period["2000–2004"]
+    assert "codings.perception.level" in by_period["2005"]
+    assert "record the disagreement" in by_period["2006"]
+    assert "bad.toml: 3 problems" in out
+
+
+def test_check_flags_a_stale_finding(capsys, tmp_path):
+    from kzgame.cases import template
+
+    text = template().replace(
+        "# finding = {", 'finding = { text = "the model used to miss this", protocols = ["nash"] }'
+        "\n# x = {")
+    stale = tmp_path / "stale.toml"
+    stale.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", str(stale))
+    assert code == 0
+    assert "stale finding" in err and "period '2000–2004'" in err
+    code, out, err = run(capsys, "check", str(stale), "--protocol", "ultimatum")
+    assert "stale finding" not in err
+
+
+def test_report_shows_override_reasons_and_validation(capsys, tmp_path):
+    from kzgame.cases import template
+
+    text = template() + """
+[periods.params.indispensability]
+value = 0.7
+range = [0.5, 0.9]
+source = ["assumption"]
+indicator = "x"
+reasoning = "y"
+informed_by_verdict = true
+override = "E courted a second partner that year"
+"""
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "report", str(path), "--out", str(tmp_path / "r"),
+                         "--draws", "300")
+    assert code == 0, err
+    md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert "Override of the codebook's `indispensability`: E courted a second partner" in md
+    assert "indispensability (o) *" in md          # an override, informed by the verdict
+    assert "| 2000–2004 | invest |" in md and "| indispensability |" in md
+    assert "0 of 0 source verdicts" in md          # the one period is not out of sample
+    assert "`kastner2016`: Kastner, Scott L." in md

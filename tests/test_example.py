@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,8 +19,11 @@ MODEL = ROOT / "models" / "kazakhstan_russia.toml"
 
 
 def run_example(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    # Run this checkout's kzgame, not whichever one is installed.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+                          cwd=cwd, timeout=300, env=env)
 
 
 def parse_table(stdout: str) -> dict[str, dict[str, str]]:
@@ -44,14 +48,37 @@ def example(tmp_path_factory):
     return proc, out
 
 
-def test_example_prints_invest_then_hold_up(example):
+def test_example_prints_the_sources_periods_and_verdicts(example):
     proc, _ = example
     assert proc.returncode == 0, proc.stderr
     rows = parse_table(proc.stdout)
-    assert rows["2009–2013"]["strategy"] == "invest"
-    assert rows["2014–2019"]["strategy"] == "hold-up"
-    assert rows["2009–2013"]["source's verdict"] == "invest (agrees)"
+    for label in ("1991–1995", "1996–1997", "1998–2000", "2007–2008", "2009–2011",
+                  "2012–2013", "2014–2019", "2020–2021"):
+        assert label in rows
+    # Yuneman's two verdicts are reproduced ...
+    assert rows["2009–2011"]["source's verdict"] == "invest (agrees)"
     assert rows["2014–2019"]["source's verdict"] == "hold-up (agrees)"
+    # ... and the misses are printed as misses (findings in the file, never tuned away).
+    assert rows["2012–2013"]["strategy"] == "accept"
+    assert rows["2012–2013"]["source's verdict"] == "hold-up (disagrees)"
+    assert rows["2020–2021"]["source's verdict"] == "accept (disagrees)"
+    case = load_case(MODEL, seeds=False)
+    for c in case.verdicts():
+        cell = rows[c.label]["source's verdict"]
+        assert cell == f"{c.verdict.value} ({'agrees' if c.agrees else 'disagrees'})"
+        assert c.agrees or c.finding.strip()
+
+
+def test_example_prints_the_validation_counts(example):
+    proc, _ = example
+    from kzgame.validation import validate
+
+    v = validate(load_case(MODEL, seeds=False), draws=0)
+    c = v.counts
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("Out of sample"))
+    assert (f"reproduces {c['agree_out_of_sample']} of {c['out_of_sample']} source verdicts"
+            in line)
+    assert f"predicts {c['loo_agree']} of {c['loo']}" in line
 
 
 def test_example_numbers_come_from_the_model_file(example):
@@ -88,7 +115,7 @@ def test_example_prints_iota_star_and_its_margin(example):
             assert above == kzgame.Strategy.HOLD_UP.code != below
     # the hold-up periods lie above their iota*, the invest periods have none in [0, 1]
     assert float(rows["2014–2019"]["margin"]) > 0
-    assert float(rows["2009–2013"]["iota*"]) > 1
+    assert float(rows["2009–2011"]["iota*"]) > 1
 
 
 def test_example_writes_the_phase_diagram(example):
