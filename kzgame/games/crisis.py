@@ -51,6 +51,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..game.registry import Parameter, make_domain
 from ..game.tree import Chance, Game, chance, decision, outcome
 
@@ -81,6 +83,7 @@ def _war() -> Chance:
     })  # fmt: skip
 
 
+@cache
 def crisis_bargaining() -> Game:
     """A demands ``x`` or fights; B accepts or fights; war is a lottery (see the module).
 
@@ -88,7 +91,8 @@ def crisis_bargaining() -> Game:
     -------
     Game
         Players ``("A", "B")``; parameters ``x``, ``p``, ``c_A``, ``c_B``;
-        outcomes ``settlement``, and war as ``'A wins + B wins'``.
+        outcomes ``settlement``, and war as ``'A wins + B wins'``.  The same
+        object is returned on every call (its gains and code are derived once).
 
     Examples
     --------

@@ -67,6 +67,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..game.registry import Parameter, make_domain
 from ..game.tree import Game, decision, outcome
 
@@ -93,6 +95,7 @@ DETERRENCE_PARAMETERS: dict[str, Parameter] = {
 }  # fmt: skip
 
 
+@cache
 def deterrence(audience_cost: bool = True) -> Game:
     """The deterrence game (see the module's docstring for payoffs and closed forms).
 
@@ -108,7 +111,8 @@ def deterrence(audience_cost: bool = True) -> Game:
     -------
     Game
         Players ``("Challenger", "Defender")``, outcomes ``status quo``,
-        ``concession``, (``back down``,) ``war``.
+        ``concession``, (``back down``,) ``war``.  The same object is
+        returned for the same argument (its gains and code are derived once).
 
     Examples
     --------
