@@ -10,8 +10,10 @@ A's expected payoff from war is ``p - c_A``, B's is ``1 - p - c_B``.
 The tie order: A demands rather than fights, B accepts rather than
 fights, when indifferent.
 
-Closed forms (Fearon 1995, section "Costly war and the bargaining range")
-------------------------------------------------------------------------
+Closed forms
+------------
+Fearon (1995), "Costly war and the bargaining range":
+
 * B accepts the demand ``x`` iff ``1 - x >= 1 - p - c_B``, i.e.
   ``x <= p + c_B``.
 * A prefers the settlement ``x`` to war iff ``x >= p - c_A`` (A prefers war

@@ -19,9 +19,11 @@ war                        p v - k_C              -p v - k_D
 every node: the Challenger keeps the status quo and backs down, the
 Defender concedes, unless the other action is strictly better.
 
-Closed forms (complete information, subgame-perfect equilibrium; e.g.
-Morrow 1994 and Zagare and Kilgour 2000 on deterrence; Fearon 1994 on audience costs)
----------------------------------------------------------------------------
+Closed forms
+------------
+The subgame-perfect equilibrium under complete information (Morrow 1994 and
+Zagare and Kilgour 2000 on deterrence; Fearon 1994 on audience costs):
+
 * Resisted, the Challenger fights iff ``p v - k_C > -a``: the threat is
   **credible** iff ``a > k_C - p v``.  Audience costs make a threat credible
   that would otherwise be a bluff.
@@ -38,10 +40,11 @@ Morrow 1994 and Zagare and Kilgour 2000 on deterrence; Fearon 1994 on audience c
   information the Challenger does not bluff, and audience costs are never
   paid (they matter off the path, by making the threat believable).
 
-Without audience costs (``deterrence(audience_cost=False)``, the example
-of kzgame's issue 10) the Challenger is committed to war once resisted:
-the Defender concedes iff ``k_D >= (1 - p) v``; the outcome is concession
-then, else war iff ``p v > k_C``, else the status quo.
+Without audience costs (``deterrence(audience_cost=False)``, the game of
+the builder's example in :mod:`kzgame.game.tree`) the Challenger is
+committed to war once resisted: the Defender concedes iff
+``k_D >= (1 - p) v``; the outcome is concession then, else war iff
+``p v > k_C``, else the status quo.
 
 References
 ----------
