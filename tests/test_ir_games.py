@@ -31,7 +31,7 @@ from kzgame.errors import ParameterError
 from kzgame.game.gains import node_gains
 from kzgame.game.outcomes import outcome_codes
 from kzgame.games import crisis_bargaining, deterrence
-from kzgame.games.crisis import WAR
+from kzgame.games.crisis_game import WAR
 
 
 def grid(lo: int, hi: int, denominator: int = 32):

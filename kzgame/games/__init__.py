@@ -11,8 +11,8 @@
 (('Challenger', 'Defender'), ('A', 'B'))
 """
 
-from .crisis import crisis_bargaining
-from .deterrence import deterrence
+from .crisis_game import crisis_bargaining
+from .deterrence_game import deterrence
 from .period_game import PROTOCOLS, Protocol, get_protocol, period
 
 __all__ = ["PROTOCOLS", "Protocol", "crisis_bargaining", "deterrence", "get_protocol", "period"]
