@@ -61,6 +61,7 @@ __all__ = [
     "Decision",
     "Game",
     "Node",
+    "NodeInfo",
     "Outcome",
     "chance",
     "decision",
