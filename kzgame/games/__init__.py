@@ -1,8 +1,11 @@
 """Games built on the engine: the period game, and classic games of international relations.
 
-* :func:`period`: the period game of hold-up bargaining (MODEL.md), one per protocol;
-* :func:`deterrence`: a deterrence game, with audience costs (Fearon 1994);
-* :func:`crisis_bargaining`: crisis bargaining in the shadow of war (Fearon 1995).
+* :func:`~kzgame.games.period_game.period`: the period game of hold-up
+  bargaining (MODEL.md), one per protocol;
+* :func:`~kzgame.games.deterrence_game.deterrence`: a deterrence game, with
+  audience costs (Fearon 1994);
+* :func:`~kzgame.games.crisis_game.crisis_bargaining`: crisis bargaining in
+  the shadow of war (Fearon 1995).
 
 >>> from kzgame.games import period, deterrence, crisis_bargaining
 >>> period("ultimatum").players
