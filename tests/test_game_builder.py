@@ -228,6 +228,15 @@ def test_duplicate_action_names():
             "duplicate branch", "h")
 
 
+def test_names_that_would_make_node_paths_ambiguous():
+    # 'a/b' would be both a top-level action and the path a -> b; 'root' the root's name;
+    # '@a' the name kzgame gives node a's singleton information set
+    _raises(lambda: decision("A", {"a/b": outcome(A=1)}), "A's decision", "'a/b'", "'/'")
+    _raises(lambda: chance({"h/t": ("1", outcome(A=1))}), "chance branch", "'h/t'", "'/'")
+    _raises(lambda: decision("A", {"root": outcome(A=1)}), "'root' is reserved")
+    _raises(lambda: decision("B", {"l": outcome(A=1)}, infoset="@a"), "'@a'", "reserved")
+
+
 def test_decision_without_actions_or_player():
     _raises(lambda: decision("A", {}), "A's decision has no actions")
     _raises(lambda: decision("", {"x": outcome(A=1)}), "player")
