@@ -447,6 +447,16 @@ def test_solve_refuses_multi_node_information_sets():
     assert g.infosets["I"] == (g.node("x").index, g.node("y").index)
 
 
+def test_gains_that_are_not_finite_name_the_node_and_leaf():
+    g = Game(decision("A", {"x": outcome(A=0), "y": outcome(A="t*u - s*w")}),
+             parameters={k: "real" for k in "tusw"})
+    big = 1e200  # t*u and s*w overflow to inf: inf - inf is NaN, inf + inf is inf
+    _raises(lambda: kzgame.solve(g, t=big, u=big, s=big, w=big),
+            "a gain is not defined at node 'root', leaf 'y'", "t=1e+200", error=ParameterError)
+    _raises(lambda: kzgame.solve(g, t=big, u=big, s=-big, w=big),
+            "a gain is infinite at node 'root', leaf 'y'", "overflow", error=ParameterError)
+
+
 def test_solve_refuses_a_bad_atol():
     for bad in (-1.0, float("nan"), "0"):
         _raises(lambda bad=bad: kzgame.solve(DET, atol=bad, **GOOD), "atol", error=ParameterError)
