@@ -115,7 +115,8 @@ THETA = sp.Symbol("theta")
 
 @st.composite
 def random_games(draw, dyadic: bool) -> Game:
-    """A random game: depth <= 3, branching 1-3, 1-3 players, chance, payoffs a + b*theta.
+    """A random game: depth <= 3, branching 1-3, 1-3 players, chance, payoffs a + b*theta;
+    some two-branch lotteries have the probability a parameter q in [0, 1].
 
     ``dyadic``: every number is a multiple of 1/4 and every probability of 1/4,
     so that the engine's float arithmetic is exact and exact ties are frequent.
@@ -125,6 +126,7 @@ def random_games(draw, dyadic: bool) -> Game:
     players = PLAYERS[: draw(st.integers(1, 3))]
     with_theta = draw(st.booleans())
     allow_chance = draw(st.booleans())
+    with_q = allow_chance and draw(st.booleans())  # a probability that is a parameter
 
     def number() -> Fraction:
         if dyadic:
@@ -166,31 +168,39 @@ def random_games(draw, dyadic: bool) -> Game:
             return outcome({p: payoff() for p in players}, label=label)
         n = draw(st.integers(1, 3))
         if allow_chance and draw(st.integers(0, 3)) == 0:
-            probs = probabilities(n)
+            if with_q and n == 2 and draw(st.booleans()):
+                probs = draw(st.sampled_from([["q", "1 - q"], ["1 - q", sp.Symbol("q")]]))
+            else:
+                probs = probabilities(n)
             return chance({f"b{i}": (probs[i], node(depth + 1)) for i in range(n)})
         player = draw(st.sampled_from(players))
         return decision(player, {f"a{i}": node(depth + 1) for i in range(n)})
 
     root = node(0)
-    return Game(root, parameters={"theta": "real"} if with_theta else None, players=players)
+    parameters = {"theta": "real"} if with_theta else {}
+    if with_q:
+        parameters["q"] = "unit"
+    return Game(root, parameters=parameters, players=players)
 
 
-def _theta(draw_value: Fraction, game: Game) -> dict[str, Fraction]:
-    return {"theta": draw_value} if "theta" in game.parameters else {}
+def _values(game: Game, theta: Fraction, q: Fraction) -> dict[str, Fraction]:
+    return {k: v for k, v in (("theta", theta), ("q", q)) if k in game.parameters}
 
 
-@given(random_games(dyadic=True), st.integers(-8, 8).map(lambda k: Fraction(k, 4)))
-def test_random_dyadic_trees_match_exact_recursion_with_exact_ties(game, theta):
+@given(random_games(dyadic=True), st.integers(-8, 8).map(lambda k: Fraction(k, 4)),
+       st.integers(0, 4).map(lambda k: Fraction(k, 4)))
+def test_random_dyadic_trees_match_exact_recursion_with_exact_ties(game, theta, q):
     # every number a multiple of 1/4: the engine's floats are exact, atol = 0
-    assert_same_spe(game, _theta(theta, game), atol=0.0)
+    assert_same_spe(game, _values(game, theta, q), atol=0.0)
 
 
-@given(random_games(dyadic=False), st.integers(-12, 12).map(lambda k: Fraction(k, 6)))
-def test_random_rational_trees_match_exact_recursion(game, theta):
+@given(random_games(dyadic=False), st.integers(-12, 12).map(lambda k: Fraction(k, 6)),
+       st.integers(0, 6).map(lambda k: Fraction(k, 6)))
+def test_random_rational_trees_match_exact_recursion(game, theta, q):
     # thirds and fifths are not exact in float64: distinct exact values differ by more
-    # than 1e-6 here (denominators <= 6 * 9**3), rounding errors are ~1e-15, so
+    # than 1e-7 here (denominators <= 6 * 9**3 * 6), rounding errors are ~1e-15, so
     # atol = 1e-9 turns exactly the exact ties into ties
-    assert_same_spe(game, _theta(theta, game), atol=1e-9)
+    assert_same_spe(game, _values(game, theta, q), atol=1e-9)
 
 
 def test_exact_spe_sees_a_tie_the_engine_decides_the_same_way():
