@@ -28,6 +28,7 @@ from test_game_builder import assert_same_spe, exact_spe
 
 import kzgame
 from kzgame.errors import ParameterError
+from kzgame.game import Game, decision, outcome
 from kzgame.game.gains import node_gains
 from kzgame.game.outcomes import outcome_codes
 from kzgame.games import crisis_bargaining, deterrence
@@ -130,6 +131,30 @@ def test_deterrence_knife_edges_follow_the_tie_order():
     # a = 0 and an incredible threat: backing down is worth the status quo; no challenge
     r = kzgame.solve(g, v=1.0, p=0.25, k_C=0.5, k_D=0.0, a=0.0)
     assert (r.outcome, r.ties) == ("status quo", ("root",))
+
+
+def test_deterrence_an_off_path_tie_order_decides_the_outcome():
+    # the theory page's example: at a = k_C - p v the resisted Challenger is indifferent;
+    # listed first, 'back down' gives deterrence; with 'fight' first the same point gives
+    # a concession.  Built here with the tie order of the resisted node swapped.
+    def game(order):
+        leaves = {"back down": outcome(Challenger="-a", Defender=0, label="back down"),
+                  "fight": outcome(Challenger="p*v - k_C", Defender="-p*v - k_D", label="war")}
+        return Game(decision("Challenger", {
+            "status quo": outcome(Challenger=0, Defender=0, label="status quo"),
+            "challenge": decision("Defender", {
+                "concede": outcome(Challenger="v", Defender="-v", label="concession"),
+                "resist": decision("Challenger", {k: leaves[k] for k in order}),
+            }),
+        }), parameters=deterrence().parameters)  # fmt: skip
+
+    edge = {"v": 1.0, "p": 0.25, "k_C": 0.5, "k_D": 1.0, "a": 0.25}
+    assert kzgame.solve(game(["back down", "fight"]), **edge).outcome == "status quo"
+    assert kzgame.solve(deterrence(), **edge).outcome == "status quo"
+    assert kzgame.solve(game(["fight", "back down"]), **edge).outcome == "concession"
+    off_edge = {**edge, "a": 0.125}  # away from the edge the order does not matter
+    assert {kzgame.solve(game(o), **off_edge).outcome
+            for o in (["back down", "fight"], ["fight", "back down"])} == {"status quo"}
 
 
 def _symbol(g, name):
