@@ -328,6 +328,16 @@ def test_player_without_a_payoff_at_some_leaf():
             "leaf 'x': payoff for unknown player(s) Z")
 
 
+def test_a_label_that_reads_like_a_chance_outcome_is_refused():
+    g = Game(decision("A", {
+        "x": outcome(A=0, label="win + lose"),
+        "gamble": chance({"w": ("1/2", outcome(A=1, label="win")),
+                          "l": ("1/2", outcome(A=-1, label="lose"))}),
+    }))  # fmt: skip
+    _raises(lambda: outcome_codes(g), "outcome name 'win + lose' is ambiguous", "'win', 'lose'")
+    _raises(lambda: kzgame.solve(g), "ambiguous")
+
+
 def test_node_used_twice():
     leaf = outcome(A=1)
     _raises(lambda: Game(decision("A", {"x": leaf, "y": leaf})), "node 'y'", "also appears")
