@@ -6,7 +6,11 @@ numbers, the names of declared parameters, ``+ - * / **``, parentheses and
 the functions ``Max``/``max``, ``Min``/``min``, ``Abs``/``abs``, ``sqrt``,
 ``exp`` and ``log``.  Anything else (attributes, subscripts, other calls,
 comparisons, lambdas) is refused before anything is built.  Text is never
-passed to ``eval``, ``exec`` or :func:`sympy.sympify`.
+passed to ``eval``, ``exec`` or :func:`sympy.sympify`.  A numeric exponent
+is at most :data:`MAX_EXPONENT` in absolute value and a power of two
+numbers at most a few hundred digits (``2**10**10`` would stall the
+parser), and an expression that is not finite or not real (``log(0)``,
+``sqrt(-1)``) is refused.
 
 Decimal literals are read exactly: ``"0.1"`` is the rational 1/10, so that
 games written with decimals keep exact arithmetic (exact equilibrium sets).
@@ -21,6 +25,10 @@ p*v - 1/2
 Traceback (most recent call last):
 ...
 kzgame.errors.GameError: expression "__import__('os')": a call of __import__ is not allowed ...
+>>> parse_expression("sqrt(-1)", {})
+Traceback (most recent call last):
+...
+kzgame.errors.GameError: expression 'sqrt(-1)': I is not a real number
 """
 
 from __future__ import annotations
@@ -33,12 +41,18 @@ import sympy as sp
 
 from ..errors import GameError
 
-__all__ = ["FUNCTIONS", "MAX_LENGTH", "as_expression", "parse_expression"]
+__all__ = ["FUNCTIONS", "MAX_EXPONENT", "MAX_LENGTH", "as_expression", "parse_expression"]
 
 #: Longest expression text accepted.
 MAX_LENGTH: int = 2000
 #: Deepest nesting of the expression tree accepted.
 _MAX_DEPTH: int = 60
+#: Largest absolute value of a numeric exponent (``(a + b)**100000`` would stall
+#: the symbolic simplification; ``2**10**10`` would stall the parser itself).
+MAX_EXPONENT: int = 100
+#: Largest number of decimal digits of a power of two numbers (``10**400``): far
+#: beyond float64 already, and cheap to compute.
+_MAX_POWER_DIGITS: int = 400
 
 #: The functions an expression may call.
 FUNCTIONS: dict[str, Any] = {
@@ -51,9 +65,23 @@ _BINARY = {
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
 }
 _UNARY = {ast.UAdd: lambda a: a, ast.USub: lambda a: -a}
+
+
+def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """``base**exponent``, refused where computing it would be unreasonably costly."""
+    if exponent.is_number:
+        size = sp.Abs(exponent)
+        if (size > MAX_EXPONENT) == sp.true:
+            raise ValueError(f"the exponent {exponent} exceeds {MAX_EXPONENT} in absolute value")
+        if base.is_number and base != 0:
+            digits = sp.Abs(exponent * sp.log(sp.Abs(base), 10)).evalf(5)
+            if digits.is_number and digits > _MAX_POWER_DIGITS:
+                raise ValueError(
+                    f"{base}**{exponent} has more than {_MAX_POWER_DIGITS} digits"
+                )
+    return base**exponent
 
 
 def _convert(node: ast.AST, symbols: Mapping[str, sp.Symbol], depth: int) -> sp.Expr:
@@ -71,9 +99,11 @@ def _convert(node: ast.AST, symbols: Mapping[str, sp.Symbol], depth: int) -> sp.
             known = ", ".join(sorted(symbols)) or "none"
             raise ValueError(f"{node.id!r} is not a declared parameter (declared: {known})")
         return symbols[node.id]
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+    if isinstance(node, ast.BinOp) and type(node.op) in (*_BINARY, ast.Pow):
         left = _convert(node.left, symbols, depth + 1)
         right = _convert(node.right, symbols, depth + 1)
+        if isinstance(node.op, ast.Pow):
+            return _power(left, right)
         if isinstance(node.op, ast.Div) and right == 0:
             raise ValueError("divides by zero")
         return _BINARY[type(node.op)](left, right)
@@ -121,9 +151,19 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], where: str = "
     except SyntaxError:
         raise GameError(f"{label}{text!r} is not an expression") from None
     try:
-        return sp.sympify(_convert(tree, symbols, 0))  # sympify of a sympy object: no parsing
+        result = sp.sympify(_convert(tree, symbols, 0))  # sympify of a sympy object: no parsing
     except (ValueError, TypeError, RecursionError) as exc:
         raise GameError(f"{label}expression {text!r}: {exc}") from None
+    _check_real(result, f"{label}expression {text!r}")
+    return result
+
+
+def _check_real(expr: sp.Expr, label: str) -> None:
+    """Refuse an expression that is not finite (``log(0)``) or not real (``sqrt(-1)``)."""
+    if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise GameError(f"{label}: {expr} is not finite")
+    if expr.has(sp.I) or (expr.is_number and expr.is_real is False):
+        raise GameError(f"{label}: {expr} is not a real number")
 
 
 def as_expression(value: Any, symbols: Mapping[str, sp.Symbol], where: str = "") -> sp.Expr:
@@ -161,7 +201,6 @@ def as_expression(value: Any, symbols: Mapping[str, sp.Symbol], where: str = "")
             raise GameError(
                 f"{label}{', '.join(unknown)} not declared as parameter(s) (declared: {known})"
             )
-        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-            raise GameError(f"{label}{value} is not finite")
+        _check_real(value, label.removesuffix(": ") or "expression")
         return value.xreplace({s: symbols[str(s)] for s in value.free_symbols})
     raise GameError(f"{label}{value!r} ({type(value).__name__}) is not a number or an expression")

@@ -150,12 +150,21 @@ def backward_induction(
                     f"chance node {node.name!r}: the probability of {b!r} is {p!r} at "
                     f"({shown}), outside [0, 1]"
                 )
-    for vals in gains.values():
-        if not all(math.isfinite(v) for v in vals.values()):
+    for n, vals in gains.items():
+        bad = [leaf for leaf, v in vals.items() if not math.isfinite(v)]
+        if not bad:
+            continue
+        where = f"at node {game.nodes[n].name!r}, leaf {game.nodes[bad[0]].name!r}"
+        if any(math.isnan(vals[leaf]) for leaf in bad):
             raise ParameterError(
-                f"the gains overflow float64 ({shown}): the parameters are too large in "
-                "magnitude; rescale them (for instance to surplus = 1)"
+                f"a gain is not defined {where} ({shown}): a payoff is not a real number "
+                "there (a root or logarithm of a negative number, 0/0, inf - inf)"
             )
+        raise ParameterError(
+            f"a gain is infinite {where} ({shown}): the gains overflow float64 or divide "
+            "by zero; if the parameters are large in magnitude, rescale them (for instance "
+            "to surplus = 1)"
+        )
 
     codes = outcome_codes(game)
     choice: dict[int, int] = {}

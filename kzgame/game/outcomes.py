@@ -120,6 +120,15 @@ def outcome_codes(game: Game) -> OutcomeCodes:
     names = tuple(
         " + ".join(sorted(s, key=label_order.__getitem__)) for s in sets
     )
+    seen: dict[str, frozenset[str]] = {}
+    for name, s in zip(names, sets, strict=True):
+        if name in seen:
+            raise GameError(
+                f"outcome name {name!r} is ambiguous: it is a leaf's label and also the labels "
+                f"{', '.join(map(repr, sorted(s, key=label_order.__getitem__)))} reached "
+                "together through a chance node; rename the label (avoid ' + ' in labels)"
+            )
+        seen[name] = s
     dtype = np.dtype(np.int8 if len(sets) <= 127 else np.int16)
     at_node = {i: tuple(sorted(code[s] for s in v)) for i, v in possible.items()}
     tables: dict[int, np.ndarray] = {}

@@ -61,6 +61,7 @@ __all__ = [
     "Decision",
     "Game",
     "Node",
+    "NodeInfo",
     "Outcome",
     "chance",
     "decision",
@@ -118,6 +119,21 @@ def _pairs(items: Any, what: str) -> list[tuple[Any, Any]]:
     raise GameError(f"{what} must be a mapping (name -> subtree), got {type(items).__name__}")
 
 
+def _check_name(name: Any, what: str) -> None:
+    """Refuse an action or branch name that would make node paths ambiguous.
+
+    Nodes are named by their path, the names joined by ``/``, and the root is
+    ``'root'``: a name containing ``/`` or equal to ``'root'`` would give two
+    nodes the same name (and two leaves the same default label).
+    """
+    if not isinstance(name, str) or not name:
+        raise GameError(f"{what} {name!r} is not a non-empty string")
+    if "/" in name:
+        raise GameError(f"{what} {name!r} contains '/', which separates the names in a node's path")
+    if name == "root":
+        raise GameError(f"{what} 'root' is reserved: it names the root node")
+
+
 def decision(player: str, actions: Mapping[str, Node], *, infoset: str | None = None) -> Decision:
     """A decision node of ``player``.
 
@@ -132,7 +148,15 @@ def decision(player: str, actions: Mapping[str, Node], *, infoset: str | None = 
         for duplicate names.
     infoset : str, optional
         The information set's name; nodes sharing it must belong to the same
-        player and have the same action names.
+        player and have the same action names.  Names starting with ``@``
+        are reserved (a node alone in its set is named ``@`` + its path).
+
+    Raises
+    ------
+    GameError
+        On an action without a subtree, duplicate action names, or an
+        action name that is empty, contains ``/`` (the separator of node
+        paths) or is ``'root'`` (the root's name).
 
     Examples
     --------
@@ -147,8 +171,7 @@ def decision(player: str, actions: Mapping[str, Node], *, infoset: str | None = 
         raise GameError(f"{player}'s decision has no actions")
     names = [name for name, *_ in pairs]
     for name in names:
-        if not isinstance(name, str) or not name:
-            raise GameError(f"{player}'s decision: action name {name!r} is not a non-empty string")
+        _check_name(name, f"{player}'s decision: action name")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise GameError(f"{player}'s decision: duplicate action name(s) {', '.join(duplicates)}")
@@ -160,6 +183,11 @@ def decision(player: str, actions: Mapping[str, Node], *, infoset: str | None = 
             )
     if infoset is not None and (not isinstance(infoset, str) or not infoset):
         raise GameError(f"infoset must be a non-empty string, got {infoset!r}")
+    if infoset is not None and infoset.startswith("@"):
+        raise GameError(
+            f"{player}'s decision: infoset {infoset!r} starts with '@', which is reserved for "
+            "the singleton sets kzgame names itself"
+        )
     return Decision(player, tuple((n, s) for n, s, *_ in pairs), infoset)
 
 
@@ -184,8 +212,7 @@ def chance(branches: Mapping[str, tuple[Any, Node]]) -> Chance:
     out = []
     names = []
     for name, spec in pairs:
-        if not isinstance(name, str) or not name:
-            raise GameError(f"chance branch name {name!r} is not a non-empty string")
+        _check_name(name, "chance branch name")
         if not (isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], Node)):
             raise GameError(
                 f"chance branch {name!r}: give (probability, subtree), got {spec!r}"
