@@ -15,9 +15,10 @@ distributed = pytest.importorskip(
 )
 
 import kzgame  # noqa: E402
-from kzgame import Strategy, kernels, sweep  # noqa: E402
+from kzgame import Strategy, sweep  # noqa: E402
 from kzgame.distributed import counts, grid, monte_carlo, sample, shares  # noqa: E402
 from kzgame.model import PROTOCOLS  # noqa: E402
+from kzgame.numeric import kernels  # noqa: E402
 from kzgame.params import ParameterError  # noqa: E402
 
 C = importlib.import_module("kzgame.classify")
