@@ -113,6 +113,10 @@ def choose(g_invest, g_holdup, g_exit, concedes, atol: float = 0.0) -> np.ndarra
     goes to the first in the order accept (0), invest (1), hold-up (2),
     exit (3).
 
+    This is R's rule alone, given E's reply; :func:`classify` runs the
+    engine's rule for the whole tree (where ``atol`` also applies to E's
+    reply: pass ``concedes = margin >= -atol`` to match it).
+
     Examples
     --------
     >>> choose(np.array([0.0, 0.1]), np.array([0.0, 0.2]), np.array([-1.0, 0.0]),
