@@ -378,3 +378,49 @@ def test_the_generic_and_the_period_forms_agree_and_scalars_give_zero_d():
         np.testing.assert_array_equal(a, b)
     out = kzgame.classify(LOTTERY, s=0.25, p=0.5)
     assert out.shape == () and outcome_codes(LOTTERY).names[out] == "safe"
+
+
+def test_chance_over_decisions_on_a_grid_across_chunks():
+    """Outcome tables that are not folded (chance over decisions), on a grid larger than a
+    chunk: numpy with several chunk sizes, numba and solve_game agree."""
+    from kzgame.numeric import vectorized
+
+    game = Game(
+        decision("E", {
+            "wait": outcome(E=0, R=0, label="status quo"),
+            "push": chance({
+                "strong": ("q", decision("R", {
+                    "yield": outcome(E="a", R="-a", label="R yields"),
+                    "resist": outcome(E="a - c", R="b - c", label="war"),
+                })),
+                "weak": ("1 - q", decision("R", {
+                    "yield": outcome(E="a/2", R="-a/2", label="R yields"),
+                    "resist": outcome(E="-c", R="b/2 - c", label="war"),
+                })),
+            }),
+        }),
+        parameters={"a": "positive", "b": "real", "c": "nonnegative", "q": "unit"},
+    )  # fmt: skip
+    grid = dict(
+        a=np.linspace(0.125, 2.0, 16)[:, None, None],
+        b=np.linspace(-1.0, 1.0, 33)[None, :, None],  # multiples of 1/16: exact ties
+        c=0.25,
+        q=np.linspace(0.0, 1.0, 65),
+    )
+    arrays = vectorized.game_arrays(game, grid)
+    shape = (16, 33, 65)
+    ref = vectorized._classify_numpy(game, 0.0, arrays, shape, chunk=10**6)
+    names = outcome_codes(game).names
+    assert {names[c] for c in np.unique(ref)} >= {"status quo", "R yields", "war",
+                                                  "R yields + war"}
+    for chunk in (1, 7, 1000):
+        np.testing.assert_array_equal(vectorized._classify_numpy(game, 0.0, arrays, shape, chunk),
+                                      ref)
+    for backend in BACKENDS:
+        np.testing.assert_array_equal(classify_game(game, backend=backend, **grid), ref)
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        i, j, k = (int(rng.integers(n)) for n in shape)
+        spe = solve_game(game, a=float(grid["a"][i, 0, 0]), b=float(grid["b"][0, j, 0]),
+                         c=0.25, q=float(grid["q"][k]))
+        assert ref[i, j, k] == spe.code
