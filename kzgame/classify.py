@@ -1,34 +1,41 @@
-"""The vectorized classifier: R's subgame-perfect strategy over whole parameter arrays.
+"""The vectorized classifier: the subgame-perfect outcome over whole parameter arrays.
 
-:func:`classify` runs one of two backends, both generated from the one
-definition of the payoffs (:mod:`kzgame.kernels`) and giving identical codes:
+:func:`classify` runs on any game of perfect information
+(``classify(game, **arrays)``) and, without a game, on the period game
+under a protocol (``classify(protocol=..., **params)``, R's strategy code).
+Both go through the engine (:mod:`kzgame.numeric.vectorized`): backward
+induction printed from the game's tree, in one of two backends that give
+identical codes:
 
 ``numba``
     One compiled pass over the points (the ``fast`` extra,
     ``pip install kzgame[fast]``).  Used by default when numba is installed.
 ``numpy``
-    The same expressions on NumPy arrays, in cache-sized chunks.  Core:
+    The same printed code on NumPy arrays, in cache-sized chunks.  Core:
     always available.
 
 Inputs broadcast like NumPy arrays and are never materialized at the
-broadcast shape; the output is an int8 array.  Dask arrays are accepted too:
-the classification then runs block by block (lazily, on any dask scheduler,
-including a ``dask.distributed`` cluster) and the result is a dask array
-(see :mod:`kzgame.distributed`).
+broadcast shape.  Dask arrays are accepted too: the classification then
+runs block by block (lazily, on any dask scheduler, including a
+``dask.distributed`` cluster) and the result is a dask array (see
+:mod:`kzgame.distributed`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, fields
 from typing import Any, Literal
 
 import numpy as np
 
-from . import kernels
-from .model import get_protocol
-from .params import DOMAINS, PARAMETERS, KzgameError, ParameterError, Period, check_parameter
+from .game.outcomes import outcome_codes
+from .game.tree import Game
+from .games.period_game import get_protocol, period
+from .numeric import vectorized
+from .numeric.point import check_atol
+from .numeric.vectorized import BACKENDS, NUMBA_MIN_POINTS
+from .params import PARAMETERS, ParameterError, Period
 from .strategy import CODE_DTYPE, Strategy
 
 __all__ = [
@@ -48,16 +55,7 @@ DEFAULTS: dict[str, float] = {f.name: f.default for f in fields(Period) if f.def
 #: Parameters :func:`classify` needs.
 REQUIRED: tuple[str, ...] = tuple(k for k in PARAMETERS if k not in DEFAULTS)
 
-#: The values of :func:`classify`'s ``backend`` argument.
-BACKENDS: tuple[str, ...] = ("auto", "numba", "numpy")
-
 Backend = Literal["auto", "numba", "numpy"]
-
-#: ``backend="auto"`` uses numba (when installed) from this many points on.
-#: Below it the numpy backend is as fast as the call overhead, and a kernel
-#: need not be compiled (about a second per protocol and pattern of varying
-#: inputs, once per machine: see :func:`kzgame.kernels.cache_dir`).
-NUMBA_MIN_POINTS: int = 1 << 16
 
 
 def check_names(params: Mapping[str, Any], required: Iterable[str] = REQUIRED) -> None:
@@ -99,8 +97,9 @@ def prepare(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     (array([0. , 0.1]), array(0.5))
     """
     check_names(params)
-    out = {k: _as_float(k, params.get(k, DEFAULTS.get(k))) for k in PARAMETERS}
-    _validate_all(out)
+    game = period("nash")  # every protocol's game declares every registry parameter
+    out = vectorized.game_arrays(game, params)
+    vectorized.validate(game, out)
     return out
 
 
@@ -113,6 +112,10 @@ def choose(g_invest, g_holdup, g_exit, concedes, atol: float = 0.0) -> np.ndarra
     gain; choices within ``atol`` of the largest count as tied and the tie
     goes to the first in the order accept (0), invest (1), hold-up (2),
     exit (3).
+
+    This is R's rule alone, given E's reply; :func:`classify` runs the
+    engine's rule for the whole tree (where ``atol`` also applies to E's
+    reply: pass ``concedes = margin >= -atol`` to match it).
 
     Examples
     --------
@@ -132,16 +135,42 @@ def choose(g_invest, g_holdup, g_exit, concedes, atol: float = 0.0) -> np.ndarra
 
 
 def classify(
-    *, protocol: str = "nash", atol: float = 0.0, backend: Backend = "auto", **params: Any
+    game: Game | None = None,
+    /,
+    *,
+    protocol: str = "nash",
+    atol: float = 0.0,
+    backend: Backend = "auto",
+    **params: Any,
 ) -> np.ndarray:
-    """R's subgame-perfect strategy at every point of a parameter grid.
+    """The subgame-perfect outcome at every point of a parameter grid.
+
+    Two forms, one engine (:mod:`kzgame.numeric.vectorized`):
+
+    * ``classify(game, **arrays)``: any :class:`kzgame.game.Game` of perfect
+      information (chance nodes allowed), its parameters by name; the
+      result is the outcome codes of :func:`kzgame.game.outcomes.outcome_codes`
+      (``outcome_codes(game).names``, ``.decode``).
+    * ``classify(protocol=..., **params)``: the period game
+      (:func:`kzgame.games.period`) under ``protocol``; the codes are R's
+      strategy codes (:class:`kzgame.Strategy`).
+
+    At every decision node the mover takes the first action, in the node's
+    tie order, whose expected gain is at least the best minus ``atol``
+    (:func:`kzgame.game.induction.backward_induction`, the rule
+    :func:`kzgame.solve` applies at a point: the two agree point by point).
 
     Parameters
     ----------
+    game : Game, optional
+        The game (positional).  Omitted: the period game under ``protocol``.
     protocol : str, default "nash"
-        The bargaining protocol (a key of :data:`kzgame.model.PROTOCOLS`).
+        The bargaining protocol (a key of :data:`kzgame.model.PROTOCOLS`),
+        for the period game.
     atol : float, default 0.0
-        Gains within ``atol`` of the best count as tied (see :func:`choose`).
+        Values within ``atol`` of the best count as tied, at **every**
+        decision node: in the period game R's choice and E's reply to a
+        hold-up alike (E concedes when refusing gains it at most ``atol``).
         ``0.0`` decides ties on the computed values exactly.
     backend : {"auto", "numba", "numpy"}, default "auto"
         ``numba``: the compiled kernel (needs the ``fast`` extra);
@@ -150,32 +179,38 @@ def classify(
         identical codes (the same floating-point operations and the same
         tie rule).
     **params : float, array_like or dask array
-        The parameters of :class:`kzgame.Period` by name.  ``share``,
-        ``outside_r``, ``outside_e``, ``indispensability``, ``survival`` and
-        ``invest_cost`` are required; the others default as in
-        :class:`kzgame.Period`.  Arrays broadcast against each other like
-        numpy arrays (without being copied to the broadcast shape).  If
-        any is a dask array, the result is a dask array computed block by
-        block; values are then validated as each block is computed.
+        The parameters by name.  For the period game those of
+        :class:`kzgame.Period`: ``share``, ``outside_r``, ``outside_e``,
+        ``indispensability``, ``survival`` and ``invest_cost`` are required;
+        the others default as in :class:`kzgame.Period`.  Arrays broadcast
+        against each other like numpy arrays (without being copied to the
+        broadcast shape).  If any is a dask array, the result is a dask
+        array computed block by block; values are then validated as each
+        block is computed.
 
     Returns
     -------
-    numpy.ndarray of int8 (or dask.array.Array of int8)
-        The strategy code at each point, shape = the broadcast shape of the
-        parameters (0-d for scalars): 0 accept, 1 invest, 2 hold-up, 3 exit
-        (:meth:`kzgame.Strategy.from_code`, :meth:`kzgame.Strategy.decode`).
-        Memory: the output plus, for the numpy backend, a few
-        :data:`kzgame.kernels.CHUNK`-sized temporaries.  Inputs are read in
-        place; only an input that is not float64, or (numba backend) a
-        transposed or reversed view, is first copied once, at its own size.
+    numpy.ndarray (or dask.array.Array)
+        The code at each point, shape = the broadcast shape of the
+        parameters (0-d for scalars); int8 for the period game (0 accept,
+        1 invest, 2 hold-up, 3 exit: :meth:`kzgame.Strategy.decode`), the
+        dtype of ``outcome_codes(game)`` for a game.  Memory: the output
+        plus, for the numpy backend, a few
+        :data:`kzgame.numeric.chunks.CHUNK`-sized temporaries.  Inputs are
+        read in place; only an input that is not float64, or (numba
+        backend) a transposed or reversed view, is first copied once, at
+        its own size.
 
     Raises
     ------
     ParameterError
         On an unknown or missing parameter, any value outside its domain
-        (the first in :data:`kzgame.params.PARAMETERS` order, then in C
-        order), parameters that do not broadcast together, or a point whose
-        gains overflow float64 (parameters near 1e308).
+        (the first invalid parameter in the game's order, then in C
+        order), parameters that do not broadcast together, a chance
+        probability outside [0, 1] at some point, or a point whose gains
+        overflow float64 (parameters near 1e308).
+    GameError
+        For a game with an information set of several nodes.
     KzgameError
         On an unknown protocol or backend, or ``backend="numba"`` without
         numba.
@@ -201,175 +236,41 @@ def classify(
            [0, 0, 2, 2],
            [0, 2, 2, 2],
            [3, 3, 2, 2]], dtype=int8)
-    >>> bool((classify(**grid) == classify(**grid, backend="numpy")).all())
+    >>> bool((classify(**grid) == classify(**grid, backend="numba")).all())
     True
+
+    Any game:
+
+    >>> from kzgame.game import Game, decision, outcome
+    >>> entry = Game(decision("Entrant", {
+    ...     "out": outcome(Entrant=0, Incumbent=2),
+    ...     "in": decision("Incumbent", {
+    ...         "accommodate": outcome(Entrant=1, Incumbent=1),
+    ...         "fight": outcome(Entrant=-1, Incumbent="1 - k"),
+    ...     }),
+    ... }), parameters={"k": "real"})
+    >>> classify(entry, k=[-1.0, 0.0, 1.0])
+    array([0, 1, 1], dtype=int8)
     """
-    get_protocol(protocol)
-    if not (
-        isinstance(atol, (int, float, np.floating, np.integer))
-        and math.isfinite(atol)
-        and atol >= 0
-    ):
-        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
-    use_numba = _use_numba(backend)
-    check_names(params)
+    atol = check_atol(atol)
+    vectorized.use_numba(backend)
+    if game is None:
+        get_protocol(protocol)
+        check_names(params)
+        game = period(protocol)
+    elif not isinstance(game, Game):
+        raise TypeError(
+            f"classify expects a kzgame.game.Game (or no game: the period game), got "
+            f"{type(game).__name__}"
+        )
+    elif protocol != "nash":
+        raise TypeError("protocol applies to the period game; a Game is classified as built")
+    else:
+        vectorized.check_names(game, params)
+        protocol = None
     if any(_is_dask(v) for v in params.values()):
-        return _classify_dask(protocol, float(atol), backend, params)
-    arrays = {k: _as_float(k, params.get(k, DEFAULTS.get(k))) for k in PARAMETERS}
-    shape = _broadcast_shape(arrays)
-    if backend == "auto" and math.prod(shape) < NUMBA_MIN_POINTS:
-        use_numba = False  # not worth compiling a kernel for
-    if use_numba:
-        return _classify_numba(protocol, float(atol), arrays, shape)
-    return _classify_numpy(protocol, float(atol), arrays, shape)
-
-
-# --------------------------------------------------------------------------
-# Validation
-
-
-def _use_numba(backend: str) -> bool:
-    if backend not in BACKENDS:
-        raise KzgameError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
-    if backend == "numba":
-        kernels._require_numba()
-        return True
-    return backend == "auto" and kernels.NUMBA_AVAILABLE
-
-
-def _as_float(name: str, value: Any) -> np.ndarray:
-    """``value`` as a float64 array, without copying float64 arrays or views."""
-    if isinstance(value, np.ndarray) and value.dtype == np.float64:
-        return value
-    if isinstance(value, bool) or (
-        isinstance(value, np.ndarray) and value.dtype.kind not in "biuf"
-    ):
-        return check_parameter(name, value)  # raises the standard message, or converts
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return check_parameter(name, value)  # raises the standard message
-
-
-def _in_domain(name: str, arr: np.ndarray) -> bool:
-    """Whether every element of ``arr`` is in ``name``'s domain (two reductions, no temporary)."""
-    if arr.size == 0:
-        return True
-    domain = DOMAINS[name]
-    return domain.contains(float(arr.min())) and domain.contains(float(arr.max()))
-
-
-def _validate_all(arrays: Mapping[str, np.ndarray]) -> None:
-    """:func:`_validate` every parameter, in :data:`kzgame.params.PARAMETERS` order."""
-    for k in PARAMETERS:
-        _validate(k, arrays[k])
-
-
-def _validate(name: str, arr: np.ndarray) -> None:
-    """Raise :class:`ParameterError` unless every element of ``arr`` is in ``name``'s domain.
-
-    Two reductions (min and max, which propagate NaN) decide; only when
-    they fail is the array searched, chunk by chunk in C order, for the
-    first offending element, which :func:`kzgame.params.check_parameter`
-    reports.  No full-size temporary is allocated.
-    """
-    if _in_domain(name, arr):
-        return
-    for idx in kernels.chunk_indices(arr.shape):
-        check_parameter(name, arr[idx])
-    raise AssertionError(f"kzgame bug: {name} failed validation but no element is out of range")
-
-
-def _broadcast_shape(arrays: Mapping[str, Any]) -> tuple[int, ...] | None:
-    """The broadcast shape, or None if a dask array's shape is not known yet."""
-    shapes = [np.shape(a) for a in arrays.values()]
-    if any(isinstance(n, float) and math.isnan(n) for shape in shapes for n in shape):
-        return None  # unknown chunk sizes: dask checks when it computes
-    try:
-        return np.broadcast_shapes(*shapes)
-    except ValueError:
-        shapes = ", ".join(f"{k}{tuple(np.shape(a))}" for k, a in arrays.items() if np.ndim(a))
-        raise ParameterError(f"the parameters do not broadcast together: {shapes}") from None
-
-
-def _overflow(protocol: str, arrays: Mapping[str, np.ndarray], shape, lo: int, hi: int):
-    """Find the first point in flat range [lo, hi) whose gains are not finite and raise."""
-    fn = kernels.numpy_gains(protocol)
-    ins = kernels.gains_code(protocol).inputs
-    flat_shape = shape or (1,)  # a 0-d (scalar) call is one point
-    for a in range(lo, hi, kernels.CHUNK):
-        flat = np.arange(a, min(hi, a + kernels.CHUNK))
-        index = np.unravel_index(flat, flat_shape)
-        values = [np.broadcast_to(arrays[k], flat_shape)[index] for k in ins]
-        with np.errstate(over="ignore", invalid="ignore"):
-            gains = np.broadcast_arrays(*fn(*values))
-        bad = ~np.logical_and.reduce([np.isfinite(g) for g in gains])
-        if bad.any():
-            i = int(np.argmax(bad))
-            point = tuple(int(ix[i]) for ix in index)
-            where = f" at index {point}" if shape else ""
-            vals = ", ".join(f"{k}={float(v[i])!r}" for k, v in zip(ins, values, strict=True))
-            raise ParameterError(
-                f"the gains overflow float64{where} ({vals}): the parameters are too large "
-                "in magnitude; rescale them (for instance to surplus = 1)"
-            )
-    raise AssertionError("kzgame bug: an overflow was reported but no gain is infinite")
-
-
-# --------------------------------------------------------------------------
-# Backends
-
-
-def _classify_numba(protocol: str, atol: float, arrays, shape) -> np.ndarray:
-    ins = kernels.gains_code(protocol).inputs
-    # The kernel validates what it reads; the rest is checked here.  Where that fails,
-    # every parameter is validated in order, so that the error is the one the numpy
-    # backend raises (the first invalid parameter in PARAMETERS order).
-    if math.prod(shape) == 0 or not all(
-        _in_domain(k, arrays[k]) for k in PARAMETERS if k not in ins
-    ):
-        _validate_all(arrays)
-    codes, status, start = kernels.run_numba(protocol, arrays, shape, atol)
-    if status == 1:
-        _validate_all(arrays)
-        raise AssertionError("kzgame bug: the kernel rejected an input that validates")
-    if status == 2:
-        _validate_all(arrays)  # an invalid input in a later row takes precedence
-        _overflow(protocol, arrays, shape, start, math.prod(shape))
-    return codes
-
-
-def _block_view(arr: np.ndarray, idx: tuple, ndim: int) -> np.ndarray:
-    """The part of ``arr`` (broadcast to ``ndim`` axes) that a grid block ``idx`` reads."""
-    arr = arr.reshape((1,) * (ndim - arr.ndim) + arr.shape)
-    sub = tuple(
-        (0 if isinstance(i, int) else slice(None)) if n == 1 else i
-        for i, n in zip(idx, arr.shape, strict=True)
-    )
-    return arr[sub]
-
-
-def _classify_numpy(protocol: str, atol: float, arrays, shape, chunk: int = kernels.CHUNK):
-    _validate_all(arrays)
-    fn = kernels.numpy_gains(protocol)
-    ins = kernels.gains_code(protocol).inputs
-    out = np.empty(shape, dtype=CODE_DTYPE)
-    nd = len(shape)
-    strides = np.cumprod((1,) + shape[:0:-1])[::-1] if nd else ()
-    for idx in kernels.chunk_indices(shape, chunk):
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked below
-            g_i, g_h, g_x, margin = fn(*(_block_view(arrays[k], idx, nd) for k in ins))
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = np.sum(g_i) + np.sum(g_h) + np.sum(g_x) + np.sum(margin)
-        if not math.isfinite(total):  # an infinity, a NaN, or a sum that overflowed
-            if not all(np.isfinite(g).all() for g in (g_i, g_h, g_x, margin)):
-                first = sum(
-                    int(s) * (i if isinstance(i, int) else i.start or 0)
-                    for s, i in zip(strides, idx, strict=True)
-                )
-                _overflow(protocol, arrays, shape, first, math.prod(shape))
-        out[idx] = choose(g_i, g_h, g_x, margin >= 0, atol=atol)
-    return out
+        return _classify_dask(game, protocol, atol, backend, params)
+    return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol, backend)
 
 
 # --------------------------------------------------------------------------
@@ -381,21 +282,22 @@ def _is_dask(value: Any) -> bool:
     return type(value).__module__.startswith("dask.") and hasattr(value, "__dask_graph__")
 
 
-def _classify_block(*blocks, names, constants, protocol, atol, backend):
+def _classify_block(*blocks, names, constants, game, protocol, atol, backend):
     """Classify one block of a dask computation (validates the block's values)."""
-    return classify(
-        **dict(zip(names, blocks, strict=True)),
-        **constants,
-        protocol=protocol,
-        atol=atol,
-        backend=backend,
-    )
+    values = dict(zip(names, blocks, strict=True)) | constants
+    if protocol is not None:
+        return classify(protocol=protocol, atol=atol, backend=backend, **values)
+    return classify(game, atol=atol, backend=backend, **values)
 
 
-def _classify_dask(protocol: str, atol: float, backend: str, params: Mapping[str, Any]):
+def _classify_dask(
+    game: Game, protocol: str | None, atol: float, backend: str, params: Mapping[str, Any]
+):
     import dask.array as da
 
-    values = {k: params.get(k, DEFAULTS.get(k)) for k in PARAMETERS}
+    values = {
+        k: params[k] if k in params else p.default for k, p in game.parameters.items()
+    }
     names, arrays, constants = [], [], {}
     for k, v in values.items():
         if _is_dask(v):
@@ -406,14 +308,14 @@ def _classify_dask(protocol: str, atol: float, backend: str, params: Mapping[str
             names.append(k)
             arrays.append(v)
         else:
-            arr = _as_float(k, v)
-            _validate(k, arr)  # in memory: checked now
+            arr = vectorized.as_float(game, k, v)
+            vectorized.validate(game, {k: arr})  # in memory: checked now
             if arr.ndim == 0:
                 constants[k] = float(arr)
             else:
                 names.append(k)
                 arrays.append(da.from_array(arr, chunks=arr.shape or ()))
-    _broadcast_shape(dict(zip(names, arrays, strict=True)))
+    vectorized.broadcast_shape(dict(zip(names, arrays, strict=True)))
     nd = max(a.ndim for a in arrays)
     args = []
     for a in arrays:
@@ -422,9 +324,10 @@ def _classify_dask(protocol: str, atol: float, backend: str, params: Mapping[str
         _classify_block,
         tuple(range(nd))[::-1],
         *args,
-        dtype=CODE_DTYPE,
+        dtype=CODE_DTYPE if protocol is not None else outcome_codes(game).dtype,
         names=tuple(names),
         constants=constants,
+        game=None if protocol is not None else game,
         protocol=protocol,
         atol=atol,
         backend=backend,

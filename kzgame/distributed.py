@@ -35,7 +35,7 @@ Each block of ``block_points`` points (default 2**24: 16 MiB of codes) is
 one task; its inputs are three short slices of the axes.  Workers need
 kzgame with the ``fast`` extra (numba) for the compiled kernel; each worker
 process compiles a kernel once, or loads it from its disk cache
-(:func:`kzgame.kernels.cache_dir`).  To keep every code rather than the
+(:func:`kzgame.numeric.cache.cache_dir`).  To keep every code rather than the
 shares, write the array out block by block (``codes.to_zarr(...)`` with
 zarr installed) instead of computing it into memory: 1e9 codes are 1 GB.
 See ``docs/howto/dask.md``.

@@ -98,10 +98,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from . import kernels
 from .classify import DEFAULTS, check_names, prepare
 from .model import SYMBOLS, Delta_E, Delta_R, gains, get_protocol
 from .model import latex as _latex
+from .numeric import period_gains as kernels
 from .params import DOMAINS, PARAMETERS, KzgameError, ParameterError, check_parameter
 from .strategy import Strategy
 

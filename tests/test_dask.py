@@ -15,9 +15,10 @@ distributed = pytest.importorskip(
 )
 
 import kzgame  # noqa: E402
-from kzgame import Strategy, kernels, sweep  # noqa: E402
+from kzgame import Strategy, sweep  # noqa: E402
 from kzgame.distributed import counts, grid, monte_carlo, sample, shares  # noqa: E402
 from kzgame.model import PROTOCOLS  # noqa: E402
+from kzgame.numeric import kernels  # noqa: E402
 from kzgame.params import ParameterError  # noqa: E402
 
 C = importlib.import_module("kzgame.classify")
@@ -245,3 +246,31 @@ def test_unknown_distribution_and_unknown_chunk_sizes():
         invest_cost=0.0,
     )
     np.testing.assert_array_equal(lazy.compute(), expected)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_any_game_on_dask(client, backend):
+    from kzgame.game import Game, chance, decision, outcome
+    from kzgame.game.outcomes import outcome_codes
+
+    game = Game(
+        decision("A", {
+            "safe": outcome(A="s", label="safe"),
+            "gamble": chance({"win": ("p", outcome(A=1, label="win")),
+                              "lose": ("1 - p", outcome(A=-1, label="lose"))}),
+        }),
+        parameters={"s": "real", "p": "unit"},
+    )  # fmt: skip
+    s = np.linspace(-1.0, 1.0, 33)[:, None]  # multiples of 1/16: exact ties occur
+    p = np.linspace(0.0, 1.0, 17)
+    lazy = kzgame.classify(
+        game, s=da.from_array(s, chunks=(8, 1)), p=da.from_array(p, chunks=5), backend=backend
+    )
+    assert isinstance(lazy, da.Array) and lazy.dtype == outcome_codes(game).dtype
+    expected = kzgame.classify(game, s=s, p=p, backend="numpy")
+    np.testing.assert_array_equal(client.compute(lazy).result(), expected)
+    assert set(np.unique(expected)) == {0, 3}  # safe, and the gamble (win + lose)
+    bad = p.copy()
+    bad[3] = 1.5
+    with pytest.raises(ParameterError, match="p = 1.5"):
+        kzgame.classify(game, s=da.from_array(s, chunks=8), p=bad)  # in memory: now

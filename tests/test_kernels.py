@@ -1,12 +1,12 @@
-"""The generated kernels: derived from the model, bit-identical backends, bounded memory.
+"""The generated classifier on the period game: bit-identical backends, layouts, errors, memory.
 
 Both backends of :func:`kzgame.classify` (the numba kernel and chunked numpy)
-are printed from :func:`kzgame.model.gains`.  These tests check that the
-printed code *is* the model (symbolically), that it computes the same floats
-as :func:`kzgame.model.numeric_gains` (the function :func:`kzgame.solve`
-uses), and that both backends return identical codes to the reference
-"whole-array numpy + choose" classifier on random inputs with many exact
-ties, on every broadcasting layout, with the same errors.
+are printed from the period game's tree by :mod:`kzgame.numeric.kernels`.
+These tests check that the printed gains compute the same floats as the
+model's own numeric gains (:func:`kzgame.model.numeric_gains`), and that
+both backends return identical codes to the reference "whole-array numpy +
+choose" classifier on random inputs with many exact ties, on every
+broadcasting layout, with the same errors and bounded memory.
 """
 
 import importlib
@@ -14,16 +14,16 @@ import math
 import tracemalloc
 
 import numpy as np
+import oracle
 import pytest
-import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
 import kzgame
-from kzgame import kernels
-from kzgame.model import GAIN_KEYS, NUMERIC_ARGS, PROTOCOLS, STAKES, SYMBOLS, from_stakes, gains
-from kzgame.model import numeric_gains as model_numeric_gains
-from kzgame.params import DOMAINS, PARAMETERS, ParameterError
+from kzgame.games import period
+from kzgame.model import PROTOCOLS
+from kzgame.numeric import cache, chunks, kernels, period_gains, vectorized
+from kzgame.params import ParameterError
 
 C = importlib.import_module("kzgame.classify")  # the module (kzgame.classify is the function)
 
@@ -64,75 +64,65 @@ def random_params(n: int, seed: int, ties: bool = True) -> dict[str, np.ndarray]
 
 
 def reference(protocol="nash", atol=0.0, **params):
-    """The classifier as first written: numeric_gains on whole arrays, then choose."""
+    """The engine's gains on whole arrays, then R's rule as first written (``choose``).
+
+    With ``atol`` > 0, E too counts gains within ``atol`` as tied and then concedes
+    (listed first): it refuses only if refusing gains it more than ``atol``, that is
+    if its concession margin is below ``-atol``.
+    """
     p = C.prepare(params)
     shape = np.broadcast_shapes(*(a.shape for a in p.values()))
-    stake_r = p["share"] * p["surplus"] - p["outside_r"]
-    stake_e = (1.0 - p["share"]) * p["surplus"] - p["outside_e"]
-    args = {"stake_r": stake_r, "stake_e": stake_e, **p}
-    g_i, g_h, _g_hr, g_x, margin = model_numeric_gains(protocol)(*(args[k] for k in NUMERIC_ARGS))
-    code = C.choose(*np.broadcast_arrays(g_i, g_h, g_x, margin >= 0), atol=atol)
+    ins = period_gains.gains_code(protocol).inputs
+    g_i, g_h, g_x, margin = period_gains.numpy_gains(protocol)(*(p[k] for k in ins))
+    code = C.choose(*np.broadcast_arrays(g_i, g_h, g_x, margin >= -atol), atol=atol)
     return np.broadcast_to(code, shape)
 
 
-# --- the generated code is the model ----------------------------------------------
+# --- the generated code computes the model's floats --------------------------------
 
 
 @pytest.mark.parametrize("protocol", list(PROTOCOLS))
-def test_generated_lines_are_the_model_symbolically(protocol):
-    """Evaluating the printed assignments symbolically gives back model.gains exactly."""
-    code = kernels.gains_code(protocol)
-    env = {k: SYMBOLS[k] for k in PARAMETERS} | {"_maximum": sp.Max, "_minimum": sp.Min}
-    for line in code.lines:
-        name, rhs = (s.strip() for s in line.split("=", 1))
-        env[name] = sp.sympify(rhs, locals=env)
-    g = gains(protocol)
-    for name, key in kernels.GAIN_NAMES.items():
-        expected = from_stakes(g[key])
-        assert sp.simplify(sp.sympify(env[name]) - expected) == 0, (protocol, name)
-    for k, sym in STAKES.items():
-        if k in env:
-            assert sp.simplify(env[k] - from_stakes(sym)) == 0
-    # the inputs are exactly the parameters the gains depend on
-    used = set().union(*(from_stakes(g[k]).free_symbols for k in kernels.GAIN_NAMES.values()))
-    assert set(code.inputs) == {str(s) for s in used}
+def test_engine_gains_are_the_closed_forms(protocol):
+    """The gains printed from the tree against MODEL.md's closed forms (tests/oracle.py):
+    equal to rounding on random points, exactly equal on a dyadic grid."""
+    ins = period_gains.gains_code(protocol).inputs
+    f = period_gains.numpy_gains(protocol)
+    p = random_params(20_000, seed=1, ties=False)
+    ours = np.broadcast_arrays(*f(*(p[k] for k in ins)))
+    g_i, g_h, _, g_x, margin = oracle.gains(protocol, **p)
+    for a, b in zip(ours, (g_i, g_h, g_x, margin), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    p = random_params(20_000, seed=11, ties=True)
+    on_grid = {k: np.round(v * 8) / 8 for k, v in p.items()}  # exact arithmetic
+    on_grid["surplus"] = np.ones(20_000)
+    on_grid["power"] = np.full(20_000, 0.25)
+    on_grid["discount_r"] = np.zeros(20_000)  # Rubinstein's weight 1 - delta_E: exact
+    ours = np.broadcast_arrays(*f(*(on_grid[k] for k in ins)))
+    g_i, g_h, _, g_x, margin = oracle.gains(protocol, **on_grid)
+    for a, b in zip(ours, (g_i, g_h, g_x, margin), strict=True):
+        assert np.array_equal(a, np.broadcast_to(b, a.shape)), protocol
 
 
-@pytest.mark.parametrize("protocol", list(PROTOCOLS))
-def test_generated_gains_are_bit_identical_to_numeric_gains(protocol):
-    p = random_params(20_000, seed=1)
-    fn = kernels.numpy_gains(protocol)
-    ours = fn(*(p[k] for k in kernels.gains_code(protocol).inputs))
-    stake_r = p["share"] * p["surplus"] - p["outside_r"]
-    stake_e = (1.0 - p["share"]) * p["surplus"] - p["outside_e"]
-    args = {"stake_r": stake_r, "stake_e": stake_e, **p}
-    theirs = model_numeric_gains(protocol)(*(args[k] for k in NUMERIC_ARGS))
-    for name, key in kernels.GAIN_NAMES.items():
-        a = np.broadcast_to(ours[list(kernels.GAIN_NAMES).index(name)], stake_r.shape)
-        b = np.broadcast_to(theirs[GAIN_KEYS.index(key)], stake_r.shape)
-        # the same bits, signed zeros aside (they compare equal and choose alike)
-        assert np.array_equal(a, b), (protocol, name)
-
-
-def test_stakes_are_the_period_stakes_bitwise():
-    p = random_params(2_000, seed=2)
-    ns = dict(p)
-    exec("\n".join(kernels.gains_code("nash").lines[:2]), {}, ns)
-    for i in range(0, 2_000, 97):
-        period = kzgame.Period(**{k: float(v[i]) for k, v in p.items()})
-        assert ns["stake_r"][i] == period.stake_r
-        assert ns["stake_e"][i] == period.stake_e
-
-
-def test_kernel_source_is_generated_from_domains():
-    src = kernels.kernel_source("nash")
-    for name in kernels.gains_code("nash").inputs:
-        assert kernels._domain_test(name, name) in src
-    d = DOMAINS["power"]
-    assert d.low_open and d.high_open and "(power > 0.0) & (power < 1.0)" in src
+def test_kernel_source_validates_every_input_against_its_domain():
+    game = period("nash")
+    src = kernels.kernel_source(game)
+    for name in kernels.induction_code(game).gains.inputs:
+        assert kernels._domain_test(game.parameters[name].domain, name) in src
+    assert "(power > 0.0) & (power < 1.0)" in src
     assert "(share >= 0.0) & (share <= 1.0)" in src
-    with pytest.raises(ValueError, match="flags"):
-        kernels.kernel_source("nash", (True,))
+    assert "(outside_r > -inf) & (outside_r < inf)" in src
+    with pytest.raises(kzgame.KzgameError, match="flags"):
+        kernels.kernel_source(game, (True,))
+
+
+def test_no_period_specific_code_in_the_numeric_backends():
+    """The kernels are printed from the tree: no move or parameter name is typed in them."""
+    import inspect
+
+    for module in (kernels, vectorized, chunks, cache):
+        text = inspect.getsource(module)
+        for word in ("hold-up", "invest", "refuse", "stake_r", "outside_r", "survival"):
+            assert word not in text.replace("kzgame.games.period", ""), (module, word)
 
 
 # --- identical codes: backends and the reference ----------------------------------
@@ -157,9 +147,10 @@ def test_backends_and_reference_agree_on_random_points_with_ties(protocol):
 def test_numpy_backend_agrees_with_reference_across_chunk_sizes():
     p = random_params(5_000, seed=4)
     ref = reference("outside-option", **p)
-    arrays = {k: C._as_float(k, v) for k, v in p.items()}
+    game = period("outside-option")
+    arrays = vectorized.game_arrays(game, p)
     for chunk in (1, 7, 1000, 10**6):
-        got = C._classify_numpy("outside-option", 0.0, arrays, (5_000,), chunk)
+        got = vectorized._classify_numpy(game, 0.0, arrays, (5_000,), chunk)
         np.testing.assert_array_equal(got, ref)
 
 
@@ -254,19 +245,19 @@ def test_backends_agree_on_every_layout(case):
 
 def test_layout_reads_inputs_in_place_and_collapses_axes():
     col, row = np.zeros((3, 1)), np.zeros(4)
-    bufs, ext, strides = kernels.layout([col, row], (3, 4))
+    bufs, ext, strides = chunks.layout([col, row], (3, 4))
     assert ext.tolist() == [3, 4] and strides.tolist() == [[1, 0], [0, 1]]
     assert np.shares_memory(bufs[0], col) and np.shares_memory(bufs[1], row)
     full = np.zeros((3, 4))
-    _, ext, strides = kernels.layout([full, np.zeros(())], (3, 4))
+    _, ext, strides = chunks.layout([full, np.zeros(())], (3, 4))
     assert ext.tolist() == [12] and strides.tolist() == [[1], [0]]
     # a transposed input is copied once, so the inner loop reads it contiguously
     t = np.zeros((4, 3)).T
-    bufs, ext, strides = kernels.layout([t], (3, 4))
+    bufs, ext, strides = chunks.layout([t], (3, 4))
     assert strides[0, -1] == 1 and not np.shares_memory(bufs[0], t)
     # a broadcast view is read in place (stride 0), never materialized
     b = np.broadcast_to(np.arange(4.0), (1000, 4))
-    bufs, ext, strides = kernels.layout([b, full[:1]], (1000, 4))
+    bufs, ext, strides = chunks.layout([b, full[:1]], (1000, 4))
     assert bufs[0].size == 4 and strides[0].tolist() == [0, 1]
 
 
@@ -274,7 +265,7 @@ def test_layout_reads_inputs_in_place_and_collapses_axes():
 def test_chunks_cover_the_grid_once_in_c_order(shape, chunk):
     shape = tuple(shape)
     seen = []
-    for idx in kernels.chunk_indices(shape, chunk):
+    for idx in chunks.chunk_indices(shape, chunk):
         block = np.arange(math.prod(shape)).reshape(shape)[idx]
         assert 0 < block.size <= chunk
         flat = block.ravel()
@@ -332,7 +323,7 @@ def test_first_offending_value_and_parameter_order():
 def test_parameter_order_includes_parameters_the_protocol_ignores(protocol, unused):
     # the numba kernel validates only the inputs it reads; an invalid parameter the
     # protocol ignores must not be reported before an earlier invalid one
-    assert unused not in kernels.gains_code(protocol).inputs
+    assert unused not in kernels.induction_code(period(protocol)).gains.inputs
     p = random_params(100, seed=12, ties=False)
     p["share"] = p["share"].copy()
     p["share"][40] = 1.5
@@ -380,7 +371,7 @@ def test_without_numba_auto_uses_numpy_and_numba_is_refused(monkeypatch):
         raise AssertionError("the numba kernel must not run")
 
     monkeypatch.setattr(kernels, "run_numba", boom)
-    p = random_params(C.NUMBA_MIN_POINTS, seed=9)
+    p = random_params(vectorized.NUMBA_MIN_POINTS, seed=9)
     np.testing.assert_array_equal(kzgame.classify(**p), reference(**p))
     with pytest.raises(kzgame.KzgameError, match=r"pip install kzgame\[fast\]"):
         kzgame.classify(backend="numba", **p)
@@ -396,10 +387,10 @@ def test_auto_picks_numba_for_large_grids(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(kernels, "run_numba", spy)
-    p = random_params(C.NUMBA_MIN_POINTS, seed=10)
+    p = random_params(vectorized.NUMBA_MIN_POINTS, seed=10)
     kzgame.classify(**p)
     kzgame.classify(**{k: v[:100] for k, v in p.items()})
-    assert calls == [(C.NUMBA_MIN_POINTS,)]
+    assert calls == [(vectorized.NUMBA_MIN_POINTS,)]
 
 
 # --- memory: the output plus bounded temporaries -----------------------------------
@@ -426,16 +417,16 @@ def test_peak_memory_is_output_plus_a_bounded_chunk(backend):
     finally:
         tracemalloc.stop()
     out = codes.nbytes  # 4e6 int8 = 4 MB; one float64 copy of the grid would be 32 MB
-    chunk_bytes = 40 * 8 * kernels.CHUNK  # a few dozen chunk-sized float temporaries
+    chunk_bytes = 40 * 8 * chunks.CHUNK  # a few dozen chunk-sized float temporaries
     assert out == 4_000_000
     assert peak <= out + chunk_bytes + 200_000, (peak, out)
 
 
 def test_cache_dir_setting(monkeypatch, tmp_path):
     monkeypatch.setenv("KZGAME_CACHE_DIR", "off")
-    assert kernels.cache_dir() is None
+    assert cache.cache_dir() is None
     monkeypatch.setenv("KZGAME_CACHE_DIR", str(tmp_path))
-    assert kernels.cache_dir() == tmp_path
+    assert cache.cache_dir() == tmp_path
     monkeypatch.delenv("KZGAME_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert kernels.cache_dir() == tmp_path / "kzgame"
+    assert cache.cache_dir() == tmp_path / "kzgame"

@@ -33,7 +33,14 @@ from sympy.printing.numpy import NumPyPrinter
 from ..game.gains import node_gains
 from ..game.tree import Game
 
-__all__ = ["GainsCode", "Printer", "compile_source", "gains_code", "gains_function"]
+__all__ = [
+    "GainsCode",
+    "Printer",
+    "compile_source",
+    "gains_code",
+    "gains_function",
+    "numpy_namespace",
+]
 
 
 class Printer(NumPyPrinter):
@@ -166,6 +173,28 @@ def compile_source(source: str, filename: str, namespace: dict) -> dict:
     return namespace
 
 
+def numpy_namespace() -> dict:
+    """The names printed code may call, bound to NumPy (for arrays and floats alike).
+
+    ``_maximum``/``_minimum`` (``Max``/``Min``), ``_where`` (the classifier's
+    selections), and the functions and constants the safe parser admits
+    (``sqrt``, ``exp``, ``log``, ``pi``, ``e``).
+    """
+    import numpy as np
+
+    return {
+        "_maximum": np.maximum,
+        "_minimum": np.minimum,
+        "_where": np.where,
+        "sqrt": np.sqrt,
+        "exp": np.exp,
+        "log": np.log,
+        "pi": np.pi,
+        "e": np.e,
+        "numpy": np,
+    }
+
+
 def gains_function(game: Game):
     """The generated gains function of ``game``, on floats or NumPy arrays (cached per game).
 
@@ -185,9 +214,7 @@ def gains_function(game: Game):
     """
     if game in _FUNCTIONS:
         return _FUNCTIONS[game]
-    import numpy as np
-
-    ns = {"_maximum": np.maximum, "_minimum": np.minimum, "numpy": np}
+    ns = numpy_namespace()
     fn = compile_source(gains_code(game).source(), f"<kzgame-gains-{id(game):x}>", ns)["gains"]
     _FUNCTIONS[game] = fn
     return fn
