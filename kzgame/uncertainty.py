@@ -208,6 +208,8 @@ def real_values(name: str, value: Any) -> np.ndarray:
         )
     if isinstance(value, str | bytes | bytearray | memoryview):
         raise _not_real(name, value, f"a {type(value).__name__}")
+    if isinstance(value, bool | np.bool_):
+        _real_scalar(name, value)  # raises the boolean message
     dtype = getattr(value, "dtype", None)
     if dtype is not None and not isinstance(dtype, np.dtype):
         try:
