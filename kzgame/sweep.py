@@ -29,6 +29,7 @@ array([[1, 1, 0, 0],
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import sys
@@ -206,7 +207,9 @@ class SweepResult:
         xs = sum(len(repr(float(v))) for v in self.x_values)
         ys = sum(len(repr(float(v))) for v in self.y_values)
         names = [len(inert(s.value)) for s in Strategy]
-        header = len(",".join(inert(c) for c in self._header())) + 1
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow([inert(c) for c in self._header()])
+        header = len(buffer.getvalue().encode("utf-8"))
         # Per point: x, y, a one-digit code, the name, three commas and a newline.
         fixed = header + xs * self.y_values.size + ys * self.x_values.size + 5 * self.codes.size
         low, high = fixed + min(names) * self.codes.size, fixed + max(names) * self.codes.size

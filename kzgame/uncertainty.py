@@ -226,17 +226,15 @@ def real_values(name: str, value: Any) -> np.ndarray:
         arr = np.array(value, dtype=np.float64)
     elif dtype is not None and dtype.kind not in "iufO":
         raise _not_real(name, value, f"dtype {dtype}")
-    elif np.ndim(value) == 0 and not isinstance(value, np.ndarray):
-        arr = np.asarray(_real_scalar(name, value))
-    else:
+    elif isinstance(value, list | tuple | np.ndarray) or dtype is not None:
         try:
             obj = np.asarray(value, dtype=object)
         except (TypeError, ValueError):
             raise _not_real(name, value, "a ragged sequence") from None
-        if obj.dtype != object:  # pragma: no cover - dtype=object always gives object
-            raise _not_real(name, value, f"dtype {obj.dtype}")
         flat = [_real_scalar(name, v) for v in obj.flat]
         arr = np.array(flat, dtype=np.float64).reshape(obj.shape)
+    else:
+        arr = np.asarray(_real_scalar(name, value))
     return check_parameter(name, arr)
 
 
@@ -263,9 +261,11 @@ def _check_int(name: str, value: Any, low: int, high: int | None = None,
 
 def _triple(name: str, v: Any) -> Triple:
     """``(low, mode, high)`` from a number, ``(low, high)`` or ``(mode, low, high)``."""
-    if isinstance(v, list | tuple | np.ndarray) and np.ndim(v) == 1:
+    if isinstance(v, list | tuple) or (isinstance(v, np.ndarray) and v.ndim == 1):
         arr = real_values(name, v)
-        if arr.size == 2:
+        if arr.ndim != 1:
+            arr = None
+        elif arr.size == 2:
             low, high = (float(x) for x in arr)
             mode = 0.5 * (low + high)
             if not math.isfinite(mode):  # the widest legal ranges: no overflow
@@ -373,7 +373,8 @@ def _check_ranges(ranges: Mapping[str, Any]) -> dict[str, Triple]:
     check_names(ranges, required=())
     out = {}
     for name, t in ranges.items():
-        if not isinstance(t, list | tuple | np.ndarray) or np.ndim(t) != 1 or len(t) != 3:
+        sequence = isinstance(t, list | tuple) or (isinstance(t, np.ndarray) and t.ndim == 1)
+        if not sequence or len(t) != 3:
             raise ParameterError(f"{name}: give (low, mode, high), got {_short(t)}")
         low, mode, high = real_values(name, t)
         out[name] = _triple(name, (mode, low, high))
