@@ -108,9 +108,9 @@ SOBOL_RESAMPLES = 100
 
 Triple = tuple[float, float, float]
 
-# Bytes held per draw: the codes, the bin indices (intp) and one float temporary;
-# plus 8 per drawn parameter.
-_BYTES_PER_DRAW = 1 + 8 + 8
+# Bytes held per draw: the codes, the offsets and bin indices (intp) and one float
+# buffer; plus 8 per drawn parameter.
+_BYTES_PER_DRAW = 1 + 8 + 8 + 8
 
 
 def human_bytes(size: float) -> str:
@@ -582,42 +582,74 @@ class MonteCarloResult:
 _K = len(Strategy)
 
 
-def _bin_index(x: np.ndarray, triple: Triple, distribution: str, bins: int) -> np.ndarray:
-    """Bin of each draw among ``bins`` bins of equal probability under the distribution.
+def _bin_into(x: np.ndarray, triple: Triple, distribution: str, bins: int,
+              fbuf: np.ndarray, ibuf: np.ndarray) -> np.ndarray:
+    """Bin of each draw among ``bins`` bins of equal probability, written into ``ibuf``.
 
-    One pass over ``x``, no sort: arithmetic for the uniform distribution;
-    for the others, ``x`` falls in one of ``8 bins`` equal cells of the range,
-    and each cell holds at most one of the quantile edges (the densities are
-    at most 5 / (high - low)), so a draw's bin is its cell's first bin plus
-    one comparison with that edge.
+    One pass over ``x``, no sort, no allocation of the draws' size but for
+    the gathers of the non-uniform distributions: arithmetic for the uniform
+    distribution; for the others, ``x`` falls in one of ``8 bins`` equal
+    cells of the range, and each cell holds at most one of the quantile edges
+    (the densities are at most 5 / (high - low)), so a draw's bin is its
+    cell's first bin plus one comparison with that edge.  The scale is a hair
+    under ``bins / (high - low)``, so ``x = high`` falls in the last bin
+    without a clip (rounding is monotone: x - low <= high - low).
     """
     low, mode, high = triple
+    shrink = 1.0 - 2.0**-40
     if distribution == "uniform":
-        b = (x - low) * (bins / (high - low))
-        b = b.astype(np.intp)
-        np.clip(b, 0, bins - 1, out=b)
-        return b
+        np.subtract(x, low, out=fbuf)
+        fbuf *= bins / (high - low) * shrink
+        np.copyto(ibuf, fbuf, casting="unsafe")
+        return ibuf
     edges = _ppf(np.arange(1, bins) / bins, low, mode, high, distribution)
     cells = 8 * bins
     bounds = low + (high - low) * (np.arange(cells + 1) / cells)
     base = np.searchsorted(edges, bounds[:-1], side="right")
     if np.any(np.searchsorted(edges, bounds[1:], side="left") - base > 1):  # pragma: no cover
-        return np.searchsorted(edges, x, side="right")  # two edges in a cell: search them all
+        ibuf[:] = np.searchsorted(edges, x, side="right")  # two edges in a cell: search all
+        return ibuf
     after = np.append(edges, np.inf)[base]  # the first edge right of each cell's left end
     cut = np.where(after < bounds[1:], after, np.inf)
-    c = (x - low) * (cells / (high - low))
-    c = c.astype(np.intp)
-    np.clip(c, 0, cells - 1, out=c)
-    b = base[c]
-    b += x >= cut[c]
-    return b
+    np.subtract(x, low, out=fbuf)
+    fbuf *= cells / (high - low) * shrink
+    np.copyto(ibuf, fbuf, casting="unsafe")
+    above = x >= cut[ibuf]
+    np.take(base, ibuf, out=ibuf)
+    ibuf += above
+    return ibuf
+
+
+def _bin_index(x: np.ndarray, triple: Triple, distribution: str, bins: int) -> np.ndarray:
+    """Bin of each draw among ``bins`` bins of equal probability (see :func:`_bin_into`)."""
+    return _bin_into(x, triple, distribution, bins, np.empty(x.shape),
+                     np.empty(x.shape, dtype=np.intp))
 
 
 def _strategy_by_bin(b: np.ndarray, codes: np.ndarray, bins: int) -> np.ndarray:
     """Counts of each strategy in each bin, shape (bins, 4): one ``bincount``."""
-    b *= _K
-    b += codes
-    return np.bincount(b, minlength=bins * _K).reshape(bins, _K)
+    index = codes.astype(np.intp)
+    index *= bins
+    index += b
+    return np.bincount(index, minlength=bins * _K).reshape(_K, bins).T
+
+
+def _first_order_indices(samples: Mapping[str, Any], ranges: Mapping[str, Triple],
+                         names: list[str], codes: np.ndarray, distribution: str, bins: int,
+                         total_var: float) -> dict[str, float]:
+    """The given-data first-order index of each of ``names``: one pass and one
+    ``bincount`` per parameter, with buffers shared by all parameters."""
+    offset = codes.astype(np.intp)
+    offset *= bins  # the flat index is bin + bins * code
+    fbuf = np.empty(codes.size)
+    ibuf = np.empty(codes.size, dtype=np.intp)
+    out = {}
+    for name in names:
+        _bin_into(samples[name], ranges[name], distribution, bins, fbuf, ibuf)
+        ibuf += offset
+        table = np.bincount(ibuf, minlength=bins * _K).reshape(_K, bins).T
+        out[name] = _first_order_from_table(table, total_var)
+    return out
 
 
 def _first_order_from_table(table: np.ndarray, total_var: float) -> float:
@@ -864,6 +896,10 @@ def monte_carlo(
             sobol_seed = seed_used if seed_used is not None else int(rng.integers(2**32))
             sobol = _sobol(ranges, varying, point_values, distribution, protocol, n, sobol_seed)
         nbins = bins or _default_bins(n)
+        first = {}
+        if method == "given-data" and total_var > 0:
+            first = _first_order_indices(samples, ranges, varying, codes, distribution, nbins,
+                                         total_var)
         for name in ranges:
             if name not in oat:
                 zero = (0.0, 0.0, 0.0) if method == "sobol" else (None, None, None)
@@ -872,11 +908,8 @@ def monte_carlo(
             extra: tuple = (None, None, None)
             if method == "sobol":
                 s1, *extra = sobol[name]
-            elif total_var > 0:
-                b = _bin_index(samples[name], ranges[name], distribution, nbins)
-                s1 = _first_order_from_table(_strategy_by_bin(b, codes, nbins), total_var)
             else:
-                s1 = 0.0
+                s1 = first.get(name, 0.0)
             grid = oat[name]
             entries.append(Sensitivity(
                 name,
