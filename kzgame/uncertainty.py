@@ -582,47 +582,53 @@ class MonteCarloResult:
 _K = len(Strategy)
 
 
-def _bin_into(x: np.ndarray, triple: Triple, distribution: str, bins: int,
-              fbuf: np.ndarray, ibuf: np.ndarray) -> np.ndarray:
-    """Bin of each draw among ``bins`` bins of equal probability, written into ``ibuf``.
+def _binner(triple: Triple, distribution: str, bins: int) -> tuple:
+    """What :func:`_bin_into` needs to bin draws of one parameter, computed once.
 
-    One pass over ``x``, no sort, no allocation of the draws' size but for
-    the gathers of the non-uniform distributions: arithmetic for the uniform
-    distribution; for the others, ``x`` falls in one of ``8 bins`` equal
-    cells of the range, and each cell holds at most one of the quantile edges
-    (the densities are at most 5 / (high - low)), so a draw's bin is its
-    cell's first bin plus one comparison with that edge.  The scale is a hair
-    under ``bins / (high - low)``, so ``x = high`` falls in the last bin
-    without a clip (rounding is monotone: x - low <= high - low).
+    ``(low, scale, base, cut)``: for the uniform distribution the bin is
+    ``floor((x - low) * scale)`` (``base`` is None); for the others ``x``
+    falls in one of ``8 bins`` equal cells of the range, and each cell holds
+    at most one of the quantile edges (the densities are at most 5 / (high -
+    low)), so a draw's bin is its cell's first bin ``base`` plus one
+    comparison with the edge ``cut`` in the cell.  The scale is a hair under
+    cells / (high - low), so ``x = high`` falls in the last cell without a
+    clip (rounding is monotone: x - low <= high - low).
     """
     low, mode, high = triple
     shrink = 1.0 - 2.0**-40
     if distribution == "uniform":
-        np.subtract(x, low, out=fbuf)
-        fbuf *= bins / (high - low) * shrink
-        np.copyto(ibuf, fbuf, casting="unsafe")
-        return ibuf
+        return low, bins / (high - low) * shrink, None, None
     edges = _ppf(np.arange(1, bins) / bins, low, mode, high, distribution)
     cells = 8 * bins
     bounds = low + (high - low) * (np.arange(cells + 1) / cells)
     base = np.searchsorted(edges, bounds[:-1], side="right")
     if np.any(np.searchsorted(edges, bounds[1:], side="left") - base > 1):  # pragma: no cover
-        ibuf[:] = np.searchsorted(edges, x, side="right")  # two edges in a cell: search all
-        return ibuf
+        return low, None, edges, None  # two edges in a cell: search them all
     after = np.append(edges, np.inf)[base]  # the first edge right of each cell's left end
     cut = np.where(after < bounds[1:], after, np.inf)
+    return low, cells / (high - low) * shrink, base, cut
+
+
+def _bin_into(x: np.ndarray, binner: tuple, fbuf: np.ndarray, ibuf: np.ndarray) -> np.ndarray:
+    """Bin of each draw among bins of equal probability, written into ``ibuf`` (one pass,
+    no sort; see :func:`_binner`)."""
+    low, scale, base, cut = binner
+    if scale is None:  # pragma: no cover - see _binner
+        ibuf[:] = np.searchsorted(base, x, side="right")
+        return ibuf
     np.subtract(x, low, out=fbuf)
-    fbuf *= cells / (high - low) * shrink
+    fbuf *= scale
     np.copyto(ibuf, fbuf, casting="unsafe")
-    above = x >= cut[ibuf]
-    np.take(base, ibuf, out=ibuf)
-    ibuf += above
+    if base is not None:
+        above = x >= cut[ibuf]
+        np.take(base, ibuf, out=ibuf)
+        ibuf += above
     return ibuf
 
 
 def _bin_index(x: np.ndarray, triple: Triple, distribution: str, bins: int) -> np.ndarray:
-    """Bin of each draw among ``bins`` bins of equal probability (see :func:`_bin_into`)."""
-    return _bin_into(x, triple, distribution, bins, np.empty(x.shape),
+    """Bin of each draw among ``bins`` bins of equal probability (see :func:`_binner`)."""
+    return _bin_into(x, _binner(triple, distribution, bins), np.empty(x.shape),
                      np.empty(x.shape, dtype=np.intp))
 
 
@@ -634,22 +640,37 @@ def _strategy_by_bin(b: np.ndarray, codes: np.ndarray, bins: int) -> np.ndarray:
     return np.bincount(index, minlength=bins * _K).reshape(_K, bins).T
 
 
+#: Draws binned per block by the given-data estimator (its buffers stay in the cache).
+BIN_BLOCK = 1 << 15
+
+
 def _first_order_indices(samples: Mapping[str, Any], ranges: Mapping[str, Triple],
                          names: list[str], codes: np.ndarray, distribution: str, bins: int,
                          total_var: float) -> dict[str, float]:
-    """The given-data first-order index of each of ``names``: one pass and one
-    ``bincount`` per parameter, with buffers shared by all parameters."""
-    offset = codes.astype(np.intp)
-    offset *= bins  # the flat index is bin + bins * code
-    fbuf = np.empty(codes.size)
-    ibuf = np.empty(codes.size, dtype=np.intp)
-    out = {}
-    for name in names:
-        _bin_into(samples[name], ranges[name], distribution, bins, fbuf, ibuf)
-        ibuf += offset
-        table = np.bincount(ibuf, minlength=bins * _K).reshape(_K, bins).T
-        out[name] = _first_order_from_table(table, total_var)
-    return out
+    """The given-data first-order index of each of ``names``.
+
+    One pass over the draws, a block of :data:`BIN_BLOCK` draws at a time
+    (small enough for the cache), binning every parameter and counting
+    strategy by bin with one ``bincount`` on the flat index bin + bins * code.
+    """
+    n = codes.size
+    block = min(n, BIN_BLOCK)
+    tables = {name: np.zeros(bins * _K, dtype=np.int64) for name in names}
+    binners = {name: _binner(ranges[name], distribution, bins) for name in names}
+    fbuf = np.empty(block)
+    ibuf = np.empty(block, dtype=np.intp)
+    offset = np.empty(block, dtype=np.intp)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        m = stop - start
+        np.copyto(offset[:m], codes[start:stop])  # int8 -> intp first: 3 * bins > 127
+        offset[:m] *= bins
+        for name in names:
+            b = _bin_into(samples[name][start:stop], binners[name], fbuf[:m], ibuf[:m])
+            b += offset[:m]
+            tables[name] += np.bincount(b, minlength=bins * _K)
+    return {name: _first_order_from_table(t.reshape(_K, bins).T, total_var)
+            for name, t in tables.items()}
 
 
 def _first_order_from_table(table: np.ndarray, total_var: float) -> float:
