@@ -59,6 +59,7 @@ __all__ = [
     "MAX_CHUNK_POINTS",
     "Progress",
     "SweepResult",
+    "check_csv",
     "check_grid",
     "inert",
     "sweep",
@@ -106,7 +107,9 @@ class Progress:
         tqdm = _tqdm()
         if tqdm is not None:
             if self._bar is None:
+                tty = getattr(self.stream, "isatty", lambda: False)()
                 self._bar = tqdm(total=total, desc=self.label, file=self.stream,
+                                 mininterval=0.1 if tty else 10.0,
                                  bar_format="{desc}: {percentage:3.0f}% ({n}/{total} points) "
                                             "[{elapsed}<{remaining}]")
             self._bar.update(done - self._bar.n)
@@ -204,19 +207,10 @@ class SweepResult:
 
     def _csv_bounds(self) -> tuple[int, int]:
         """Bounds of :meth:`csv_size` that need no count of the strategies."""
-        xs = sum(len(repr(float(v))) for v in self.x_values)
-        ys = sum(len(repr(float(v))) for v in self.y_values)
-        names = [len(inert(s.value)) for s in Strategy]
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow([inert(c) for c in self._header()])
-        header = len(buffer.getvalue().encode("utf-8"))
-        # Per point: x, y, a one-digit code, the name, three commas and a newline.
-        fixed = header + xs * self.y_values.size + ys * self.x_values.size + 5 * self.codes.size
-        low, high = fixed + min(names) * self.codes.size, fixed + max(names) * self.codes.size
-        return low, high
+        return _csv_bounds(self.x, self.y, self.x_values, self.y_values)
 
     def _header(self) -> list[str]:
-        return [self.x, self.y, "code", "strategy"]
+        return _header(self.x, self.y)
 
     def to_csv(self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None,
                max_bytes: int | None = CSV_MAX_BYTES) -> Path:
@@ -270,18 +264,7 @@ class SweepResult:
         if high > limit:
             # The exact size only where the bounds do not decide.
             size, prefix = (low, "at least ") if low > limit else (self.csv_size(), "")
-            points = f"{self.codes.size:,} points"
-            if max_bytes is not None and size > max_bytes:
-                raise KzgameError(
-                    f"writing {points} would need a CSV file of {prefix}{human_bytes(size)}, "
-                    f"more than max_bytes = {human_bytes(max_bytes)}; sweep a coarser grid, "
-                    "or pass a larger max_bytes"
-                )
-            if size > free:
-                raise KzgameError(
-                    f"writing {points} would need a CSV file of {prefix}{human_bytes(size)}, "
-                    f"but only {human_bytes(free)} is free in {str(folder)!r}"
-                )
+            _refuse_csv(self.codes.size, size, prefix, max_bytes, free, folder)
         names = np.array([inert(s) for s in Strategy.decode(np.arange(len(Strategy)))])
         xs = [repr(float(v)) for v in self.x_values]
         total = self.codes.size
@@ -305,6 +288,70 @@ class SweepResult:
             tmp.unlink(missing_ok=True)
             raise
         return path
+
+
+def _header(x: str, y: str) -> list[str]:
+    return [x, y, "code", "strategy"]
+
+
+def _csv_bounds(x: str, y: str, x_values: Any, y_values: Any) -> tuple[int, int]:
+    """Smallest and largest size of the CSV of a sweep over these axes (any strategies)."""
+    xs = sum(len(repr(float(v))) for v in x_values)
+    ys = sum(len(repr(float(v))) for v in y_values)
+    nx, ny = len(x_values), len(y_values)
+    names = [len(inert(s.value)) for s in Strategy]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([inert(c) for c in _header(x, y)])
+    header = len(buffer.getvalue().encode("utf-8"))
+    # Per point: x, y, a one-digit code, the name, three commas and a newline.
+    fixed = header + xs * ny + ys * nx + 5 * nx * ny
+    return fixed + min(names) * nx * ny, fixed + max(names) * nx * ny
+
+
+def check_csv(x: str, x_values: Any, y: str, y_values: Any, path: str | os.PathLike[str], *,
+              max_bytes: int | None = CSV_MAX_BYTES) -> int:
+    """Refuse, before sweeping, a grid whose CSV could not be written to ``path``.
+
+    The strategies are not known yet, so the size is bounded: the grid is
+    refused if even its smallest CSV would exceed ``max_bytes`` or the free
+    space in ``path``'s folder.  :meth:`SweepResult.to_csv` checks the exact
+    size again.
+
+    Returns
+    -------
+    int
+        The smallest size of the file, in bytes.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.gettempdir()
+    >>> check_csv("outside_r", [0.0, 0.5], "share", [0.5], os.path.join(folder, "g.csv"))
+    60
+    >>> check_csv("outside_r", range(20_000), "share", range(50_000),
+    ...           os.path.join(folder, "g.csv"))
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.KzgameError: writing 1,000,000,000 points would need a CSV file of at least ...
+    """
+    path = Path(path)
+    if max_bytes is not None:
+        max_bytes = _check_int("max_bytes", max_bytes, 1)
+    low, _ = _csv_bounds(x, y, x_values, y_values)
+    folder = path.parent
+    free = shutil.disk_usage(folder).free if folder.is_dir() else None
+    _refuse_csv(len(x_values) * len(y_values), low, "at least ", max_bytes, free, folder)
+    return low
+
+
+def _refuse_csv(points: int, size: int, prefix: str, max_bytes: int | None, free: int | None,
+                folder: Path) -> None:
+    what = f"writing {points:,} points would need a CSV file of {prefix}{human_bytes(size)}"
+    if max_bytes is not None and size > max_bytes:
+        raise KzgameError(f"{what}, more than max_bytes = {human_bytes(max_bytes)}; sweep a "
+                          "coarser grid, or pass a larger max_bytes")
+    if free is not None and size > free:
+        raise KzgameError(f"{what}, but only {human_bytes(free)} is free in {str(folder)!r}")
 
 
 def _strategy_counts(codes: np.ndarray) -> np.ndarray:

@@ -255,3 +255,18 @@ def test_text_cells_of_the_csv_are_inert_and_numbers_are_not(tmp_path):
     assert rows[0][:2] == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]
     assert rows[1][0] == "-0.25" and float(rows[1][0]) == -0.25  # a number stays a number
     assert path.stat().st_size == hostile.csv_size()
+
+
+def test_a_csv_too_large_is_refused_before_sweeping(tmp_path):
+    from kzgame.sweep import check_csv
+
+    with pytest.raises(KzgameError, match=r"writing 1,000,000,000 points would need a CSV file "
+                                          r"of at least \d+\.\d GiB, more than max_bytes"):
+        check_csv("outside_r", np.linspace(0, 1, 20_000), "share", np.linspace(0, 1, 50_000),
+                  tmp_path / "g.csv")
+    xv, yv = np.linspace(-0.5, 0.5, 13), np.linspace(0, 1, 7)
+    low = check_csv("outside_r", xv, "share", yv, tmp_path / "g.csv")
+    res = sweep(BASE, "outside_r", xv, "share", yv)
+    assert low <= res.csv_size() == res.to_csv(tmp_path / "g.csv").stat().st_size
+    with pytest.raises(KzgameError, match="more than max_bytes"):
+        check_csv("outside_r", xv, "share", yv, tmp_path / "g.csv", max_bytes=low - 1)
