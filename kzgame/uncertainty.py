@@ -108,9 +108,9 @@ SOBOL_RESAMPLES = 100
 
 Triple = tuple[float, float, float]
 
-# Bytes held per draw: the codes, the offsets and bin indices (intp) and one float
-# buffer; plus 8 per drawn parameter.
-_BYTES_PER_DRAW = 1 + 8 + 8 + 8
+# Bytes held per draw: the codes, and 16 for the temporaries of classify and the
+# sensitivity (whose buffers are cache-sized blocks); plus 8 per drawn parameter.
+_BYTES_PER_DRAW = 1 + 8 + 8
 
 
 def human_bytes(size: float) -> str:
@@ -609,27 +609,36 @@ def _binner(triple: Triple, distribution: str, bins: int) -> tuple:
     return low, cells / (high - low) * shrink, base, cut
 
 
-def _bin_into(x: np.ndarray, binner: tuple, fbuf: np.ndarray, ibuf: np.ndarray) -> np.ndarray:
-    """Bin of each draw among bins of equal probability, written into ``ibuf`` (one pass,
-    no sort; see :func:`_binner`)."""
+def _buffers(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scratch arrays of :func:`_bin_into`: float, two intp, bool."""
+    return (np.empty(size), np.empty(size, dtype=np.intp), np.empty(size, dtype=np.intp),
+            np.empty(size, dtype=bool))
+
+
+def _bin_into(x: np.ndarray, binner: tuple, bufs: tuple) -> np.ndarray:
+    """Bin of each draw among bins of equal probability (one pass, no sort, no allocation;
+    see :func:`_binner`), written into one of the buffers ``bufs`` (:func:`_buffers`)."""
     low, scale, base, cut = binner
+    fbuf, ibuf, jbuf, bbuf = (b[:x.size] for b in bufs)
     if scale is None:  # pragma: no cover - see _binner
         ibuf[:] = np.searchsorted(base, x, side="right")
         return ibuf
     np.subtract(x, low, out=fbuf)
     fbuf *= scale
     np.copyto(ibuf, fbuf, casting="unsafe")
-    if base is not None:
-        above = x >= cut[ibuf]
-        np.take(base, ibuf, out=ibuf)
-        ibuf += above
-    return ibuf
+    if base is None:
+        return ibuf
+    # The cell's edge, and its first bin; "clip" skips the bounds checks (ibuf is in range).
+    np.take(cut, ibuf, out=fbuf, mode="clip")
+    np.greater_equal(x, fbuf, out=bbuf)
+    np.take(base, ibuf, out=jbuf, mode="clip")
+    jbuf += bbuf
+    return jbuf
 
 
 def _bin_index(x: np.ndarray, triple: Triple, distribution: str, bins: int) -> np.ndarray:
     """Bin of each draw among ``bins`` bins of equal probability (see :func:`_binner`)."""
-    return _bin_into(x, _binner(triple, distribution, bins), np.empty(x.shape),
-                     np.empty(x.shape, dtype=np.intp))
+    return _bin_into(x, _binner(triple, distribution, bins), _buffers(x.size)).copy()
 
 
 def _strategy_by_bin(b: np.ndarray, codes: np.ndarray, bins: int) -> np.ndarray:
@@ -657,8 +666,7 @@ def _first_order_indices(samples: Mapping[str, Any], ranges: Mapping[str, Triple
     block = min(n, BIN_BLOCK)
     tables = {name: np.zeros(bins * _K, dtype=np.int64) for name in names}
     binners = {name: _binner(ranges[name], distribution, bins) for name in names}
-    fbuf = np.empty(block)
-    ibuf = np.empty(block, dtype=np.intp)
+    bufs = _buffers(block)
     offset = np.empty(block, dtype=np.intp)
     for start in range(0, n, block):
         stop = min(start + block, n)
@@ -666,7 +674,7 @@ def _first_order_indices(samples: Mapping[str, Any], ranges: Mapping[str, Triple
         np.copyto(offset[:m], codes[start:stop])  # int8 -> intp first: 3 * bins > 127
         offset[:m] *= bins
         for name in names:
-            b = _bin_into(samples[name][start:stop], binners[name], fbuf[:m], ibuf[:m])
+            b = _bin_into(samples[name][start:stop], binners[name], bufs)
             b += offset[:m]
             tables[name] += np.bincount(b, minlength=bins * _K)
     return {name: _first_order_from_table(t.reshape(_K, bins).T, total_var)
