@@ -80,6 +80,43 @@ _YLABEL = ("$\\iota$: R's indispensability as E perceives it\n"
 _CMAP = ListedColormap([STRATEGY_COLORS[s] for s in Strategy])
 _REGION_ALPHA = 0.30
 
+#: Largest grid of :func:`phase_diagram`'s regions, per axis.
+MAX_RESOLUTION = 4000
+#: Largest number of draws plotted per period.
+MAX_CLOUD = 1_000_000
+#: Range of :func:`save_figure`'s ``dpi``.
+DPI_RANGE = (10, 1200)
+
+
+def plain_text(text: object) -> str:
+    """``text`` as matplotlib draws it literally: every ``$`` escaped, so no math text.
+
+    Text from model files (case names, period labels, the powers' names) goes
+    through it before it lands in a figure: a ``$...$`` in it is shown as
+    typed, and a malformed one cannot crash the drawing.
+
+    Examples
+    --------
+    >>> print(plain_text("$x^2$ and $5"))
+    \\$x^2\\$ and \\$5
+    """
+    return str(text).replace("$", r"\$")
+
+
+def _check_int(name: str, value, low: int, high: int) -> int:
+    from .uncertainty import _check_int as check
+
+    return check(name, value, low, high)
+
+
+def _check_options(n, seed, distribution) -> None:
+    """The Monte Carlo options of a chart, validated whether or not they are used."""
+    from .uncertainty import DISTRIBUTIONS, _check_choice, _check_seed
+
+    _check_int("n", n, 1, 10**12)
+    _check_seed(seed)
+    _check_choice("distribution", distribution, DISTRIBUTIONS)
+
 
 def stake_coordinate(stake_r, stake_e, xaxis: str) -> np.ndarray:
     """The phase diagram's x: Delta_R / Delta_E (NaN where Delta_E <= 0) or Delta_R - Delta_E.
@@ -181,17 +218,33 @@ def phase_diagram(
     n, seed, distribution
         Monte Carlo settings when ``mc`` is None.
     resolution : (int, int), default (400, 250)
-        Grid points along x and iota for the regions.
+        Grid points along x and iota for the regions (each from 2 to
+        :data:`MAX_RESOLUTION`).
     cloud : int, default 1500
-        Draws plotted per period.
+        Draws plotted per period (0 to :data:`MAX_CLOUD`).
+
+    Text from the model file (the case's and powers' names, the period
+    labels) is drawn literally (:func:`plain_text`).
+
+    Raises
+    ------
+    KzgameError
+        On an unknown x axis, distribution or protocol, or a numeric option
+        outside its range (:class:`~kzgame.errors.ParameterError`).
 
     Returns
     -------
     matplotlib.figure.Figure
         Save it with :func:`save_figure`.
     """
-    if xaxis not in XAXES:
+    if not isinstance(xaxis, str) or xaxis not in XAXES:
         raise KzgameError(f"unknown x axis {xaxis!r}; choose one of {', '.join(XAXES)}")
+    _check_options(n, seed, distribution)
+    if not isinstance(resolution, tuple | list) or len(resolution) != 2:
+        raise KzgameError(f"resolution = {resolution!r}: give two integers (x, iota)")
+    resolution = (_check_int("resolution[0]", resolution[0], 2, MAX_RESOLUTION),
+                  _check_int("resolution[1]", resolution[1], 2, MAX_RESOLUTION))
+    cloud = _check_int("cloud", cloud, 0, MAX_CLOUD)
     case.check_protocol(protocol)
     mc = _monte_carlo(case, mc, protocol=protocol, n=n, seed=seed,
                       distribution=distribution, keep=True)
@@ -269,8 +322,8 @@ def phase_diagram(
                  f"$c$ = {values['invest_cost']:.2f}, $\\beta$ = {values['power']:.2f}, "
                  f"$h$ = {values['holdup_cost']:.2f}")
         note = f"\n{dropped} of {m} draws fall outside the plotted window" if dropped else ""
-        ax.set_title(f"{p.label}: model {model} ({_fmt_pct(r.robustness)} of draws), "
-                     f"source {source}\nregions at {fixed}{note}", fontsize=9)
+        ax.set_title(f"{plain_text(p.label)}: model {model} ({_fmt_pct(r.robustness)} of "
+                     f"draws), source {source}\nregions at {fixed}{note}", fontsize=9)
         ax.set_xlim(x0, x1)
         ax.set_ylim(0.0, 1.0)
         ax.grid(alpha=0.25, lw=0.5)
@@ -285,13 +338,14 @@ def phase_diagram(
             ax.axvline(0.0, color="black", lw=0.6, ls=":", zorder=1)
     fig.legend(handles=_legend_handles(arrows=k > 1), loc="outside lower center",
                ncol=4 if ncols > 1 else 2, fontsize=8.5, frameon=False)
-    fig.suptitle(f"{case.name}: R = {case.rising}, E = {case.established}\n"
+    fig.suptitle(f"{plain_text(case.name)}: R = {plain_text(case.rising)}, "
+                 f"E = {plain_text(case.established)}\n"
                  f"{protocol} bargaining; Monte Carlo over the model file's ranges",
                  fontsize=11)
     # Label the points once the layout is known, avoiding overlaps.
     fig.draw_without_rendering()
     for ax, i in labels:
-        _label_points(ax, points, [p.label for p in periods], i)
+        _label_points(ax, points, [plain_text(p.label) for p in periods], i)
     return fig
 
 
@@ -370,6 +424,7 @@ def robustness_chart(
     The model's strategy at the point values and the source's verdict are
     written next to each bar.
     """
+    _check_options(n, seed, distribution)
     case.check_protocol(protocol)
     mc = _monte_carlo(case, mc, protocol=protocol, n=n, seed=seed,
                       distribution=distribution, keep=False)
@@ -392,7 +447,7 @@ def robustness_chart(
                         va="center", fontsize=8.5,
                         color="white" if s is not Strategy.ACCEPT else "black")
             left += share
-    ax.set_yticks(ypos, [p.label for p in periods])
+    ax.set_yticks(ypos, [plain_text(p.label) for p in periods])
     ax.set_ylim(-0.6, len(periods) - 0.4)
     ax.set_xlim(0, 100)
     # The model's and the source's verdicts as right-hand tick labels (kept in the layout).
@@ -408,7 +463,7 @@ def robustness_chart(
     ax.set_xlabel("share of Monte Carlo draws in each strategy (%)")
     ax.set_ylabel("period")
     r0 = mc[periods[0].label]
-    ax.set_title(f"{case.name}: how robust is each classification?\n"
+    ax.set_title(f"{plain_text(case.name)}: how robust is each classification?\n"
                  f"{r0.n:,} draws per period, {r0.distribution} over each parameter's range, "
                  f"{protocol} bargaining", fontsize=10)
     fig.legend(handles=[Patch(color=STRATEGY_COLORS[s], label=s.value) for s in Strategy],
@@ -434,6 +489,7 @@ def sensitivity_chart(
     swing (share of the range over which the strategy differs from the
     point strategy).  Parameters without a range in any period are left out.
     """
+    _check_options(n, seed, distribution)
     case.check_protocol(protocol)
     mc = _monte_carlo(case, mc, protocol=protocol, n=n, seed=seed,
                       distribution=distribution, keep=False)
@@ -459,10 +515,10 @@ def sensitivity_chart(
             ax.text(j, i, f"{s1[i, j]:.2f}\n({swing[i, j]:.2f})", ha="center", va="center",
                     fontsize=7.5, color="white" if dark else "black")
     ax.set_xticks(range(len(names)), [f"{PARAMETER_LABELS[k]}\n{k}" for k in names], fontsize=8)
-    ax.set_yticks(range(len(periods)), [p.label for p in periods], fontsize=9)
+    ax.set_yticks(range(len(periods)), [plain_text(p.label) for p in periods], fontsize=9)
     cb = fig.colorbar(im, ax=ax, shrink=0.9)
     cb.set_label("first-order index\n(share of variance, 0 to 1)", fontsize=8)
-    ax.set_title(f"{case.name}: which parameter's range matters most?\n"
+    ax.set_title(f"{plain_text(case.name)}: which parameter's range matters most?\n"
                  "first-order sensitivity index of the strategy "
                  "(one-at-a-time swing in brackets)", fontsize=10)
     return fig
@@ -483,8 +539,10 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
     Raises
     ------
     KzgameError
-        If ``path`` lies inside the installed kzgame package.
+        If ``path`` lies inside the installed kzgame package, or ``dpi`` is
+        not an integer from 10 to 1200.
     """
+    dpi = _check_int("dpi", dpi, *DPI_RANGE)
     path = Path(path)
     if _inside_package(path):
         raise KzgameError(f"refusing to write {path} inside the kzgame package; choose --out")

@@ -5,6 +5,12 @@ with :func:`kzgame.classify`, a block of rows at a time (so memory stays
 bounded and progress can be shown), or lazily through dask when asked.
 :meth:`SweepResult.to_csv` writes the grid in long form, one row per point.
 
+Sizes are checked before anything is allocated or written: a grid whose
+codes would not fit in :data:`kzgame.uncertainty.MAX_BYTES`, or a CSV file
+larger than ``max_bytes`` or than the free space of its disk, is refused with
+the size it would need.  Values are real numbers only (as in
+:mod:`kzgame.uncertainty`).  Progress goes through tqdm when it is installed.
+
 Examples
 --------
 >>> import numpy as np
@@ -23,7 +29,9 @@ array([[1, 1, 0, 0],
 from __future__ import annotations
 
 import csv
+import io
 import os
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,34 +41,82 @@ from typing import Any
 import numpy as np
 
 from .cases import CasePeriod
-from .classify import classify
+from .classify import check_names, classify
 from .model import get_protocol
-from .params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
+from .params import PARAMETERS, KzgameError, ParameterError, Period
 from .strategy import Strategy
+from .uncertainty import (
+    _check_flag,
+    _check_int,
+    _short,
+    check_memory,
+    human_bytes,
+    real_values,
+)
 
-__all__ = ["Progress", "SweepResult", "sweep"]
+__all__ = [
+    "CSV_MAX_BYTES",
+    "MAX_CHUNK_POINTS",
+    "Progress",
+    "SweepResult",
+    "check_csv",
+    "check_grid",
+    "inert",
+    "sweep",
+]
 
 #: Grids with at least this many points show progress on stderr by default.
 PROGRESS_THRESHOLD = 1_000_000
 #: Default number of grid points classified per block.
 CHUNK_POINTS = 250_000
+#: Largest number of grid points per block (the block's temporaries are held at once).
+MAX_CHUNK_POINTS = 10_000_000
+#: Largest CSV file :meth:`SweepResult.to_csv` writes unless told otherwise (bytes).
+CSV_MAX_BYTES = 4 * 1024**3
+#: Characters that make a spreadsheet read a text cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 ProgressCallback = Callable[[int, int], None]
 
 
-class Progress:
-    """A progress line on a stream: ``label: 42% (420000/1000000 points)``.
+def _tqdm():
+    """tqdm's bar class, or None if tqdm is not installed (an optional extra)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm
 
-    Call it with ``(done, total)``; it rewrites the line in place on a
-    terminal and prints one line per 10 % otherwise.
+
+class Progress:
+    """Progress on a stream: ``label: 42% (420000/1000000 points)``.
+
+    Call it with ``(done, total)``.  With tqdm installed (``pip install
+    'kzgame[progress]'``) it is a tqdm bar (rate, elapsed and remaining
+    time; tqdm decides how often to redraw); without it, a line rewritten in
+    place on a terminal and one line per 10 % otherwise.
     """
 
     def __init__(self, label: str = "sweep", stream=None) -> None:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self._last = -1
+        self._bar = None
 
     def __call__(self, done: int, total: int) -> None:
+        tqdm = _tqdm()
+        if tqdm is not None:
+            if self._bar is None:
+                tty = getattr(self.stream, "isatty", lambda: False)()
+                self._bar = tqdm(total=total, desc=self.label, file=self.stream,
+                                 mininterval=0.1 if tty else 10.0,
+                                 bar_format="{desc}: {percentage:3.0f}% ({n}/{total} points) "
+                                            "[{elapsed}<{remaining}]")
+            self._bar.update(done - self._bar.n)
+            if done >= total:
+                self._bar.close()
+                self._bar = None
+            return
         pct = 100 * done // max(total, 1)
         tty = getattr(self.stream, "isatty", lambda: False)()
         if not tty and pct // 10 == self._last // 10 and done < total:
@@ -70,6 +126,30 @@ class Progress:
         end = "\n" if (done >= total or not tty) else ""
         self.stream.write(f"{start}{self.label}: {pct:3d}% ({done}/{total} points){end}")
         self.stream.flush()
+
+
+def inert(cell: str) -> str:
+    """A text cell a spreadsheet will not run as a formula.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return get a leading apostrophe (OWASP's advice for CSV injection).
+    Numbers are not text and are written as they are.
+
+    Examples
+    --------
+    >>> inert("=SUM(A1:A9)"), inert("hold-up"), inert("-1+2"), inert("@cmd")
+    ("'=SUM(A1:A9)", 'hold-up', "'-1+2", "'@cmd")
+    """
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _inside_package(path: Path) -> bool:
+    package = Path(__file__).resolve().parent
+    try:
+        path.resolve().relative_to(package)
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -106,57 +186,224 @@ class SweepResult:
     @property
     def shares(self) -> dict[Strategy, float]:
         """Share of grid points in each strategy."""
-        counts = np.bincount(self.codes.ravel(), minlength=len(Strategy))
+        counts = _strategy_counts(self.codes)
         return {Strategy.from_code(i): c / self.codes.size for i, c in enumerate(counts)}
 
-    def to_csv(self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None
-               ) -> Path:
+    def csv_size(self) -> int:
+        """The size in bytes of the file :meth:`to_csv` writes, computed without writing it.
+
+        Examples
+        --------
+        >>> res = sweep({"share": 0.5, "outside_r": 0.0, "outside_e": 0.0,
+        ...              "indispensability": 0.9, "survival": 0.8, "invest_cost": 0.05},
+        ...             "outside_r", [0.0, 0.25], "survival", [0.5])
+        >>> res.csv_size()
+        68
+        """
+        low, _ = self._csv_bounds()
+        names = np.array([len(inert(s.value)) for s in Strategy])
+        counts = _strategy_counts(self.codes)
+        return low + int(np.dot(counts, names - names.min()))
+
+    def _csv_bounds(self) -> tuple[int, int]:
+        """Bounds of :meth:`csv_size` that need no count of the strategies."""
+        return _csv_bounds(self.x, self.y, self.x_values, self.y_values)
+
+    def _header(self) -> list[str]:
+        return _header(self.x, self.y)
+
+    def to_csv(self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None,
+               max_bytes: int | None = CSV_MAX_BYTES) -> Path:
         """Write the grid to ``path`` in long form.
 
         Columns: ``<x>``, ``<y>``, ``code``, ``strategy``; one row per grid
         point, x varying fastest.  Floats are written with ``repr``
-        precision, so the file reproduces the grid exactly.
+        precision, so the file reproduces the grid exactly.  Text cells that
+        a spreadsheet would read as a formula are made inert (:func:`inert`).
+
+        The file's size is computed first (:meth:`csv_size`); the grid is
+        then written a block of rows at a time to a temporary file next to
+        ``path``, renamed to ``path`` when complete, so a failure leaves no
+        partial file.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The CSV file (its folder must exist; not inside the kzgame package).
+        progress : callable, optional
+            Called as ``progress(done, total)`` after each block of rows.
+        max_bytes : int or None, default :data:`CSV_MAX_BYTES` (4 GiB)
+            Refuse to write a larger file (None: no limit but the free space).
 
         Returns
         -------
         pathlib.Path
             ``path``.
+
+        Raises
+        ------
+        KzgameError
+            If the file would exceed ``max_bytes`` or the free space on its
+            disk, if ``path`` is inside the kzgame package, or if its folder
+            does not exist.
         """
         path = Path(path)
-        names = Strategy.decode(np.arange(len(Strategy)))
+        if max_bytes is not None:
+            max_bytes = _check_int("max_bytes", max_bytes, 1)
+        if progress is not None and not callable(progress):
+            raise KzgameError(f"progress = {_short(progress)}: give a callable or None")
+        if _inside_package(path):
+            raise KzgameError(f"refusing to write {path} inside the kzgame package; choose "
+                              "another path")
+        folder = path.parent
+        if not folder.is_dir():
+            raise KzgameError(f"cannot write {path}: folder {str(folder)!r} does not exist")
+        free = shutil.disk_usage(folder).free
+        limit = free if max_bytes is None else min(max_bytes, free)
+        low, high = self._csv_bounds()
+        if high > limit:
+            # The exact size only where the bounds do not decide.
+            size, prefix = (low, "at least ") if low > limit else (self.csv_size(), "")
+            _refuse_csv(self.codes.size, size, prefix, max_bytes, free, folder)
+        names = np.array([inert(s) for s in Strategy.decode(np.arange(len(Strategy)))])
         xs = [repr(float(v)) for v in self.x_values]
         total = self.codes.size
-        with path.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow([self.x, self.y, "code", "strategy"])
-            for i, yv in enumerate(self.y_values):
-                ys = repr(float(yv))
-                row = self.codes[i]
-                w.writerows(zip(xs, [ys] * len(xs), row.tolist(), names[row].tolist(),
-                                strict=True))
-                if progress is not None:
-                    progress((i + 1) * len(xs), total)
+        rows_per_block = max(1, CHUNK_POINTS // max(len(xs), 1))
+        tmp = folder / f".{path.name}.{os.getpid()}.part"
+        try:
+            with tmp.open("w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow([inert(c) for c in self._header()])
+                for start in range(0, self.y_values.size, rows_per_block):
+                    stop = min(start + rows_per_block, self.y_values.size)
+                    for i in range(start, stop):
+                        ys = repr(float(self.y_values[i]))
+                        row = self.codes[i]
+                        w.writerows(zip(xs, [ys] * len(xs), row.tolist(), names[row].tolist(),
+                                        strict=True))
+                    if progress is not None:
+                        progress(stop * len(xs), total)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         return path
 
 
-def _fixed_values(base: Any) -> dict[str, float]:
+def _header(x: str, y: str) -> list[str]:
+    return [x, y, "code", "strategy"]
+
+
+def _csv_bounds(x: str, y: str, x_values: Any, y_values: Any) -> tuple[int, int]:
+    """Smallest and largest size of the CSV of a sweep over these axes (any strategies)."""
+    xs = sum(len(repr(float(v))) for v in x_values)
+    ys = sum(len(repr(float(v))) for v in y_values)
+    nx, ny = len(x_values), len(y_values)
+    names = [len(inert(s.value)) for s in Strategy]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([inert(c) for c in _header(x, y)])
+    header = len(buffer.getvalue().encode("utf-8"))
+    # Per point: x, y, a one-digit code, the name, three commas and a newline.
+    fixed = header + xs * ny + ys * nx + 5 * nx * ny
+    return fixed + min(names) * nx * ny, fixed + max(names) * nx * ny
+
+
+def check_csv(x: str, x_values: Any, y: str, y_values: Any, path: str | os.PathLike[str], *,
+              max_bytes: int | None = CSV_MAX_BYTES) -> int:
+    """Refuse, before sweeping, a grid whose CSV could not be written to ``path``.
+
+    The strategies are not known yet, so the size is bounded: the grid is
+    refused if even its smallest CSV would exceed ``max_bytes`` or the free
+    space in ``path``'s folder.  :meth:`SweepResult.to_csv` checks the exact
+    size again.
+
+    Returns
+    -------
+    int
+        The smallest size of the file, in bytes.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.gettempdir()
+    >>> check_csv("outside_r", [0.0, 0.5], "share", [0.5], os.path.join(folder, "g.csv"))
+    60
+    >>> check_csv("outside_r", range(20_000), "share", range(50_000),
+    ...           os.path.join(folder, "g.csv"))
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.KzgameError: writing 1,000,000,000 points would need a CSV file of at least ...
+    """
+    path = Path(path)
+    if max_bytes is not None:
+        max_bytes = _check_int("max_bytes", max_bytes, 1)
+    low, _ = _csv_bounds(x, y, x_values, y_values)
+    folder = path.parent
+    free = shutil.disk_usage(folder).free if folder.is_dir() else None
+    _refuse_csv(len(x_values) * len(y_values), low, "at least ", max_bytes, free, folder)
+    return low
+
+
+def _refuse_csv(points: int, size: int, prefix: str, max_bytes: int | None, free: int | None,
+                folder: Path) -> None:
+    what = f"writing {points:,} points would need a CSV file of {prefix}{human_bytes(size)}"
+    if max_bytes is not None and size > max_bytes:
+        raise KzgameError(f"{what}, more than max_bytes = {human_bytes(max_bytes)}; sweep a "
+                          "coarser grid, or pass a larger max_bytes")
+    if free is not None and size > free:
+        raise KzgameError(f"{what}, but only {human_bytes(free)} is free in {str(folder)!r}")
+
+
+def _strategy_counts(codes: np.ndarray) -> np.ndarray:
+    """Grid points per strategy, a block of rows at a time (no copy of a broadcast grid)."""
+    counts = np.zeros(len(Strategy), dtype=np.int64)
+    rows = max(1, CHUNK_POINTS // max(codes.shape[1], 1))
+    for start in range(0, codes.shape[0], rows):
+        counts += np.bincount(codes[start:start + rows].ravel(), minlength=len(Strategy))
+    return counts
+
+
+def _fixed_values(base: Any, swept: tuple[str, str]) -> dict[str, float]:
+    """The values of the parameters not swept, as floats (real numbers, in their domains)."""
     if isinstance(base, CasePeriod):
-        return base.values
-    if isinstance(base, Period):
-        return base.as_dict()
-    if isinstance(base, Mapping):
-        return dict(base)
-    raise TypeError(f"expected a CasePeriod, Period or mapping, got {type(base).__name__}")
+        raw: Mapping[str, Any] = base.values
+    elif isinstance(base, Period):
+        raw = base.as_dict()
+    elif isinstance(base, Mapping):
+        raw = base
+    else:
+        raise TypeError(f"expected a CasePeriod, Period or mapping, got {type(base).__name__}")
+    check_names(raw, required=())
+    out = {}
+    for k, v in raw.items():
+        if k in swept:
+            continue
+        arr = real_values(k, v)
+        if arr.ndim != 0:
+            raise ParameterError(f"{k}: a fixed value of a sweep must be a single number, got "
+                                 f"shape {arr.shape}; sweep it as x or y instead")
+        out[k] = float(arr)
+    return out
 
 
-def _axis(name: str, values: Any, which: str):
-    if name not in PARAMETERS:
+def _is_dask(values: Any) -> bool:
+    return hasattr(values, "compute") and hasattr(values, "chunks")
+
+
+def _axis(name: Any, values: Any, which: str):
+    if not isinstance(name, str) or name not in PARAMETERS:
         raise ParameterError(
-            f"unknown {which} parameter {name!r}; known parameters: {', '.join(PARAMETERS)}"
+            f"unknown {which} parameter {_short(name)}; known parameters: {', '.join(PARAMETERS)}"
         )
-    if hasattr(values, "compute") and hasattr(values, "chunks"):
-        return values  # a dask array: validated lazily by classify
-    arr = check_parameter(name, values)
+    if _is_dask(values):
+        kind = np.dtype(values.dtype).kind
+        if kind not in "iuf":
+            raise ParameterError(f"{name} must be a real number or an array of real numbers, "
+                                 f"got a dask array of dtype {values.dtype}")
+        if values.ndim != 1 or values.shape[0] == 0:
+            raise ParameterError(f"{name}: the {which} values must be a non-empty 1-D array")
+        return values  # values validated lazily by classify
+    arr = real_values(name, values)
     if arr.ndim != 1 or arr.size == 0:
         raise ParameterError(f"{name}: the {which} values must be a non-empty 1-D array")
     return arr
@@ -188,7 +435,8 @@ def sweep(
         is classified through dask; ``dask=True`` is implied).
     protocol : str, default "nash"
     chunk_points : int, default 250000
-        Grid points classified per block (numpy path) or per dask chunk.
+        Grid points classified per block (numpy path) or per dask chunk, from
+        1 to :data:`MAX_CHUNK_POINTS`.
     progress : bool, callable or None
         ``True`` prints progress on stderr (with dask: dask's progress bar),
         ``False`` does not, ``None`` prints it for grids of at least 1e6
@@ -205,19 +453,26 @@ def sweep(
     Raises
     ------
     ParameterError
-        On unknown names, ``x == y``, or values outside their domains.
+        On unknown names, ``x == y``, values that are not real numbers
+        (booleans, complex numbers, strings, bytes, datetimes, masked
+        arrays) or are outside their domains, or ``chunk_points`` not an
+        integer from 1 to :data:`MAX_CHUNK_POINTS`.
     KzgameError
-        If ``dask=True`` and dask is not installed.
+        If the grid would not fit in memory (:func:`check_grid`), a flag is
+        not a bool, or ``dask=True`` and dask is not installed.
     """
     get_protocol(protocol)
     if x == y:
         raise ParameterError(f"sweep needs two different parameters, got {x!r} twice")
     xv = _axis(x, x_values, "x")
     yv = _axis(y, y_values, "y")
-    if isinstance(chunk_points, bool) or not isinstance(chunk_points, int) or chunk_points < 1:
-        raise KzgameError(f"chunk_points = {chunk_points!r}: give a positive integer")
-    fixed = {k: v for k, v in _fixed_values(base).items() if k not in (x, y)}
-    use_dask = dask or any(hasattr(v, "compute") for v in (xv, yv))
+    chunk_points = _check_int("chunk_points", chunk_points, 1, MAX_CHUNK_POINTS)
+    dask = _check_flag("dask", dask)
+    if not (progress is None or isinstance(progress, bool | np.bool_) or callable(progress)):
+        raise KzgameError(f"progress = {_short(progress)}: give True, False, None or a callable")
+    fixed = _fixed_values(base, (x, y))
+    check_grid(int(xv.shape[0]), int(yv.shape[0]))
+    use_dask = dask or _is_dask(xv) or _is_dask(yv)
     total = int(xv.shape[0]) * int(yv.shape[0])
     if progress is None:
         progress = total >= PROGRESS_THRESHOLD
@@ -237,7 +492,31 @@ def sweep(
             codes[start:stop] = np.broadcast_to(block, (stop - start, xv.size))
             if report:
                 report(stop * xv.size, total)
-    return SweepResult(x, y, xv, yv, codes, {k: float(v) for k, v in fixed.items()}, protocol)
+    return SweepResult(x, y, xv, yv, codes, fixed, protocol)
+
+
+def check_grid(nx: int, ny: int) -> int:
+    """The number of points of an ``nx`` x ``ny`` sweep, or :class:`KzgameError` if it would
+    not fit in memory (:data:`kzgame.uncertainty.MAX_BYTES`).
+
+    Call it before building the axes of a large grid: it needs only their lengths.
+
+    Examples
+    --------
+    >>> check_grid(400, 250)
+    100000
+    >>> check_grid(10**10, 10**10)
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.KzgameError: a sweep of ... = 1e+20 points would need about 86.7 EiB ...
+    """
+    nx = _check_int("nx", nx, 1)
+    ny = _check_int("ny", ny, 1)
+    total = nx * ny
+    # The codes (one byte per point) and both axes (float64).
+    check_memory(f"a sweep of {nx:,} x {ny:,} = {total:.3g} points", total + 8 * (nx + ny),
+                 "sweep a coarser grid, or reduce it on a cluster with kzgame.distributed")
+    return total
 
 
 def _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points, show: bool) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +77,8 @@ def test_progress_callback_reaches_the_total():
     assert {t for _, t in calls} == {30 * 17}
 
 
-def test_progress_line():
+def test_progress_line_without_tqdm(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # tqdm is optional: the fallback line
     out = io.StringIO()
     bar = Progress("sweep", stream=out)
     for d in range(0, 101, 5):
@@ -85,6 +87,19 @@ def test_progress_line():
     assert "sweep: 100% (100/100 points)" in text
     assert "\r" not in text  # not a terminal: one line per 10 %
     assert len(text.splitlines()) == 11
+
+
+def test_progress_bar_with_tqdm():
+    pytest.importorskip("tqdm", reason="tqdm is an optional extra (kzgame[progress])")
+    out = io.StringIO()
+    bar = Progress("sweep", stream=out)
+    for d in range(0, 101, 5):
+        bar(d, 100)
+    text = out.getvalue()
+    assert "sweep: 100% (100/100 points)" in text
+    assert text.endswith("\n")  # closed at the total
+    bar(50, 100)  # a new run opens a new bar
+    assert out.getvalue().count("sweep:   0%") + out.getvalue().count("sweep:  50%") >= 2
 
 
 def test_default_progress_only_for_large_grids(capsys):
