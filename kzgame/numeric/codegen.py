@@ -114,8 +114,8 @@ class GainsCode:
     def source(self, name: str = "gains") -> str:
         """Python source of ``name(*inputs) -> outputs`` (floats or broadcasting arrays)."""
         body = "\n".join(f"    {ln}" for ln in self.lines) or "    pass"
-        outs = ", ".join(self.outputs)
-        return f"def {name}({', '.join(self.inputs)}):\n{body}\n    return ({outs},)\n"
+        outs = f"({', '.join(self.outputs)},)" if self.outputs else "()"
+        return f"def {name}({', '.join(self.inputs)}):\n{body}\n    return {outs}\n"
 
 
 _CODE: WeakKeyDictionary[Game, GainsCode] = WeakKeyDictionary()

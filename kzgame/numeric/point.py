@@ -74,8 +74,11 @@ def solve_game(game: Game, *, atol: float = 0.0, **params: Any) -> SubgamePerfec
     values = game.values(params)
     code = gains_code(game)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        out = gains_function(game)(*(values[k] for k in code.inputs))
-        pay = _payoff_function(game)(*values.values())
+        # numpy scalars, so that a division by zero or a complex power gives inf or nan
+        # (reported with the node and leaf below) as in classify, not a Python exception
+        floats = {k: np.float64(v) for k, v in values.items()}
+        out = gains_function(game)(*(floats[k] for k in code.inputs))
+        pay = _payoff_function(game)(*floats.values())
     named = dict(zip(code.outputs, (float(x) for x in out), strict=True))
     gains: dict[int, dict[int, float]] = {}
     for (n, leaf), var in code.gains.items():

@@ -210,6 +210,12 @@ def _locate(game: Game, arrays, shape: tuple[int, ...], start: int, atol: float)
                         f"chance node {info.name!r}: the probability of {info.actions[b]!r} is "
                         f"{x!r}{where} ({shown}), outside [0, 1]"
                     )
+        undefined = any(np.isnan(np.broadcast_to(x, (n,))[i]) for x in finite)
+        if undefined:
+            raise ParameterError(
+                f"a gain is not defined{where} ({shown}): a payoff is not a real number "
+                "there (a root or logarithm of a negative number, 0/0, inf - inf)"
+            )
         raise ParameterError(
             f"the gains overflow float64{where} ({shown}): the parameters are too large "
             "in magnitude; rescale them (for instance to surplus = 1)"
