@@ -74,6 +74,8 @@ __all__ = [
     "MAX_CELLS",
     "MAX_STRATEGIES",
     "NormalForm",
+    "TreeValues",
+    "evaluate",
     "exact_values",
     "own_histories",
     "plan_count",
@@ -254,6 +256,105 @@ def _float_function(game: Game):
 
 
 @dataclass(frozen=True)
+class TreeValues:
+    """A game's numbers at one parameter point (what :func:`evaluate` returns).
+
+    Attributes
+    ----------
+    exact : bool
+        Whether the numbers are Fractions (else floats).
+    values : dict
+        The parameter values (defaults filled in).
+    leaf_payoffs : dict
+        Leaf node index -> the payoffs, in :attr:`Game.players` order.
+    chance : dict
+        Chance node index -> the branch probabilities.
+    """
+
+    exact: bool
+    values: dict[str, Any]
+    leaf_payoffs: dict[int, tuple[Any, ...]]
+    chance: dict[int, tuple[Any, ...]]
+
+
+def evaluate(game: Game, *, exact: bool | None = None, **params: Any) -> TreeValues:
+    """Every leaf's payoffs and every chance probability of ``game`` at ``params``.
+
+    ``exact`` as for :func:`reduced_normal_form`.
+
+    Raises
+    ------
+    ParameterError
+        On bad parameter values, a probability outside [0, 1] at these
+        values, or (floats) a payoff that overflows.
+    GameError
+        If ``exact`` and a payoff or probability is not rational at these values.
+
+    Examples
+    --------
+    >>> from kzgame.game import Game, chance, outcome
+    >>> g = Game(chance({"war": ("p", outcome(A=-1)), "peace": ("1 - p", outcome(A=1))}),
+    ...          parameters={"p": "unit"})
+    >>> evaluate(g, p=Fraction(1, 3)).chance
+    {0: (Fraction(1, 3), Fraction(2, 3))}
+    """
+    if not isinstance(game, Game):
+        raise GameError(f"expected a kzgame.game.Game, got {type(game).__name__}")
+    if exact is None:
+        exact = all(_is_rational_input(v) for v in params.values())
+    leaf_payoffs: dict[int, tuple[Any, ...]] = {}
+    chance_probs: dict[int, tuple[Any, ...]] = {}
+    chance_nodes = [n for n in game.nodes if n.kind == "chance"]
+    if exact:
+        values: dict[str, Any] = exact_values(game, params)
+        subs = {game.symbols[k]: sp.Rational(v.numerator, v.denominator)
+                for k, v in values.items()}
+
+        def ev(expr: sp.Expr, where: str) -> Fraction:
+            r = expr.xreplace(subs)
+            if not isinstance(r, sp.Rational):
+                raise GameError(
+                    f"{where} is {r} at these values, not a rational number; use exact=False"
+                )
+            return Fraction(int(r.p), int(r.q))
+
+        for i in game.leaves:
+            n = game.nodes[i]
+            leaf_payoffs[i] = tuple(ev(e, f"the payoff of {p} at leaf {n.name!r}")
+                                    for p, e in zip(game.players, n.payoffs, strict=True))
+        for n in chance_nodes:
+            chance_probs[n.index] = tuple(
+                ev(e, f"the probability of {a!r} at chance node {n.name!r}")
+                for a, e in zip(n.actions, n.probabilities, strict=True))
+    else:
+        values = game.values(params)
+        with np.errstate(all="ignore"):
+            flat = [float(x) for x in _float_function(game)(*values.values())]
+        k = len(game.players)
+        for j, i in enumerate(game.leaves):
+            leaf_payoffs[i] = tuple(flat[j * k:(j + 1) * k])
+        pos = k * len(game.leaves)
+        for n in chance_nodes:
+            chance_probs[n.index] = tuple(flat[pos:pos + len(n.actions)])
+            pos += len(n.actions)
+        for i, row in leaf_payoffs.items():
+            if not all(math.isfinite(x) for x in row):
+                raise ParameterError(
+                    f"a payoff at leaf {game.nodes[i].name!r} is not finite in float64 "
+                    "(overflow); use exact=True or rescale the parameters"
+                )
+    for n in chance_nodes:
+        for a, p in zip(n.actions, chance_probs[n.index], strict=True):
+            if not 0 <= p <= 1:
+                raise ParameterError(
+                    f"chance node {n.name!r}: the probability of {a!r} is {p} at these values, "
+                    "outside [0, 1]"
+                )
+
+    return TreeValues(bool(exact), values, leaf_payoffs, chance_probs)
+
+
+@dataclass(frozen=True)
 class NormalForm:
     """The reduced normal form of a game at given parameter values.
 
@@ -406,8 +507,6 @@ def reduced_normal_form(game: Game, *, exact: bool | None = None, **params: Any)
     """
     if not isinstance(game, Game):
         raise GameError(f"expected a kzgame.game.Game, got {type(game).__name__}")
-    if exact is None:
-        exact = all(_is_rational_input(v) for v in params.values())
     histories = own_histories(game)
     _check_perfect_recall(game, histories)
     counts = [_count(game, p, histories) for p in game.players]
@@ -424,55 +523,9 @@ def reduced_normal_form(game: Game, *, exact: bool | None = None, **params: Any)
             f"than MAX_CELLS = {MAX_CELLS}"
         )
 
-    # values, leaf payoffs and chance probabilities at this point
-    leaf_payoffs: dict[int, tuple[Any, ...]] = {}
-    chance_probs: dict[int, tuple[Any, ...]] = {}
-    chance_nodes = [n for n in game.nodes if n.kind == "chance"]
-    if exact:
-        values: dict[str, Any] = exact_values(game, params)
-        subs = {game.symbols[k]: sp.Rational(v.numerator, v.denominator)
-                for k, v in values.items()}
-
-        def ev(expr: sp.Expr, where: str) -> Fraction:
-            r = expr.xreplace(subs)
-            if not isinstance(r, sp.Rational):
-                raise GameError(
-                    f"{where} is {r} at these values, not a rational number; use exact=False"
-                )
-            return Fraction(int(r.p), int(r.q))
-
-        for i in game.leaves:
-            n = game.nodes[i]
-            leaf_payoffs[i] = tuple(ev(e, f"the payoff of {p} at leaf {n.name!r}")
-                                    for p, e in zip(game.players, n.payoffs, strict=True))
-        for n in chance_nodes:
-            chance_probs[n.index] = tuple(
-                ev(e, f"the probability of {a!r} at chance node {n.name!r}")
-                for a, e in zip(n.actions, n.probabilities, strict=True))
-    else:
-        values = game.values(params)
-        with np.errstate(all="ignore"):
-            flat = [float(x) for x in _float_function(game)(*values.values())]
-        k = len(game.players)
-        for j, i in enumerate(game.leaves):
-            leaf_payoffs[i] = tuple(flat[j * k:(j + 1) * k])
-        pos = k * len(game.leaves)
-        for n in chance_nodes:
-            chance_probs[n.index] = tuple(flat[pos:pos + len(n.actions)])
-            pos += len(n.actions)
-        for i, row in leaf_payoffs.items():
-            if not all(math.isfinite(x) for x in row):
-                raise ParameterError(
-                    f"a payoff at leaf {game.nodes[i].name!r} is not finite in float64 "
-                    "(overflow); use exact=True or rescale the parameters"
-                )
-    for n in chance_nodes:
-        for a, p in zip(n.actions, chance_probs[n.index], strict=True):
-            if not 0 <= p <= 1:
-                raise ParameterError(
-                    f"chance node {n.name!r}: the probability of {a!r} is {p} at these values, "
-                    "outside [0, 1]"
-                )
+    point = evaluate(game, exact=exact, **params)
+    exact = point.exact
+    leaf_payoffs, chance_probs, values = point.leaf_payoffs, point.chance, point.values
 
     # plans
     infosets = tuple(tuple(_player_infosets(game, p)) for p in game.players)
