@@ -653,7 +653,11 @@ def subgame_perfect(nf: NormalForm, profile: Sequence[Sequence[Any]]) -> bool | 
         node = game.nodes[i]
         if node.kind == "outcome":
             return {tuple(nf.leaf_payoffs[i])}
-        kids = [achievable(c) for c in node.children]
+        kids = []
+        for c in node.children:
+            kids.append(achievable(c))
+            if not kids[-1]:
+                return set()  # no completion below is sequentially rational
         if node.kind == "chance":
             probs = nf.chance[i]
             acc: set[tuple[Any, ...]] = {tuple(0 * x for x in next(iter(kids[0])))}

@@ -411,10 +411,11 @@ class NormalForm:
     def labels(self, player: str | int) -> tuple[str, ...]:
         """The plans of ``player`` as text: the actions joined by ``'/'``, ``'*'`` where open.
 
-        A player with one information set has its action names as labels.
+        A player with one information set has its action names as labels; a
+        player who never moves has one plan, ``'*'`` (as in Gambit).
         """
         k = self._player(player)
-        return tuple("/".join(a if a is not None else "*" for a in plan)
+        return tuple("/".join(a if a is not None else "*" for a in plan) or "*"
                      for plan in self.strategies[k])
 
     def bimatrix(self) -> tuple[np.ndarray, np.ndarray]:
