@@ -23,7 +23,7 @@ A hold-up that pays if E concedes, deterred by E's non-credible refusal:
 ...            indispensability=1.0, survival=1.0, invest_cost=0.1)
 >>> for comp in equilibrium_set(p):
 ...     print(comp.describe())
-R plays accept; E plays any mixture of {2/3 concede + 1/3 refuse, refuse}: not subgame perfect
+R plays accept; E plays concede w.p. in [0, 2/3]: not subgame perfect
 R plays hold-up; E plays concede: subgame perfect
 """
 
@@ -125,7 +125,7 @@ def equilibrium_set(period_values: Period, protocol: str = "nash") -> list[Compo
     ...            survival=0.9, invest_cost=0.05)
     >>> (comp,) = equilibrium_set(p)
     >>> print(comp.describe())
-    R plays accept; E plays any mixture of {concede, refuse}: subgame perfect at (R plays accept; E plays concede)
+    R plays accept; E plays concede w.p. in [0, 1]: subgame perfect at (R plays accept; E plays concede)
     """  # noqa: E501
     return equilibrium_components(period_normal_form(period_values, protocol, exact=True))
 

@@ -165,9 +165,29 @@ def brute_force(game):
         reduced = tuple(reduce(game, p, s) for p, s in zip(game.players, combo, strict=True))
         nash.add(reduced)
         merged = {a: b for s in combo for a, b in s.items()}
-        if game.perfect_information and sequentially_rational(game, merged):
+        if (sequentially_rational(game, merged) if game.perfect_information
+                else nash_in_every_subgame(game, strategies, combo)):
             spe.add(reduced)
     return payoff, nash, spe
+
+
+def nash_in_every_subgame(game, strategies, combo):
+    """Selten: no player gains by deviating in any subgame (a node whose subtree holds
+    every information set it meets)."""
+    for n in game.nodes:
+        below = {m.index for m in game.nodes if m.path[:len(n.path)] == n.path}
+        if n.kind == "outcome" or any(set(ms) & below and not set(ms) <= below
+                                      for ms in game.infosets.values()):
+            continue
+        merged = {a: b for s in combo for a, b in s.items()}
+        u = play(game, merged, n.index)
+        for k in range(len(game.players)):
+            for dev in strategies[k]:
+                alt = dict(merged)
+                alt.update(dev)
+                if play(game, alt, n.index)[k] > u[k]:
+                    return False
+    return True
 
 
 def sequentially_rational(game, profile):
@@ -254,11 +274,10 @@ def test_payoffs_and_pure_equilibria_equal_a_brute_force(game):
     assert cells == payoff  # the same plans, the same expected payoffs
     pure = pure_equilibria(nf)
     assert {tuple(nf.strategies[k][j] for k, j in enumerate(e.plans)) for e in pure} == nash
-    if game.perfect_information:
-        flagged = {tuple(nf.strategies[k][j] for k, j in enumerate(e.plans))
-                   for e in pure if e.subgame_perfect}
-        assert flagged == spe
-        assert all(e.subgame_perfect is not None for e in pure)
+    flagged = {tuple(nf.strategies[k][j] for k, j in enumerate(e.plans))
+               for e in pure if e.subgame_perfect}
+    assert flagged == spe
+    assert all(e.subgame_perfect is not None for e in pure)
 
 
 @settings(max_examples=60)
@@ -409,16 +428,21 @@ def test_refusals():
         to_efg(deterrence(), "nash", v=1, p=0, k_C=0, k_D=0)
 
 
-def test_imperfect_information_flag_is_not_decided_with_a_proper_subgame():
-    """A simultaneous-move subgame after a first move: None, not a guess; without a proper
-    subgame every Nash equilibrium is subgame perfect."""
-    inner = {a: decision("B", {"c": outcome(A=1, B=1), "d": outcome(A=0, B=0)}, infoset="h")
-             for a in ("a", "b")}
-    game = Game(decision("A", {"in": decision("A", inner), "out": outcome(A=0, B=2)}))
-    comps = equilibrium_components(reduced_normal_form(game))
-    assert {e.subgame_perfect for c in comps for e in c.equilibria} == {None}
-    simultaneous = Game(decision("A", {
-        a: decision("B", {"c": outcome(A=1, B=1), "d": outcome(A=0, B=0)}, infoset="h")
-        for a in ("a", "b")}))
+def test_imperfect_information_flag_checks_every_subgame():
+    """A simultaneous-move subgame after a first move: an equilibrium of the whole game that
+    is not one of the subgame is flagged False; without a proper subgame every Nash
+    equilibrium is subgame perfect."""
+    def inner():  # B's c is strictly dominant; A wants to play a against c
+        return {a: decision("B", {"c": outcome(A=1 if a == "a" else 0, B=1),
+                                  "d": outcome(A=0, B=0)}, infoset="h")
+                for a in ("a", "b")}
+    game = Game(decision("A", {"in": decision("A", inner()), "out": outcome(A=Fraction(1, 2),
+                                                                             B=0)}))
+    nf = reduced_normal_form(game)
+    flags = {(nf.labels(0)[e.plans[0]], nf.labels(1)[e.plans[1]]): e.subgame_perfect
+             for e in pure_equilibria(nf)}
+    # B's threat to play d keeps A out (0 < 1/2), but the subgame's only equilibrium is (a, c)
+    assert flags == {("in/a", "c"): True, ("out/*", "d"): False}
+    simultaneous = Game(decision("A", inner()))
     comps = equilibrium_components(reduced_normal_form(simultaneous))
     assert {e.subgame_perfect for c in comps for e in c.equilibria} == {True}

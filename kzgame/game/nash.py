@@ -45,10 +45,15 @@ Each extreme equilibrium is flagged :attr:`ExtremeEquilibrium.subgame_perfect`:
   defined), this is exactly subgame perfection of the induced behaviour
   profile.  A profile that is subgame perfect only with a *mixed* completion
   at an open node is flagged ``False``;
-* **imperfect information**: ``True`` when the game has no proper subgame
-  (every Nash equilibrium is then subgame perfect); otherwise ``None``
-  (not decided: checking sequential rationality needs beliefs at the
-  information sets, which the later incomplete-information work adds).
+* **imperfect information** (perfect recall): ``True`` iff some completion
+  of the open information sets by pure actions gives a behaviour profile
+  that is a Nash equilibrium of every subgame (Selten's definition; a
+  subgame starts at a node whose subtree holds every information set it
+  meets), checked by trying every pure strategy of every player in every
+  subgame; ``None`` when there are more than :data:`MAX_COMPLETIONS`
+  completions to try.  This is subgame perfection, not sequential
+  rationality at every information set: that needs beliefs, which the later
+  incomplete-information work adds.
 
 Many players
 ------------
@@ -69,12 +74,13 @@ Examples
 >>> comps = equilibrium_components(reduced_normal_form(entry))
 >>> for c in comps:
 ...     print(c.describe())
-Firm plays out; Inc plays any mixture of {fight, 1/2 fight + 1/2 share}: not subgame perfect
+Firm plays out; Inc plays fight w.p. in [1/2, 1]: not subgame perfect
 Firm plays in; Inc plays share: subgame perfect
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Sequence
@@ -89,6 +95,8 @@ from .normal_form import NormalForm
 
 __all__ = [
     "MAX_BASES",
+    "MAX_COMPLETIONS",
+    "MAX_CONTINUATIONS",
     "Component",
     "ExtremeEquilibrium",
     "NashSubset",
@@ -104,6 +112,8 @@ __all__ = [
 MAX_BASES: int = 200_000
 #: Most distinct continuation payoffs the subgame-perfection search keeps at a node.
 MAX_CONTINUATIONS: int = 100_000
+#: Imperfect information: most pure completions (or pure strategies in a subgame) searched.
+MAX_COMPLETIONS: int = 4_096
 
 Mixed = tuple[Fraction, ...]
 
@@ -288,7 +298,10 @@ def extreme_equilibria(A: Any, B: Any) -> list[tuple[Mixed, Mixed]]:
 
 
 def _fmt(x: Any) -> str:
-    return str(x) if isinstance(x, Fraction) else f"{float(x):.4g}"
+    """A probability for reading: exact when short (``2/3``), else 4 significant digits."""
+    if isinstance(x, Fraction) and x.denominator <= 1000:
+        return str(x)
+    return f"{float(x):.4g}"
 
 
 def _mixed_text(sigma: Sequence[Any], labels: Sequence[str]) -> str:
@@ -310,8 +323,8 @@ class ExtremeEquilibrium:
     payoffs : tuple of two Fractions
         Each player's expected payoff.
     subgame_perfect : bool or None
-        See the module's definition (None: not decided, imperfect
-        information with proper subgames, or a bare bimatrix without a tree).
+        See the module's definition (None: not decided: a bare bimatrix
+        without a tree, or too many completions to search).
     labels : tuple of two tuples of str
         The plans' labels.
     """
@@ -443,16 +456,24 @@ class Component:
         """One line per maximal Nash subset: each player's extreme strategies and the flag.
 
         ``any mixture of {a, b}`` is the convex hull of the extreme
-        strategies listed; the flag says which extreme equilibria are
-        subgame perfect.
+        strategies listed (for a player with two plans, ``x w.p. in [lo, hi]``:
+        any probability of its first plan in the interval); probabilities are
+        exact when short, else rounded to 4 significant digits (the exact
+        values are in :attr:`equilibria`).  The flag says which extreme
+        equilibria are subgame perfect.
         """
         lines = []
         for s in self.subsets:
             sides = []
             for p, ext, lab in zip(self.players, s.extreme, self.labels, strict=True):
                 texts = [_mixed_text(x, lab) for x in ext]
-                sides.append(f"{p} plays {texts[0]}" if len(texts) == 1
-                             else f"{p} plays any mixture of {{{', '.join(texts)}}}")
+                if len(texts) == 1:
+                    sides.append(f"{p} plays {texts[0]}")
+                elif len(lab) == 2:  # a segment: the weight on the first plan in an interval
+                    lo, hi = min(x[0] for x in ext), max(x[0] for x in ext)
+                    sides.append(f"{p} plays {lab[0]} w.p. in [{_fmt(lo)}, {_fmt(hi)}]")
+                else:
+                    sides.append(f"{p} plays any mixture of {{{', '.join(texts)}}}")
             flags = [e.subgame_perfect for e in s.equilibria]
             if all(f is True for f in flags):
                 verdict = "subgame perfect"
@@ -498,7 +519,7 @@ def bimatrix_components(
     >>> [len(c.equilibria) for c in comps]
     [2]
     >>> print(comps[0].describe())
-    row plays a; column plays any mixture of {1/2 c + 1/2 d, d}: subgame perfection not decided
+    row plays a; column plays c w.p. in [0, 1/2]: subgame perfection not decided
     >>> len(bimatrix_components([[2, 0], [0, 1]], [[1, 0], [0, 2]]))
     3
     """
@@ -607,20 +628,78 @@ def _is_best(sigma: Mixed, other: list[list[Fraction]], j: int) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def _has_proper_subgame(nf: NormalForm) -> bool:
+def _subgame_roots(nf: NormalForm) -> list[int]:
+    """The roots of the subgames: nodes whose subtree holds every information set it meets."""
     game = nf.game
-    for n in game.nodes[1:]:
+    roots = []
+    for n in game.nodes:
         if n.kind == "outcome":
             continue
         inside = set(game.subtree(n.index))
-        closed = all(
-            set(members) <= inside
-            for members in game.infosets.values()
-            if set(members) & inside
-        )
-        if closed:
+        if all(set(members) <= inside for members in game.infosets.values()
+               if set(members) & inside):
+            roots.append(n.index)
+    return roots
+
+
+def _expected(nf: NormalForm, behaviour: dict[str, dict[str, Any]], i: int) -> list[Any]:
+    """Every player's expected payoff from node ``i`` under a complete behaviour profile."""
+    game = nf.game
+    node = game.nodes[i]
+    if node.kind == "outcome":
+        return list(nf.leaf_payoffs[i])
+    if node.kind == "chance":
+        weights = nf.chance[i]
+    else:
+        weights = tuple(behaviour[node.infoset][a] for a in node.actions)
+    total = [0 * x for x in nf.leaf_payoffs[game.leaves[0]]]
+    for w, c in zip(weights, node.children, strict=True):
+        if w != 0:
+            total = [t + w * v for t, v in zip(total, _expected(nf, behaviour, c), strict=True)]
+    return total
+
+
+def _by_subgames(nf: NormalForm, behaviour: dict[str, dict[str, Any] | None]) -> bool | None:
+    """Imperfect information: some pure completion of the open information sets gives a
+    behaviour profile that is a Nash equilibrium of every subgame (None: too many to search)."""
+    game = nf.game
+    roots = _subgame_roots(nf)
+    actions = {h: game.nodes[m[0]].actions for h, m in game.infosets.items()}
+    open_sets = [h for h, b in behaviour.items() if b is None]
+    if math.prod(len(actions[h]) for h in open_sets) > MAX_COMPLETIONS:
+        return None
+
+    def pure(a: str, h: str) -> dict[str, Any]:
+        return {b: Fraction(int(b == a)) for b in actions[h]}
+
+    for completion in itertools.product(*(actions[h] for h in open_sets)):
+        full = dict(behaviour)
+        full.update({h: pure(a, h) for h, a in zip(open_sets, completion, strict=True)})
+        if all(_nash_in_subgame(nf, full, r, actions) for r in roots):
             return True
     return False
+
+
+def _nash_in_subgame(nf: NormalForm, full: dict[str, Any], root: int,
+                     actions: dict[str, tuple[str, ...]]) -> bool:
+    game = nf.game
+    value = _expected(nf, full, root)
+    inside = set(game.subtree(root))
+    for k, player in enumerate(nf.players):
+        sets = [h for h, m in game.infosets.items()
+                if m[0] in inside and game.nodes[m[0]].player == player]
+        if math.prod(len(actions[h]) for h in sets) > MAX_COMPLETIONS:
+            raise GameError(
+                f"the subgame-perfection check would try more than MAX_COMPLETIONS = "
+                f"{MAX_COMPLETIONS} pure strategies of {player}: the game is too large"
+            )
+        for combo in itertools.product(*(actions[h] for h in sets)):
+            dev = dict(full)
+            dev.update({h: {b: Fraction(int(b == a)) for b in actions[h]}
+                        for h, a in zip(sets, combo, strict=True)})
+            if _expected(nf, dev, root)[k] > value[k]:
+                return False
+    return True
 
 
 def subgame_perfect(nf: NormalForm, profile: Sequence[Sequence[Any]]) -> bool | None:
@@ -637,16 +716,17 @@ def subgame_perfect(nf: NormalForm, profile: Sequence[Sequence[Any]]) -> bool | 
     Returns
     -------
     bool or None
-        None for a game of imperfect information with a proper subgame.
+        None for a game of imperfect information with too many open
+        information sets to search.
     """
     game = nf.game
     if len(profile) != len(nf.players):
         raise GameError(f"a profile needs {len(nf.players)} strategies, got {len(profile)}")
-    if not game.perfect_information:
-        return None if _has_proper_subgame(nf) else True
     behaviour: dict[str, dict[str, Any] | None] = {}
     for k, sigma in enumerate(profile):
         behaviour.update(nf.behaviour(k, list(sigma)))
+    if not game.perfect_information:
+        return _by_subgames(nf, behaviour)
     players = {p: k for k, p in enumerate(nf.players)}
 
     def achievable(i: int) -> set[tuple[Any, ...]]:
@@ -707,8 +787,6 @@ def _product(kids: list[set[tuple[Any, ...]]]):
             f"the subgame-perfection check would combine {size} continuations at a node, more "
             f"than MAX_CONTINUATIONS = {MAX_CONTINUATIONS}: the game is too large"
         )
-    import itertools
-
     return itertools.product(*(sorted(k, key=repr) for k in kids))
 
 
@@ -745,7 +823,7 @@ def equilibrium_components(nf: NormalForm) -> list[Component]:
     ...                          indispensability=1.0, survival=1.0, invest_cost=0.125)
     >>> for comp in equilibrium_components(nf):
     ...     print(comp.describe())
-    R plays accept; E plays any mixture of {2/3 concede + 1/3 refuse, refuse}: not subgame perfect
+    R plays accept; E plays concede w.p. in [0, 2/3]: not subgame perfect
     R plays hold-up; E plays concede: subgame perfect
     """
     if len(nf.players) != 2:
