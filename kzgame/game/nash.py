@@ -380,14 +380,20 @@ class NashSubset:
     _faces: tuple[tuple[frozenset[int], frozenset[int]], ...] = field(repr=False)
     _matrices: tuple[list[list[Fraction]], list[list[Fraction]]] = field(repr=False)
 
-    def contains(self, sigma_1: Sequence[Any], sigma_2: Sequence[Any], tol: float = 0.0) -> bool:
+    def contains(self, sigma_1: Sequence[Any], sigma_2: Sequence[Any],
+                 tol: float | None = None) -> bool:
         """Whether the pair of mixed strategies lies in conv(X) x conv(Y) (up to ``tol``).
 
-        Exact for Fractions with ``tol = 0``.  conv(X) is a face of the
-        best-response polytope: the strategies that are zero where every
-        point of X is zero and against which every reply that is a best reply
-        to all of X is a best reply.
+        ``tol`` defaults to 0 (exact) when every probability given is an int
+        or a Fraction, else to 1e-9 (relative to the largest payoff for the
+        best-reply conditions).  conv(X) is a face of the best-response
+        polytope: the strategies that are zero where every point of X is zero
+        and against which every reply that is a best reply to all of X is a
+        best reply.
         """
+        if tol is None:
+            exact = all(isinstance(x, int | Fraction) for x in (*sigma_1, *sigma_2))
+            tol = 0.0 if exact else 1e-9
         (z1, b1), (z2, b2) = self._faces
         Bt, A = self._matrices  # B as [row plan][column plan]; A transposed: [column][row]
         return (_contains_side(sigma_1, z1, b1, Bt, tol)
@@ -435,8 +441,20 @@ class Component:
         """The extreme equilibria as (mixed strategy of player 1, of player 2)."""
         return [e.strategies for e in self.equilibria]
 
-    def contains(self, sigma_1: Sequence[Any], sigma_2: Sequence[Any], tol: float = 0.0) -> bool:
-        """Whether the strategy pair lies in the component (in one of its maximal Nash subsets)."""
+    def contains(self, sigma_1: Sequence[Any], sigma_2: Sequence[Any],
+                 tol: float | None = None) -> bool:
+        """Whether the strategy pair lies in the component (in one of its maximal Nash subsets).
+
+        ``tol`` as for :meth:`NashSubset.contains` (exact for Fractions by default).
+
+        Examples
+        --------
+        >>> (comp,) = bimatrix_components([[1, 1], [2, 0]], [[0, 0], [0, 1]])
+        >>> comp.contains((1, 0), (Fraction(1, 2), Fraction(1, 2)))
+        True
+        >>> comp.contains((1, 0), (0.5 + 1e-12, 0.5 - 1e-12)), comp.contains((1, 0), (0.6, 0.4))
+        (True, False)
+        """
         return any(s.contains(sigma_1, sigma_2, tol) for s in self.subsets)
 
     @property
