@@ -1,50 +1,66 @@
-"""Export a period game to Gambit's file formats (``.efg`` and ``.nfg``).
+"""Export any game to Gambit's file formats (``.efg`` and ``.nfg``).
 
 `Gambit <https://www.gambit-project.org>`_ is the standard toolbox for
 finite games; its GUI and command-line tools (``gambit-enummixed``,
 ``gambit-lcp``, ...) and its Python package ``pygambit`` read two text
 formats: the extensive form (``.efg``, a game tree) and the strategic or
-normal form (``.nfg``).  The functions here write one period of the game in
-either, so that every kzgame result can be checked in a tool others trust.
+normal form (``.nfg``).  The functions here write any
+:class:`kzgame.game.Game` at given parameter values in either, so that every
+kzgame result can be checked in a tool others trust:
 
-The files are derived from :func:`kzgame.equilibrium.normal_form`, itself
-derived from the one definition of the payoffs (:func:`kzgame.model.payoffs`):
+* **extensive form**: the tree in pre-order; decision nodes with their
+  player and information set (nodes sharing an ``infoset`` are one Gambit
+  information set), chance nodes with their probabilities at the parameter
+  values, and one outcome per leaf with every player's payoff.  Nodes are
+  labelled by their path (``'hold-up/refuse'``, ``'root'``), outcomes by the
+  leaf's path and, where it differs, its label in brackets;
+* **normal form**: the reduced normal form
+  (:func:`kzgame.game.normal_form.reduced_normal_form`): each player's plans,
+  labelled as :meth:`~kzgame.game.normal_form.NormalForm.labels` does
+  (``'*'`` where the plan leaves an information set open), and the expected
+  payoffs of every profile.
 
-* **extensive form**: R moves first (invest, accept, hold-up, exit, in the
-  order of :data:`kzgame.model.R_MOVES`); after a hold-up E moves (concede,
-  refuse); five terminal nodes, each with its own outcome;
-* **normal form**: the 4x2 bimatrix (R's four moves x E's reply to a
-  hold-up).
+Payoffs and probabilities are written as exact rationals ``p/q`` when they are
+exact: ``exact=True`` (floats at their exact binary value), or
+``exact=None`` and every value given an int or a Fraction; otherwise as the
+shortest decimals that round-trip the floats, in positional notation (a
+chance node's last probability as 1 minus the others, since Gambit requires
+them to sum to exactly 1).  A comment line records every parameter value.
 
-With ``exact=True`` (the default) payoffs are written as exact rationals
-``p/q``, the exact value of the float parameters (as in
-``normal_form(period, exact=True)``), so Gambit's rational solvers see
-exactly the game kzgame solves; with ``exact=False`` they are written as the
-shortest decimals that round-trip the float payoffs.  A comment line
-records the protocol and every parameter value.
+The period game keeps its own call: ``to_efg(period, protocol)`` writes
+:func:`kzgame.games.period` under ``protocol`` at the :class:`kzgame.Period`'s
+values (exact by default).
 
 Examples
 --------
->>> from kzgame import Period
->>> p = Period(share=0.5, outside_r=0.25, outside_e=0.0,
-...            indispensability=1.0, survival=0.5, invest_cost=0.0)
->>> print(to_efg(p))  # doctest: +NORMALIZE_WHITESPACE
-EFG 2 R "kzgame period game (nash protocol)" { "R" "E" }
-"surplus=1.0 share=0.5 outside_r=0.25 outside_e=0.0 indispensability=1.0 survival=0.5
- invest_cost=0.0 power=0.5 holdup_cost=0.0 discount_r=0.9 discount_e=0.9"
+>>> from fractions import Fraction
+>>> from kzgame.game import Game, chance, decision, outcome
+>>> g = Game(chance({
+...     "strong": ("p", decision("D", {"fight": outcome(C=-1, D=1), "yield": outcome(C=1, D=0)},
+...                              infoset="D")),
+...     "weak": ("1 - p", decision("D", {"fight": outcome(C=-1, D=-1),
+...                                      "yield": outcome(C=1, D=0)}, infoset="D")),
+... }), parameters={"p": "unit"}, players=["C", "D"])
+>>> print(to_efg(g, p=Fraction(1, 3)))
+EFG 2 R "" { "C" "D" }
+"p=1/3"
 <BLANKLINE>
-p "R" 1 1 "R" { "invest" "accept" "hold-up" "exit" } 0
-t "invest" 1 "invest" { 1/2 1/2 }
-t "accept" 2 "accept" { 3/8 1/4 }
-p "E" 2 1 "E after hold-up" { "concede" "refuse" } 0
-t "hold-up, concede" 3 "hold-up, concede" { 7/16 3/16 }
-t "hold-up, refuse" 4 "hold-up, refuse" { 1/4 0 }
-t "exit" 5 "exit" { 1/4 0 }
+c "root" 1 "root" { "strong" 1/3 "weak" 2/3 } 0
+p "strong" 2 1 "D" { "fight" "yield" } 0
+t "strong/fight" 1 "strong/fight" { -1 1 }
+t "strong/yield" 2 "strong/yield" { 1 0 }
+p "weak" 2 1 "D" { "fight" "yield" } 0
+t "weak/fight" 3 "weak/fight" { -1 -1 }
+t "weak/yield" 4 "weak/yield" { 1 0 }
 <BLANKLINE>
+>>> print(to_nfg(g, p=Fraction(1, 3)).splitlines()[-1])
+-1 -1/3 1 0
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 import math
 import os
 from decimal import Decimal
@@ -52,13 +68,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .equilibrium import normal_form
-from .model import E_MOVES, R_MOVES, get_protocol
-from .params import PARAMETERS, ParameterError, Period
+from .errors import KzgameError, ParameterError
+from .game.normal_form import evaluate, reduced_normal_form
+from .game.tree import Game
+from .games.period_game import get_protocol, period
+from .params import PARAMETERS, Period
 
 __all__ = ["to_efg", "to_nfg", "to_pygambit", "write_efg", "write_nfg"]
-
-_HOLD = R_MOVES.index("hold-up")
 
 
 def _quote(text: str) -> str:
@@ -88,78 +104,149 @@ def _number(x: Any) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 2**53 else format(Decimal(repr(x)), "f")
 
 
-def _header(period: Period, protocol: str, title: str | None) -> tuple[str, str]:
-    title = title if title is not None else f"kzgame period game ({protocol} protocol)"
-    comment = " ".join(f"{k}={getattr(period, k)!r}" for k in PARAMETERS)
-    return _quote(title), _quote(comment)
+def _probabilities(probs: tuple[Any, ...]) -> list[str]:
+    """Chance probabilities as text that sums to exactly 1, as Gambit requires.
+
+    Exact probabilities are written as they are.  Floats are written as
+    decimals, except the last, written as 1 minus the others' decimals (the
+    floats' sum may miss 1 by a rounding error).
+
+    Examples
+    --------
+    >>> _probabilities((0.7, 1 - 0.7))
+    ['0.7', '0.3']
+    """
+    if all(isinstance(p, Fraction) for p in probs):
+        return [_number(p) for p in probs]
+    head = [_number(p) for p in probs[:-1]]
+    last = Decimal(1) - sum((Decimal(t) for t in head), Decimal(0))
+    return head + [format(last.normalize(), "f") if last != 0 else "0"]
 
 
-def _check(period: Period, protocol: str) -> None:
-    if not isinstance(period, Period):
-        raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
-    get_protocol(protocol)
+def _resolve(
+    subject: Game | Period, protocol: str | None, exact: bool | None, params: dict[str, Any]
+) -> tuple[Game, dict[str, Any], bool | None, str, str]:
+    """(game, parameter values, exact, default title, comment) for a Game or a Period."""
+    if isinstance(subject, Period):
+        if params:
+            raise TypeError(
+                f"unexpected keyword(s) {', '.join(params)}: a Period carries its values"
+            )
+        protocol = "nash" if protocol is None else protocol
+        get_protocol(protocol)
+        comment = " ".join(f"{k}={getattr(subject, k)!r}" for k in PARAMETERS)
+        return (period(protocol), subject.as_dict(), True if exact is None else exact,
+                f"kzgame period game ({protocol} protocol)", comment)
+    if isinstance(subject, Game):
+        if protocol is not None:
+            raise TypeError("protocol applies to a Period; a Game is exported as it is built")
+        return subject, params, exact, subject.title, ""
+    raise TypeError(
+        f"expected a kzgame.game.Game or a kzgame.Period, got {type(subject).__name__}"
+    )
+
+
+def _comment(values: dict[str, Any], given: str) -> str:
+    if given:
+        return given
+    return " ".join(f"{k}={_number(v) if isinstance(v, Fraction) else repr(v)}"
+                    for k, v in values.items())
 
 
 def to_efg(
-    period: Period, protocol: str = "nash", *, exact: bool = True, title: str | None = None
+    game: Game | Period,
+    protocol: str | None = None,
+    *,
+    exact: bool | None = None,
+    title: str | None = None,
+    **params: Any,
 ) -> str:
-    """The period game as a Gambit extensive-form (``.efg``) file.
+    """A game as a Gambit extensive-form (``.efg``, version 2) file.
 
     Parameters
     ----------
-    period : Period
-        The parameters.
-    protocol : str, default "nash"
-        The bargaining protocol.
-    exact : bool, default True
-        Write exact rational payoffs (else shortest round-trip decimals).
+    game : Game or Period
+        Any game (its parameter values as keywords), or a
+        :class:`kzgame.Period` (the period game under ``protocol``).
+    protocol : str, optional
+        For a Period: the bargaining protocol (default ``"nash"``).
+    exact : bool or None, default None
+        Exact rationals (True; floats at their binary value), decimals
+        (False), or exact iff every value given is an int or a Fraction
+        (None; a Period is exported exactly unless ``exact=False``).
     title : str, optional
-        The game's title (default names the protocol).
+        The game's title (default: the game's, or the protocol's name).
+    **params
+        The game's parameter values.
 
     Returns
     -------
     str
-        The file's text (Gambit's EFG version 2 format): R's decision node,
-        E's decision node after a hold-up, five terminal nodes.
+        The file's text.
+
+    Raises
+    ------
+    ParameterError
+        On bad parameter values, a probability outside [0, 1], or float
+        payoffs that overflow (export with ``exact=True``).
+    GameError
+        If ``exact`` and a payoff or probability is not rational.
+    TypeError
+        If ``game`` is neither a Game nor a Period.
     """
-    _check(period, protocol)
-    A, B = normal_form(period, protocol, exact=exact)
-    head, comment = _header(period, protocol, title)
-    pay = {
-        (r, e): f"{{ {_number(A[i, j])} {_number(B[i, j])} }}"
-        for i, r in enumerate(R_MOVES)
-        for j, e in enumerate(E_MOVES)
-    }
-    lines = [
-        f'EFG 2 R {head} {{ "R" "E" }}',
-        comment,
-        "",
-        f'p "R" 1 1 "R" {{ {" ".join(_quote(m) for m in R_MOVES)} }} 0',
-    ]
-    outcome = 0
-    for r in R_MOVES:
-        if r == "hold-up":
+    g, values, exact, default_title, given = _resolve(game, protocol, exact, params)
+    point = evaluate(g, exact=exact, **values)
+    head = _quote(default_title if title is None else title)
+    players = " ".join(_quote(p) for p in g.players)
+    lines = [f"EFG 2 R {head} {{ {players} }}", _quote(_comment(point.values, given)), ""]
+    number: dict[str, int] = {}  # information set -> its number for its player
+    per_player: dict[str, int] = {}
+    chance_sets = 0
+    outcomes = 0
+    for n in g.nodes:
+        if n.kind == "decision":
+            k = g.players.index(n.player) + 1
+            if n.infoset not in number:
+                per_player[n.player] = per_player.get(n.player, 0) + 1
+                number[n.infoset] = per_player[n.player]
+            name = n.infoset if not n.infoset.startswith("@") else n.name
+            actions = " ".join(_quote(a) for a in n.actions)
             lines.append(
-                f'p "E" 2 1 "E after hold-up" {{ {" ".join(_quote(e) for e in E_MOVES)} }} 0'
+                f"p {_quote(n.name)} {k} {number[n.infoset]} {_quote(name)} {{ {actions} }} 0"
             )
-            for e in E_MOVES:
-                outcome += 1
-                label = _quote(f"{r}, {e}")
-                lines.append(f"t {label} {outcome} {label} {pay[(r, e)]}")
+        elif n.kind == "chance":
+            chance_sets += 1
+            branches = " ".join(f"{_quote(a)} {p}" for a, p in
+                                zip(n.actions, _probabilities(point.chance[n.index]), strict=True))
+            lines.append(f"c {_quote(n.name)} {chance_sets} {_quote(n.name)} {{ {branches} }} 0")
         else:
-            outcome += 1
-            lines.append(f"t {_quote(r)} {outcome} {_quote(r)} {pay[(r, E_MOVES[0])]}")
+            outcomes += 1
+            label = n.name if n.label == n.name else f"{n.name} [{n.label}]"
+            pays = " ".join(_number(x) for x in point.leaf_payoffs[n.index])
+            lines.append(f"t {_quote(n.name)} {outcomes} {_quote(label)} {{ {pays} }}")
     return "\n".join(lines) + "\n"
 
 
 def to_nfg(
-    period: Period, protocol: str = "nash", *, exact: bool = True, title: str | None = None
+    game: Game | Period,
+    protocol: str | None = None,
+    *,
+    exact: bool | None = None,
+    title: str | None = None,
+    **params: Any,
 ) -> str:
-    """The period game as a Gambit strategic-form (``.nfg``) file.
+    """A game's reduced normal form as a Gambit strategic-form (``.nfg``) file.
 
-    Rows (R's strategies) are :data:`kzgame.model.R_MOVES`, columns (E's)
-    :data:`kzgame.model.E_MOVES`, as in :func:`kzgame.equilibrium.normal_form`.
-    Parameters as in :func:`to_efg`.
+    Parameters as for :func:`to_efg`.  Each player's strategies are its plans
+    (:func:`kzgame.game.normal_form.reduced_normal_form`); for the period
+    game, R's moves in tie order (accept, invest, hold-up, exit) and E's
+    replies (concede, refuse).
+
+    Raises
+    ------
+    GameError
+        Also if the reduced normal form is too large or the game has
+        imperfect recall.
 
     Examples
     --------
@@ -167,26 +254,26 @@ def to_nfg(
     >>> p = Period(share=0.5, outside_r=0.25, outside_e=0.0,
     ...            indispensability=1.0, survival=0.5, invest_cost=0.0)
     >>> print(to_nfg(p).splitlines()[-1])
-    1/2 1/2 3/8 1/4 7/16 3/16 1/4 0 1/2 1/2 3/8 1/4 1/4 0 1/4 0
+    3/8 1/4 1/2 1/2 7/16 3/16 1/4 0 3/8 1/4 1/2 1/2 1/4 0 1/4 0
     """
-    _check(period, protocol)
-    A, B = normal_form(period, protocol, exact=exact)
-    head, comment = _header(period, protocol, title)
+    g, values, exact, default_title, given = _resolve(game, protocol, exact, params)
+    nf = reduced_normal_form(g, exact=exact, **values)
+    head = _quote(default_title if title is None else title)
+    players = " ".join(_quote(p) for p in g.players)
     strategies = " ".join(
-        "{ " + " ".join(_quote(m) for m in moves) + " }" for moves in (R_MOVES, E_MOVES)
+        "{ " + " ".join(_quote(s) for s in nf.labels(k)) + " }" for k in range(len(g.players))
     )
     # Gambit lists the profiles with the first player's strategy changing fastest.
-    payoffs = [
-        f"{_number(A[i, j])} {_number(B[i, j])}"
-        for j in range(len(E_MOVES))
-        for i in range(len(R_MOVES))
-    ]
-    return (
-        "\n".join(
-            [f'NFG 1 R {head} {{ "R" "E" }} {{ {strategies} }}', comment, "", " ".join(payoffs)]
-        )
-        + "\n"
-    )
+    cells = []
+    for rev in itertools.product(*(range(n) for n in reversed(nf.shape))):
+        cell = tuple(reversed(rev))
+        cells.append(" ".join(_number(pay[cell]) for pay in nf.payoffs))
+    return "\n".join([
+        f"NFG 1 R {head} {{ {players} }} {{ {strategies} }}",
+        _quote(_comment(nf.values, given)),
+        "",
+        " ".join(cells),
+    ]) + "\n"
 
 
 def _write(text: str, path: str | os.PathLike) -> Path:
@@ -196,44 +283,41 @@ def _write(text: str, path: str | os.PathLike) -> Path:
 
 
 def write_efg(
-    path: str | os.PathLike, period: Period, protocol: str = "nash", **options: Any
+    path: str | os.PathLike, game: Game | Period, protocol: str | None = None, **options: Any
 ) -> Path:
-    """Write :func:`to_efg` to ``path`` (options as there); returns the path."""
-    return _write(to_efg(period, protocol, **options), path)
+    """Write :func:`to_efg` to ``path`` (options and values as there); returns the path."""
+    return _write(to_efg(game, protocol, **options), path)
 
 
 def write_nfg(
-    path: str | os.PathLike, period: Period, protocol: str = "nash", **options: Any
+    path: str | os.PathLike, game: Game | Period, protocol: str | None = None, **options: Any
 ) -> Path:
-    """Write :func:`to_nfg` to ``path`` (options as there); returns the path."""
-    return _write(to_nfg(period, protocol, **options), path)
+    """Write :func:`to_nfg` to ``path`` (options and values as there); returns the path."""
+    return _write(to_nfg(game, protocol, **options), path)
 
 
-def to_pygambit(period: Period, protocol: str = "nash", *, form: str = "efg", **options: Any):
-    """The period game as a :class:`pygambit.Game` (read from the exported text).
+def to_pygambit(game: Game | Period, protocol: str | None = None, *, form: str = "efg",
+                **options: Any):
+    """The game as a :class:`pygambit.Game` (read from the exported text).
 
     Parameters
     ----------
     form : {"efg", "nfg"}
         The extensive (tree) or strategic (table) form.
     **options
-        As for :func:`to_efg`.
+        As for :func:`to_efg` (``exact``, ``title`` and the parameter values).
 
     Raises
     ------
     KzgameError
-        If pygambit (the ``gambit`` extra) is not installed.
+        If pygambit (the ``gambit`` extra) is not installed, or ``form`` is unknown.
     """
-    import io
-
-    from .params import KzgameError
-
+    if form not in ("efg", "nfg"):
+        raise KzgameError(f"unknown form {form!r}; forms: efg, nfg")
     try:
         import pygambit
     except ImportError:  # pragma: no cover - an optional extra
         raise KzgameError("this needs pygambit: pip install 'kzgame[gambit]'") from None
     if form == "efg":
-        return pygambit.read_efg(io.StringIO(to_efg(period, protocol, **options)))
-    if form == "nfg":
-        return pygambit.read_nfg(io.StringIO(to_nfg(period, protocol, **options)))
-    raise KzgameError(f"unknown form {form!r}; forms: efg, nfg")
+        return pygambit.read_efg(io.StringIO(to_efg(game, protocol, **options)))
+    return pygambit.read_nfg(io.StringIO(to_nfg(game, protocol, **options)))

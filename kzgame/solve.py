@@ -93,21 +93,35 @@ class Result:
 
     @cached_property
     def normal_form(self) -> tuple[np.ndarray, np.ndarray]:
-        """The 4x2 bimatrix (R's payoffs, E's payoffs), as from
-        :func:`kzgame.equilibrium.normal_form`."""
-        from .equilibrium import normal_form
+        """The 4x2 bimatrix (R's payoffs, E's payoffs) in float64, from the game's tree.
 
-        return normal_form(self.period, self.protocol)
+        Rows: R's plans in tie order (accept, invest, hold-up, exit); columns:
+        E's (concede, refuse).  The generic reduced normal form
+        (:func:`kzgame.game.normal_form.reduced_normal_form`); exact Fractions
+        with :func:`kzgame.equilibrium.normal_form` ``(..., exact=True)``.
+        """
+        from .game.normal_form import reduced_normal_form
+
+        return reduced_normal_form(self.game, exact=False, **self.period.as_dict()).bimatrix()
 
     @cached_property
     def equilibria(self):
-        """All Nash equilibria of the normal form, as connected components."""
-        from .equilibrium import equilibrium_set
+        """All Nash equilibria of the normal form, exactly, as connected components.
 
-        return equilibrium_set(*self.normal_form)
+        A list of :class:`kzgame.game.nash.Component` (computed on the exact
+        normal form): ``describe()``, ``vertices()`` (extreme equilibria as
+        (R's mixed strategy, E's)), ``contains(sigma_r, sigma_e, tol)``,
+        ``subgame_perfect``, ``equilibria`` (each extreme equilibrium with its
+        own ``subgame_perfect`` flag) and ``subsets`` (maximal Nash subsets).
+        """
+        from .game.nash import equilibrium_components
+        from .game.normal_form import reduced_normal_form
+
+        nf = reduced_normal_form(self.game, exact=True, **self.period.as_dict())
+        return equilibrium_components(nf)
 
     def nashpy(self, method: str = "support_enumeration"):
-        """nashpy's equilibria of the normal form and its warnings
+        """nashpy's equilibria of the float normal form and its warnings, a cross-check
         (see :func:`kzgame.equilibrium.nashpy_equilibria`)."""
         from .equilibrium import nashpy_equilibria
 

@@ -5,10 +5,11 @@ Parameters are drawn from small rational grids, mostly dyadic (multiples of
 (multiples of 1/3, 1/10: their binary values make near-ties).  For each
 period and protocol:
 
-* the extreme points of kzgame's components (:meth:`EquilibriumPiece.vertices`
-  over all components of ``equilibrium_set(*normal_form(period, exact=True))``)
-  equal, as a set, the extreme equilibria of pygambit's ``enummixed_solve``
-  in rational arithmetic, which enumerates the vertices of the best-response
+* the extreme points of kzgame's components (:meth:`Component.vertices` over
+  all components of ``equilibrium_set(period, protocol)``, the engine's
+  generic code on the period game's tree) equal, as a set, the extreme
+  equilibria of pygambit's ``enummixed_solve`` in rational arithmetic on the
+  same normal form, which enumerates the vertices of the best-response
   polytopes independently;
 * every equilibrium nashpy finds on the float game (support enumeration and
   vertex enumeration) lies in a component kzgame reports for that game --
@@ -19,7 +20,6 @@ period and protocol:
   9/10), and is counted.
 """
 
-import math
 import warnings
 from fractions import Fraction
 
@@ -28,6 +28,8 @@ import pytest
 
 from kzgame import NoSurplusWarning, Period
 from kzgame.equilibrium import equilibrium_set, nashpy_equilibria, normal_form
+from kzgame.game.nash import bimatrix_components
+from kzgame.games.period_game import R_MOVES
 from kzgame.model import PROTOCOLS
 
 gbt = pytest.importorskip("pygambit", reason="pygambit (the 'gambit' extra) is not installed")
@@ -86,6 +88,11 @@ def kzgame_vertices(components):
     }
 
 
+def continuum(components) -> bool:
+    """Whether some component holds more than one equilibrium."""
+    return any(len(c.equilibria) > 1 for c in components)
+
+
 def gambit_vertices(A, B):
     game = gbt.Game.from_arrays(A, B)
     r, e = list(game.players)
@@ -103,18 +110,19 @@ def checked():
     failures = []
     for period, protocol in PERIODS:
         A, B = normal_form(period, protocol, exact=True)
-        comps = equilibrium_set(A, B)
+        comps = equilibrium_set(period, protocol)
         ours = kzgame_vertices(comps)
         theirs = gambit_vertices(A, B)
         if ours != theirs:
             failures.append(("gambit", period, protocol, ours, theirs))
         tally["periods"] += 1
-        others = [A[k, 0] for k in (0, 1, 3)]
-        tally["ties"] += len(set(others)) < 3 or A[2, 0] in others or B[2, 0] == B[2, 1]
-        tally["continua"] += any(pc.concede[0] != pc.concede[1] for c in comps for pc in c.pieces)
+        H = R_MOVES.index("hold-up")
+        others = [A[k, 0] for k in range(4) if k != H]
+        tally["ties"] += len(set(others)) < 3 or A[H, 0] in others or B[H, 0] == B[H, 1]
+        tally["continua"] += continuum(comps)
         # nashpy on the float game: every point lies in a component of that game
         Af, Bf = normal_form(period, protocol)
-        fcomps = equilibrium_set(Af, Bf)
+        fcomps = bimatrix_components(Af, Bf)  # the float game at its exact binary values
         if all(Fraction(x) == y for x, y in zip(np.r_[Af, Bf].flat, np.r_[A, B].flat, strict=True)):
             tally["float_exact"] += 1  # the float game is the exact game: same extreme points
             if {(tuple(float(x) for x in sr), float(p)) for sr, p in kzgame_vertices(fcomps)} != {
@@ -132,7 +140,7 @@ def checked():
                 # epsilon-equilibrium.  Accept that only if it is one (regret <= 1e-12),
                 # only for non-dyadic parameters, and only if it lies in the set of the
                 # game whose near-ties are restored (payoffs rounded to 12 decimals).
-                snapped = equilibrium_set(np.round(Af, 12), np.round(Bf, 12))
+                snapped = bimatrix_components(np.round(Af, 12), np.round(Bf, 12))
                 if (
                     not is_dyadic(period)
                     and regret(Af, Bf, sigma_r, sigma_e) <= 1e-12
@@ -177,8 +185,9 @@ def test_every_protocol_is_covered(protocol):
     assert sum(p == protocol for _, p in PERIODS) >= 250
 
 
-def test_no_negative_zero_in_reported_intervals():
-    """Regression: with negative payoffs the interval ends were -0.0 ("p in [-0, 1]")."""
+def test_no_negative_zero_in_descriptions():
+    """Regression (old code): with negative payoffs the interval ends were -0.0 ("p in [-0, 1]");
+    the engine reports exact Fractions."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NoSurplusWarning)
         p = Period(
@@ -191,7 +200,7 @@ def test_no_negative_zero_in_reported_intervals():
             surplus=0.5,
             power=0.6,
         )
-    comps = equilibrium_set(*normal_form(p, "outside-option"))
-    ends = [x for c in comps for pc in c.pieces for x in pc.concede]
-    assert all(math.copysign(1.0, float(x)) == 1.0 for x in ends), ends
+    comps = equilibrium_set(p, "outside-option")
+    ends = [x for c in comps for sr, se in c.vertices() for x in (*sr, *se)]
+    assert all(isinstance(x, Fraction) for x in ends)
     assert "-0" not in "\n".join(c.describe() for c in comps)

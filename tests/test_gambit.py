@@ -24,7 +24,8 @@ import kzgame
 from kzgame import NoSurplusWarning, Period, Strategy
 from kzgame.equilibrium import equilibrium_set, normal_form
 from kzgame.gambit import to_efg, to_nfg, to_pygambit, write_efg, write_nfg
-from kzgame.model import E_MOVES, PROTOCOLS, R_MOVES
+from kzgame.games.period_game import E_MOVES, R_MOVES
+from kzgame.model import PROTOCOLS
 
 gbt = pytest.importorskip("pygambit", reason="pygambit (the 'gambit' extra) is not installed")
 
@@ -82,16 +83,14 @@ def gambit_pure_spe(game) -> set[tuple[str, str]]:
 
 
 def kzgame_pure_spe(components) -> set[tuple[str, str]]:
+    """The pure extreme equilibria flagged subgame perfect (pure equilibria are extreme)."""
     out = set()
     for comp in components:
-        for piece in comp.pieces:
-            if piece.subgame_perfect is None:
-                continue
-            lo, hi = piece.subgame_perfect
-            for move in piece.support:
-                for p, reply in ((1, "concede"), (0, "refuse")):
-                    if lo <= p <= hi:
-                        out.add((move, reply))
+        rows, cols = comp.labels
+        for e in comp.equilibria:
+            x, y = e.strategies
+            if e.subgame_perfect and 1 in x and 1 in y:
+                out.add((rows[x.index(1)], cols[y.index(1)]))
     return out
 
 
@@ -111,12 +110,13 @@ def results():
         A, B = normal_form(period, protocol, exact=True)
         tree = gbt.read_efg(io.StringIO(to_efg(period, protocol)))
         table = gbt.read_nfg(io.StringIO(to_nfg(period, protocol)))
-        rows.append((period, protocol, A, B, tree, table))
+        comps = equilibrium_set(period, protocol)
+        rows.append((period, protocol, A, B, tree, table, comps))
     return rows
 
 
 def test_gambit_reads_the_tree_with_kzgame_payoffs(results):
-    for period, protocol, A, B, tree, _ in results:
+    for period, protocol, A, B, tree, _, _ in results:
         assert [p.label for p in tree.players] == ["R", "E"]
         root = tree.root
         assert root.player.label == "R"
@@ -145,7 +145,7 @@ def test_gambit_reads_the_tree_with_kzgame_payoffs(results):
 
 
 def test_gambit_reads_the_table_with_kzgame_payoffs(results):
-    for _, _, A, B, _, table in results:
+    for _, _, A, B, _, table, _ in results:
         r, e = table.players
         assert [s.label for s in r.strategies] == list(R_MOVES)
         assert [s.label for s in e.strategies] == list(E_MOVES)
@@ -156,8 +156,8 @@ def test_gambit_reads_the_table_with_kzgame_payoffs(results):
 
 def test_subgame_perfect_equilibria_equal_gambit_and_solve_is_one(results):
     multiple = 0
-    for period, protocol, A, B, tree, _ in results:
-        ours = kzgame_pure_spe(equilibrium_set(A, B))
+    for period, protocol, _, _, tree, _, comps in results:
+        ours = kzgame_pure_spe(comps)
         theirs = gambit_pure_spe(tree)
         assert ours == theirs, (period, protocol, ours, theirs)
         multiple += len(theirs) > 1
@@ -182,14 +182,14 @@ def test_subgame_perfect_equilibria_equal_gambit_and_solve_is_one(results):
 
 
 def test_extreme_nash_equilibria_of_the_exported_table_equal_kzgame(results):
-    for period, protocol, A, B, _, table in results:
+    for period, protocol, _, _, _, table, comps in results:
         r, e = table.players
         concede = list(e.strategies)[0]
         theirs = {
             (tuple(Fraction(eq[s]) for s in r.strategies), Fraction(eq[concede]))
             for eq in gbt.nash.enummixed_solve(table, rational=True).equilibria
         }
-        assert vertices(equilibrium_set(A, B)) == theirs, (period, protocol)
+        assert vertices(comps) == theirs, (period, protocol)
 
 
 def test_files_on_disk_and_decimal_payoffs(tmp_path):

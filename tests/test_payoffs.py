@@ -9,6 +9,7 @@ import pytest
 
 import kzgame
 from kzgame.equilibrium import normal_form
+from kzgame.games import period_game
 from kzgame.model import R_MOVES
 
 # rows of the normal form: invest, accept, hold-up, exit; columns: concede, refuse
@@ -67,8 +68,10 @@ CASES = [
 @pytest.mark.parametrize(("params", "A", "B", "gains", "strategy"), CASES)
 def test_normal_form_matches_hand_computation(params, A, B, gains, strategy):
     got_A, got_B = normal_form(kzgame.Period(**params))
-    np.testing.assert_allclose(got_A, A, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(got_B, B, rtol=0, atol=1e-12)
+    # the cases' rows are in R_MOVES order; the normal form's in R's tie order
+    rows = [R_MOVES.index(m) for m in period_game.R_MOVES]
+    np.testing.assert_allclose(got_A, np.array(A)[rows], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got_B, np.array(B)[rows], rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize(("params", "A", "B", "gains", "strategy"), CASES)
