@@ -22,8 +22,7 @@ import sympy as sp
 
 from .game.gains import node_gains, simplify_gain
 from .game.registry import DERIVED, REGISTRY
-from .games.period_game import E_MOVES as _E_MOVES
-from .games.period_game import PROTOCOLS, Protocol, get_protocol, period
+from .games.period_game import E_MOVES, PROTOCOLS, R_MOVES, Protocol, get_protocol, period
 
 __all__ = [
     "E_MOVES",
@@ -51,9 +50,6 @@ V, s, o_R, o_E = (SYMBOLS[k] for k in ("surplus", "share", "outside_r", "outside
 STAKES: dict[str, sp.Symbol] = {name: d.symbol for name, d in DERIVED.items()}
 Delta_R, Delta_E = STAKES["stake_r"], STAKES["stake_e"]
 
-#: R's moves (rows of the normal form) and E's replies to a hold-up (columns).
-R_MOVES: tuple[str, ...] = ("invest", "accept", "hold-up", "exit")
-E_MOVES: tuple[str, ...] = _E_MOVES
 
 _LATEX_NAMES = {
     **{p.symbol: p.latex for p in REGISTRY.values()},
