@@ -10,7 +10,6 @@ import pytest
 import kzgame
 from kzgame.equilibrium import normal_form
 from kzgame.games import period_game
-from kzgame.model import R_MOVES
 
 # rows of the normal form: invest, accept, hold-up, exit; columns: concede, refuse
 CASES = [
@@ -65,11 +64,15 @@ CASES = [
 ]
 
 
+#: The order of the rows of A and B in CASES (as the hand computations were written).
+CASE_ROWS = ("invest", "accept", "hold-up", "exit")
+
+
 @pytest.mark.parametrize(("params", "A", "B", "gains", "strategy"), CASES)
 def test_normal_form_matches_hand_computation(params, A, B, gains, strategy):
     got_A, got_B = normal_form(kzgame.Period(**params))
-    # the cases' rows are in R_MOVES order; the normal form's in R's tie order
-    rows = [R_MOVES.index(m) for m in period_game.R_MOVES]
+    # the cases' rows are in CASE_ROWS order; the normal form's in R's tie order
+    rows = [CASE_ROWS.index(m) for m in period_game.R_MOVES]
     np.testing.assert_allclose(got_A, np.array(A)[rows], rtol=0, atol=1e-12)
     np.testing.assert_allclose(got_B, np.array(B)[rows], rtol=0, atol=1e-12)
 
@@ -84,7 +87,7 @@ def test_gains_and_choice_match_hand_computation(params, A, B, gains, strategy):
     assert r.concession == pytest.approx(gains["concession"], abs=1e-12)
     assert r.strategy == strategy
     # The SPE payoffs are the normal-form cell of R's move and E's reply.
-    row, col = R_MOVES.index(strategy), 0 if gains["concedes"] else 1
+    row, col = CASE_ROWS.index(strategy), 0 if gains["concedes"] else 1
     assert (r.payoff_r, r.payoff_e) == pytest.approx((A[row][col], B[row][col]), abs=1e-12)
 
 
