@@ -104,14 +104,20 @@ def test_kazakhstan_russia_periods():
         case.period("1066")
 
 
-@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.name)
+#: The model files written with a codebook (walked below; Kazakhstan-EU types its values).
+CODEBOOK_FILES = [p for p in MODEL_FILES if not load_case(p, seeds=False).codebook.empty]
+
+
+def test_the_rebuilt_files_have_a_codebook():
+    assert {p.name for p in CODEBOOK_FILES} >= {"kazakhstan_russia.toml", "uzbekistan_eaeu.toml"}
+
+
+@pytest.mark.parametrize("path", CODEBOOK_FILES, ids=lambda p: p.name)
 def test_values_follow_from_the_codebook(path):
     """Walk the files: with a codebook, every value a period does not take from [defaults]
     follows from a coding or a rule, except overrides, which carry a reason; every value
     says whether the verdict informed it."""
     case = load_case(path, seeds=False)
-    if case.codebook.empty:
-        pytest.skip(f"{path.name} has no codebook")
     for p in case.periods:
         coded = {c.coding: c.level for c in p.codings}
         for name, spec in p.specs.items():
