@@ -31,6 +31,7 @@ import sympy as sp
 from . import __version__
 from ._format import number as _num
 from ._format import share as _pct
+from .analysis.thresholds import threshold
 from .cases import Case, CasePeriod, ModelFileError
 from .model import PROTOCOLS, gains
 from .model import latex as model_latex
@@ -44,7 +45,6 @@ from .plots import (
     sensitivity_chart,
 )
 from .strategy import Strategy
-from .thresholds import threshold
 from .uncertainty import MonteCarloResult, case_monte_carlo
 
 __all__ = ["ReportFiles", "write_report"]

@@ -2,7 +2,7 @@
 
 Along one parameter x, with the others fixed at a period's values, R's
 strategy is piecewise constant and can change only where some boundary of
-:mod:`kzgame.thresholds` is crossed.  :func:`switches` evaluates every
+:mod:`kzgame.analysis.thresholds` is crossed.  :func:`switches` evaluates every
 boundary's closed-form root x* at the period, keeps those inside x's domain,
 classifies one point between each two consecutive roots with
 :func:`kzgame.classify`, and reports where the strategy actually changes.
@@ -44,12 +44,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .classify import choose, classify
-from .model import get_protocol
-from .params import DOMAINS, Period
-from .solve import solve
-from .strategy import Strategy
-from .thresholds import _validate_parameter, all_thresholds, threshold
+from ..classify import choose, classify
+from ..games.period_game import get_protocol
+from ..params import DOMAINS, Period
+from ..solve import solve
+from ..strategy import Strategy
+from .boundaries import validate_parameter
+from .thresholds import all_thresholds, threshold
 
 __all__ = ["Counterfactual", "HoldupThreshold", "Switch", "counterfactuals", "holdup_threshold",
            "switches"]
@@ -194,7 +195,7 @@ def _scan(period: Period, parameter: str, protocol: str):
     if not isinstance(period, Period):
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
     get_protocol(protocol)
-    _validate_parameter(parameter, protocol)
+    validate_parameter(parameter, protocol)
     knots = _knots(period, parameter, protocol)
     probes = _probe_points([k for k, _ in knots], parameter)
     codes = [int(c) for c in _code(period, protocol, parameter, np.array(probes))]
@@ -356,7 +357,7 @@ def counterfactuals(
     get_protocol(protocol)
     names = tuple(parameters) if parameters is not None else get_protocol(protocol).parameters
     for name in names:
-        _validate_parameter(name, protocol)
+        validate_parameter(name, protocol)
     current = int(classify(protocol=protocol, **period.as_dict()))
     out = []
     for name in names:
