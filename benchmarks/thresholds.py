@@ -9,7 +9,7 @@ What is measured (one core; numpy's elementwise operations are single-threaded):
 
 1. **Cold symbolic derivation of all thresholds**, each time in a fresh
    subprocess so that no cache is warm: ``import kzgame`` (timed apart), then
-   every boundary of :data:`kzgame.thresholds.BOUNDARIES` solved for every
+   every boundary of :data:`kzgame.analysis.thresholds.BOUNDARIES` solved for every
    parameter of every protocol (``kzgame.all_thresholds(protocol,
    existing=False)``: expressions, conditions, sides).  The time includes
    deriving the gains from the payoffs (``kzgame.model.gains``, cached after
@@ -83,7 +83,7 @@ def best_of(fn, repeat: int) -> float:
 
 
 def random_points(n: int, seed: int = 0) -> dict[str, np.ndarray]:
-    from kzgame.statics import sample
+    from kzgame.analysis.statics import sample
 
     return sample(n, seed=seed)
 

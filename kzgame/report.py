@@ -107,7 +107,7 @@ def _main_piece(expr: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
 
 
 def _threshold_rows(case: Case, protocol: str):
-    """LaTeX lines and per-period values of the thresholds (via kzgame.thresholds)."""
+    """LaTeX lines and per-period values of the thresholds (via kzgame.analysis.thresholds)."""
     out = []
     for parameter, between, assume in _THRESHOLDS:
         try:

@@ -28,7 +28,7 @@ Examples
 ...                   survival=0.8, invest_cost=0.05)
 >>> kzgame.solve(p).strategy.value
 'hold-up'
->>> [str(c) for c in kzgame.counterfactuals(p) if c.parameter == "outside_r"]
+>>> [str(c) for c in kzgame.analysis.counterfactuals(p) if c.parameter == "outside_r"]
 ['outside_r: 0.45 -> 0.116667 (-0.333333) turns hold-up into invest [hold-up/invest]',
  'outside_r: 0.45 -> 0.95 (+0.5) turns hold-up into exit [concede/refuse, exit/hold-up]']
 >>> [(round(s.critical, 4), s.below.value, s.above.value)
