@@ -277,25 +277,23 @@ def _at_root(cond, x, root, parameter, branches, index, direction) -> sp.Boolean
     there (issue 15).
     """
 
-    def at(r):
-        return r.func(restake(sp.cancel(r.lhs - r.rhs), parameter), 0)
+    def value(r):
+        return restake(sp.cancel(r.lhs - r.rhs), parameter)
 
     rels = [r for r in cond.atoms(sp.Rel) if r.has(x)]
-    at_root = cond.xreplace({x: root}).replace(lambda e: isinstance(e, sp.Rel), at)
-    edges = [at(r.xreplace({x: root})) for r in rels]
-    strict = at_root.xreplace({
-        e: _STRICT[type(e)](e.lhs, e.rhs) for e in edges if isinstance(e, sp.Ge | sp.Le)
-    })
+    # each relation with x at the root, strict (built before sympy can evaluate a weak
+    # relation such as h >= 0 to True); the others as they are
+    strict = cond.xreplace({
+        r: _STRICT.get(type(r), type(r))(value(r.xreplace({x: root})), 0) for r in rels
+    }).replace(lambda e: isinstance(e, sp.Rel), lambda r: r.func(value(r), 0))
     if len(branches) != 2 or len(rels) != 1 or not isinstance(rels[0], sp.Ge | sp.Le):
         return strict
     other = branches[1 - index]
     slope_other = sp.expand(sp.diff(other[4], x)) * other[3]
-    rel = edges[0]
-    if not isinstance(rel, sp.Rel):
-        return strict
     across = sp.Gt(restake(sp.expand(direction * slope_other), parameter), 0)
-    return sp.Or(strict, sp.And(cond.xreplace({rels[0]: sp.true}).xreplace({x: root}),
-                                sp.Eq(rel.lhs, 0), across))
+    rest = cond.xreplace({rels[0]: sp.true}).replace(
+        lambda e: isinstance(e, sp.Rel), lambda r: r.func(value(r), 0))
+    return sp.Or(strict, sp.And(rest, sp.Eq(value(rels[0].xreplace({x: root})), 0), across))
 
 
 @cache

@@ -722,21 +722,17 @@ def _solve_branch(
     rels = [r for r in bcond.atoms(sp.Rel) if r.has(x)]
     for root, cond, direction, method in out:
         if rels:
-            def at(r, root=root):
-                return r.func(sp.cancel(r.lhs - r.rhs).xreplace({x: root}), 0)
-
-            edges = {r: at(r) for r in rels}
-            strict = bcond.xreplace({
-                r: (_STRICT[type(e)](e.lhs, e.rhs) if isinstance(e, sp.Ge | sp.Le) else e)
-                for r, e in edges.items()
-            })
+            # the branch at the root, strictly inside it (built strict before sympy
+            # evaluates a weak relation such as h >= 0 to True)
+            edge = {r: sp.cancel(r.lhs - r.rhs).xreplace({x: root}) for r in rels}
+            strict = bcond.xreplace({r: _STRICT.get(type(r), type(r))(e, 0)
+                                     for r, e in edge.items()})
             here = strict
-            if len(others) == 1 and len(rels) == 1:
-                e = edges[rels[0]]
-                if isinstance(e, sp.Rel):
-                    slope = sp.diff(d, x).xreplace({x: root})
-                    slope_o = sp.diff(others[0], x).xreplace({x: root})
-                    here = sp.Or(strict, sp.And(sp.Eq(e.lhs, 0), sp.Gt(slope * slope_o, 0)))
+            if len(others) == 1 and len(rels) == 1 and isinstance(rels[0], sp.Ge | sp.Le):
+                # on the kink: a switch where D has the same slope sign on both sides
+                slope = sp.diff(d, x).xreplace({x: root})
+                slope_o = sp.diff(others[0], x).xreplace({x: root})
+                here = sp.Or(strict, sp.And(sp.Eq(edge[rels[0]], 0), sp.Gt(slope * slope_o, 0)))
             cond = sp.And(cond, here)
         if cond is not sp.false:
             result.append((root, cond, direction, method))
