@@ -282,6 +282,10 @@ def _nearest_knot(knots, x: float) -> tuple[float, tuple]:
     return min(near, key=lambda k: abs(k[0] - x)) if near else _NO_KNOT
 
 
+def _in_band(period: Period, protocol: str, parameter: str, x: float) -> bool:
+    return bool(near_boundary(protocol=protocol, **{**period.as_dict(), parameter: x}))
+
+
 def _flip(period: Period, protocol: str, parameter: str, x0: float, inside: float,
           outside: float, current: int, target: int) -> tuple[float, float, int]:
     """The first float past ``inside`` (towards ``outside``) where the strategy is ``target``.
@@ -302,18 +306,26 @@ def _flip(period: Period, protocol: str, parameter: str, x0: float, inside: floa
         return int(_code(period, protocol, parameter, x))
 
     _, hi = locate(code_at, inside, outside)
-    if code_at(hi) != target:
-        _, hi = locate(lambda x: int(code_at(x) == target), hi, outside)
-    # make x0 + change land on a float classified target (x0 + change rounds at x0's scale)
+    # step past hi (x0 + change rounds at x0's scale; a few ulps of rounding may name another
+    # strategy at a triple point): the first float classified target, else (two strategies
+    # tied all along past the knot, the classifier alternating) one inside the band
     sign = math.copysign(1.0, hi - x0)
     change = hi - x0
     delta = math.ulp(max(abs(x0), abs(hi)))
+    fallback = None
     for _ in range(80):
         value = x0 + change
-        if DOMAINS[parameter].contains(value) and code_at(value) == target:
-            return value, change, target
+        if DOMAINS[parameter].contains(value):
+            code = code_at(value)
+            if code == target:
+                return value, change, target
+            if (fallback is None and code != current
+                    and _in_band(period, protocol, parameter, value)):
+                fallback = (value, change, code)
         change += sign * delta
         delta *= 2
+    if fallback is not None:
+        return fallback
     raise KzgameError(
         f"{parameter}: no change from {x0!r} lands on the {Strategy.from_code(target)} side of "
         f"the switch at {hi!r} in floating point"
