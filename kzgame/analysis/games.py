@@ -57,7 +57,7 @@ Examples
 ... )
 >>> r = outcome_region(deterrence, "challenge/concede")
 >>> r.condition      # the Defender concedes; challenging then pays (v > 0)
-0 >= -k_D - p*v + v
+(v > 0) & (0 >= -k_D - p*v + v)
 >>> bool(r.func(v=1.0, p=0.5, k_C=0.1, k_D=0.5))
 True
 >>> b = boundary(deterrence, "k_D", ("challenge/concede", "challenge/fight"))
@@ -223,6 +223,33 @@ class Plays:
 _PLAYS: WeakKeyDictionary[Game, Plays] = WeakKeyDictionary()
 
 
+def substitute(cond: sp.Basic, sub: Mapping, memo: dict | None = None) -> sp.Basic:
+    """``cond.xreplace(sub)`` for large conditions: shared parts substituted once, relations
+    built without sympy's evaluation (which asks assumptions of every difference).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> substitute(sp.And(x > 0, sp.Or(x > 0, y < 1)), {x: y + 1})
+    (y + 1 > 0) & ((y < 1) | (y + 1 > 0))
+    """
+    memo = {} if memo is None else memo
+
+    def walk(e):
+        if e in memo:
+            return memo[e]
+        if isinstance(e, sp.Rel):
+            out = type(e)(e.lhs.xreplace(sub), e.rhs.xreplace(sub), evaluate=False)
+        elif isinstance(e, sp.And | sp.Or | sp.Not):
+            out = e.func(*(walk(a) for a in e.args))
+        else:
+            out = e.xreplace(sub)
+        memo[e] = out
+        return out
+
+    return walk(cond)
+
+
 def to_parameters(game: Game, expr: sp.Basic) -> sp.Basic:
     """Write the game's derived quantities (the stakes) out in its parameters."""
     return expr.xreplace({d.symbol: d.expression for d in game.derived.values()})
@@ -332,18 +359,25 @@ class OutcomeRegion:
         The outcome's name (as :func:`kzgame.solve` reports it).
     code : int
         Its code (as :func:`kzgame.classify` returns it).
-    condition : sympy.Boolean
-        The region, on the game's parameters (derived quantities written out).
-    in_derived : sympy.Boolean
-        The same condition in the engine's form (in the stakes, for the period game).
+    over_values : sympy.Boolean
+        The region over the value symbols of :func:`plays` (what :attr:`func`
+        evaluates); :attr:`condition` and :attr:`in_derived` substitute them.
     """
 
     game: Game = field(repr=False)
     outcome: str
     code: int
-    condition: sp.Boolean
-    in_derived: sp.Boolean
-    _over_values: sp.Boolean = field(repr=False)
+    over_values: sp.Boolean = field(repr=False)
+
+    @cached_property
+    def condition(self) -> sp.Boolean:
+        """The region on the game's parameters (derived quantities written out)."""
+        return substitute(self.over_values, plays(self.game).substitution)
+
+    @cached_property
+    def in_derived(self) -> sp.Boolean:
+        """The region in the engine's form (in the stakes, for the period game)."""
+        return substitute(self.over_values, plays(self.game).in_derived)
 
     @cached_property
     def latex(self) -> str:
@@ -358,9 +392,9 @@ class OutcomeRegion:
         compares (the generated gains), so the two agree at every point,
         ties included.  Parameters are validated (defaults filled in).
         """
-        symbols = sorted(self._over_values.free_symbols, key=str)
+        symbols = sorted(self.over_values.free_symbols, key=str)
         table = plays(self.game)
-        fn = _lambdify(symbols, self._over_values)
+        fn = _lambdify(symbols, self.over_values)
 
         def func(**params: Any) -> np.ndarray:
             out, shape = _numeric_values(self.game, params)
@@ -420,9 +454,7 @@ def outcome_region(game: Game, outcome: str | int) -> OutcomeRegion:
         game=game,
         outcome=outcome_codes(game).names[code],
         code=code,
-        condition=over.xreplace(table.substitution),
-        in_derived=over.xreplace(table.in_derived),
-        _over_values=over,
+        over_values=over,
     )
     cache[code] = region
     return region
@@ -449,8 +481,12 @@ class Root:
         The decision node whose comparison it is.
     root : sympy.Expr or None
         x* in closed form (None for a numeric root).
-    condition : sympy.Boolean
-        Where the root is a switch (on the other parameters).
+    local : sympy.Boolean
+        Where the root exists as a root of this branch of D (on the other
+        parameters): D's slope != 0, the branch, ``assume``.
+    plays : sympy.Boolean
+        That the two plays compared are the ones selected below the node,
+        over the value symbols of :func:`plays` (taken at x = x*).
     direction : sympy.Expr
         Has the sign of dD/dx at x* (D: a's value minus b's); positive means
         ``a`` wins above x*.
@@ -459,13 +495,27 @@ class Root:
         D on this branch (in the parameters).
     """
 
+    game: Game = field(repr=False)
+    parameter: str
     node: str
     root: sp.Expr | None
-    condition: sp.Boolean
+    local: sp.Boolean
+    plays: sp.Boolean
     direction: sp.Expr
     method: str
     difference: sp.Expr
     branch: sp.Boolean = sp.true
+
+    @cached_property
+    def condition(self) -> sp.Boolean:
+        """Where the root is a switch, on the other parameters (:attr:`local` and the plays)."""
+        if self.plays is sp.true:
+            return self.local
+        table = plays(self.game)
+        x = self.game.symbols[self.parameter]
+        sub = {v: e.xreplace({x: self.root}) if self.root is not None else e
+               for v, e in table.substitution.items()}
+        return sp.And(self.local, substitute(self.plays, sub))
 
 
 @dataclass(frozen=True)
@@ -492,11 +542,16 @@ class Boundary:
     parameter: str
     between: tuple[str, str]
     roots: tuple[Root, ...]
-    expr: sp.Expr
     above: str | None
     below: str | None
     method: str
     xtol: float = 1e-12
+
+    @cached_property
+    def expr(self) -> sp.Expr:
+        """The exact roots as a ``Piecewise`` (first applicable; ``nan`` where none)."""
+        exact = [(r.root, r.condition) for r in self.roots if r.root is not None]
+        return sp.Piecewise(*exact, (sp.nan, True), evaluate=False) if exact else sp.nan
 
     @property
     def exists(self) -> bool:
@@ -513,7 +568,7 @@ class Boundary:
         x = self.game.symbols[self.parameter]
         free: set = set()
         for r in self.roots:
-            free |= r.condition.free_symbols | r.direction.free_symbols | r.difference.free_symbols
+            free |= r.local.free_symbols | r.direction.free_symbols | r.difference.free_symbols
             if r.root is not None:
                 free |= r.root.free_symbols
         return tuple(k for k, s in self.game.symbols.items() if s in free and s != x)
@@ -523,7 +578,7 @@ class Boundary:
         syms = [self.game.symbols[k] for k in self._args]
         exprs = []
         for r in self.roots:
-            exprs += [r.root if r.root is not None else sp.nan, r.condition, r.direction]
+            exprs += [r.root if r.root is not None else sp.nan, r.local, r.direction]
         return _lambdify(syms, exprs)
 
     @cached_property
@@ -561,9 +616,39 @@ class Boundary:
                 sg = np.where(ok, np.sign(np.broadcast_to(
                     np.asarray(out[3 * k + 2], dtype=np.float64), shape)), np.nan)
             inside = dom.mask(np.nan_to_num(rt, nan=np.inf)) & np.isfinite(rt)
+            if r.plays is not sp.true and inside.any():
+                inside &= self._plays_hold(k, params, np.where(inside, rt, np.nan), shape)
             roots.append(np.where(inside, rt, np.nan))
             signs.append(np.where(inside, sg, np.nan))
         return np.stack(roots), np.stack(signs)
+
+    @cached_property
+    def _plays_fns(self) -> dict[int, tuple[list, Callable]]:
+        out = {}
+        for k, r in enumerate(self.roots):
+            if r.plays is not sp.true:
+                syms = sorted(r.plays.free_symbols, key=str)
+                out[k] = (syms, _lambdify(syms, r.plays))
+        return out
+
+    def _plays_hold(self, k: int, params: Mapping[str, Any], x: np.ndarray,
+                    shape: tuple) -> np.ndarray:
+        """Whether the compared plays are selected below the node at x = x* (as solve does)."""
+        dom = self.game.parameters[self.parameter].domain
+        fill = self.game.parameters[self.parameter].default
+        if fill is None:
+            lo, hi = dom.low, dom.high
+            fill = (lo + hi) / 2 if math.isfinite(lo + hi) else (
+                lo + 1 if math.isfinite(lo) else hi - 1 if math.isfinite(hi) else 0.0)
+        ok = np.isfinite(x)
+        at = {**params, self.parameter: np.where(ok, x, fill)}
+        out, _ = _numeric_values(self.game, at)
+        syms, fn = self._plays_fns[k]
+        vals = [np.broadcast_to(np.asarray(v, dtype=np.float64), shape)
+                for v in plays(self.game).evaluate(syms, out)]
+        with np.errstate(all="ignore"):
+            held = np.broadcast_to(np.asarray(fn(*vals), dtype=bool), shape)
+        return ok & held
 
     def _numeric(self, k: int, values: list, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
         from scipy.optimize import brentq
@@ -629,40 +714,45 @@ def _plays_reaching(game: Game, node: int, child: int, name: str) -> list[tuple[
     return [(p, c) for p, c in table.at[child] if p.labels(game) == want]
 
 
+_COMPARISONS: WeakKeyDictionary[Game, list] = WeakKeyDictionary()
+
+
 def comparisons(
     game: Game, between: tuple[str, str] | None = None
 ) -> list[tuple[int, str, str, sp.Boolean, sp.Expr]]:
-    """The comparisons of every decision node: (node, outcome a, outcome b, conditions, D).
+    """The comparisons of every decision node: (node, outcome a, outcome b, plays, D).
 
     D is a's play value minus b's to the node's mover, in the parameters;
-    the conditions select both plays below the node (over the parameters).
-    With ``between``, only the comparisons of those two outcomes.
+    ``plays`` is the condition (over the value symbols of :func:`plays`)
+    that both plays are the ones selected below the node.  With
+    ``between``, only the comparisons of those two outcomes, oriented a, b.
     """
-    table = plays(game)
-    names = outcome_codes(game).names
-    sets = outcome_codes(game).sets
-    out = []
-    for node in game.nodes:
-        if node.kind != "decision":
-            continue
-        m = node.index
-        for a, ca in enumerate(node.children):
-            for b, cb in enumerate(node.children):
-                if b <= a:
-                    continue
-                for pa, cond_a in table.at[ca]:
-                    for pb, cond_b in table.at[cb]:
+    if game not in _COMPARISONS:
+        table = plays(game)
+        names = outcome_codes(game).names
+        sets = outcome_codes(game).sets
+        found = []
+        for node in game.nodes:
+            if node.kind != "decision":
+                continue
+            m = node.index
+            for a, ca in enumerate(node.children):
+                for b, cb in enumerate(node.children):
+                    if b <= a:
+                        continue
+                    for pa, cond_a in table.at[ca]:
                         na = names[sets.index(pa.labels(game))]
-                        nb = names[sets.index(pb.labels(game))]
-                        if between is not None:
-                            if (na, nb) == tuple(between[::-1]):
-                                pa, pb, na, nb, cond_a, cond_b = pb, pa, nb, na, cond_b, cond_a
-                            elif (na, nb) != tuple(between):
-                                continue
-                        diff = to_parameters(game, pa.value(game, m) - pb.value(game, m))
-                        cond = sp.And(cond_a, cond_b).xreplace(table.substitution)
-                        out.append((m, na, nb, cond, diff))
-    return out
+                        for pb, cond_b in table.at[cb]:
+                            nb = names[sets.index(pb.labels(game))]
+                            diff = to_parameters(game, pa.value(game, m) - pb.value(game, m))
+                            found.append((m, na, nb, sp.And(cond_a, cond_b), diff))
+        _COMPARISONS[game] = found
+    found = _COMPARISONS[game]
+    if between is None:
+        return list(found)
+    a, b = between
+    return [(m, a, b, c, d) if (na, nb) == (a, b) else (m, a, b, c, -d)
+            for m, na, nb, c, d in found if (na, nb) in ((a, b), (b, a))]
 
 
 def _nonzero(e: sp.Expr, game: Game, assume: Assumptions) -> bool:
@@ -817,18 +907,16 @@ def boundary(
         for k, (d, bcond) in enumerate(pieces):
             others = [e for j, (e, _) in enumerate(pieces) if j != k]
             for root, cond, direction, method in _solve_branch(game, x, d, bcond, others, norm):
-                at_root = sp.And(assumed, plays_cond)
                 if root is not None:
-                    at_root = at_root.xreplace({x: root})
-                    full = sp.And(cond, at_root)
+                    local = sp.And(cond, assumed.xreplace({x: root}))
+                    branch = sp.true
                 else:
-                    full = sp.And(cond, at_root) if not at_root.has(x) else cond
-                if full is sp.false:
+                    local = cond if assumed.has(x) else sp.And(cond, assumed)
+                    branch = sp.And(bcond, assumed)
+                if local is sp.false:
                     continue
-                branch = sp.And(bcond, plays_cond, assumed) if root is None else sp.true
-                roots.append(Root(game.nodes[m].name, root, full, direction, method, d, branch))
-    exact = [(r.root, r.condition) for r in roots if r.root is not None]
-    expr = sp.Piecewise(*exact, (sp.nan, True), evaluate=False) if exact else sp.nan
+                roots.append(Root(game, parameter, game.nodes[m].name, root, local, plays_cond,
+                                  direction, method, d, branch))
     methods = {r.method for r in roots}
     method = "none" if not roots else methods.pop() if len(methods) == 1 else "mixed"
     signs = set()
@@ -840,7 +928,7 @@ def boundary(
         above, below = a, b
     elif roots and signs == {-1}:
         above, below = b, a
-    result = Boundary(game, parameter, (a, b), tuple(roots), expr, above, below, method)
+    result = Boundary(game, parameter, (a, b), tuple(roots), above, below, method)
     cache[key] = result
     return result
 
