@@ -392,3 +392,19 @@ def test_errors_name_the_input():
         outcome_region(g, "status quo").func(v=1.0, p=1.5, k_C=0.0, k_D=0.0)
     with pytest.raises(KzgameError, match="unknown quantity 'stake_r'"):
         boundary(g, "v", ("status quo", "challenge/fight"), assume={"stake_r": "positive"})
+
+
+def test_boundary_statics_symbolic_and_sampled_against_finite_differences():
+    """a* = c / b: d a*/d c = 1/b > 0 (proved); d a*/d b = -c/b^2 changes sign with c
+    (sampled: points of both signs found, which proves the ambiguity)."""
+    g = Game(decision("A", {"x": outcome(A="a*b - c"), "y": outcome(A=0)}),
+             parameters={"a": "real", "b": "open-unit", "c": "real"})
+    tab = boundary_statics(g, "a", ("x", "y"), samples=2000)
+    assert tab["c"] == ("+", "symbolic")
+    assert tab["b"] == ("ambiguous", "sampled")
+    bnd = boundary(g, "a", ("x", "y"))
+    for b_, c_ in ((0.5, 0.3), (0.25, -0.2)):
+        h = 1e-6
+        d_c = (float(bnd.func(b=b_, c=c_ + h)) - float(bnd.func(b=b_, c=c_ - h))) / (2 * h)
+        d_b = (float(bnd.func(b=b_ + h, c=c_)) - float(bnd.func(b=b_ - h, c=c_))) / (2 * h)
+        assert d_c > 0 and np.sign(d_b) == -np.sign(c_)
