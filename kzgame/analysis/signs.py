@@ -41,7 +41,6 @@ from ..game.tree import Game
 
 __all__ = [
     "ASSUMPTION_SIGNS",
-    "Assumptions",
     "assumption_condition",
     "basic_sign",
     "domain_map",
