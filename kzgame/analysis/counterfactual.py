@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..classify import choose, classify
+from ..classify import classify
 from ..errors import KzgameError
 from ..games.period_game import get_protocol
 from ..params import DOMAINS, Period
@@ -478,7 +478,10 @@ def holdup_threshold(
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
     r = solve(period, protocol)
     # R's choice with the hold-up unavailable (concedes=False), by the tie rule
-    alternative = Strategy.from_code(int(choose(r.gain_invest, r.gain_holdup, r.gain_exit, False)))
+    # R's choice with the hold-up unavailable, by the tie rule (accept, invest, exit)
+    others = {"accept": 0.0, "invest": r.gain_invest, "exit": r.gain_exit}
+    best = max(others.values())
+    alternative = Strategy(next(k for k, v in others.items() if v >= best))
     t = threshold(parameter, ("hold-up", alternative.value), protocol)
     values = period.as_dict()
     critical = float(t.func(**values))
