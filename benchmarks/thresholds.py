@@ -9,7 +9,7 @@ What is measured (one core; numpy's elementwise operations are single-threaded):
 
 1. **Cold symbolic derivation of all thresholds**, each time in a fresh
    subprocess so that no cache is warm: ``import kzgame`` (timed apart), then
-   every boundary of :data:`kzgame.thresholds.BOUNDARIES` solved for every
+   every boundary of :data:`kzgame.analysis.thresholds.BOUNDARIES` solved for every
    parameter of every protocol (``kzgame.all_thresholds(protocol,
    existing=False)``: expressions, conditions, sides).  The time includes
    deriving the gains from the payoffs (``kzgame.model.gains``, cached after
@@ -44,6 +44,8 @@ from kzgame.model import PROTOCOLS
 n = 0
 for protocol in PROTOCOLS:
     n += len(kzgame.all_thresholds(protocol, existing=False))
+    for strategy in ("accept", "invest", "hold-up", "exit"):
+        kzgame.region(strategy, protocol)
 t2 = time.perf_counter()
 funcs = 0
 for protocol in PROTOCOLS:
@@ -55,6 +57,40 @@ print(json.dumps({"import": t1 - t0, "derive": t2 - t1, "count": n,
                   "lambdify": t3 - t2, "funcs": funcs}))
 """
 
+GAME30 = r"""
+import json, time
+import numpy as np
+t0 = time.perf_counter()
+from kzgame.game import Game, decision, outcome
+from kzgame.game.outcomes import outcome_codes
+from kzgame.analysis.games import all_boundaries, outcome_region
+rng = np.random.default_rng(0)
+count = [0]
+def pay():
+    c = rng.integers(-3, 4, 5)
+    return f"{c[0]} + {c[1]}*a + {c[2]}*b + {c[3]}*c + {c[4]}*d"
+def leaf():
+    count[0] += 1
+    return outcome(A=pay(), B=pay(), label=f"o{count[0]}")
+# A chooses among 3, then B among 2, then A among 5: 30 leaves, 10 decision nodes
+game = Game(decision("A", {f"x{i}": decision("B", {f"y{j}": decision("A", {
+    f"z{k}": leaf() for k in range(5)}) for j in range(2)}) for i in range(3)}),
+    parameters={"a": "real", "b": "unit", "c": "nonnegative", "d": "positive"})
+t1 = time.perf_counter()
+regions = [outcome_region(game, o) for o in outcome_codes(game).names]
+for r in regions:
+    r.condition
+t2 = time.perf_counter()
+bounds = all_boundaries(game)
+t3 = time.perf_counter()
+for b in list(bounds.values())[:100]:
+    b.expr
+t4 = time.perf_counter()
+print(json.dumps({"leaves": len(game.leaves), "import": t1 - t0, "regions": t2 - t1,
+                  "boundaries": t3 - t2, "count": len(bounds),
+                  "expr100": t4 - t3}))
+"""
+
 #: Thresholds evaluated: (parameter, boundary, protocol).
 CASES = [
     ("indispensability", ("hold-up", "accept"), "nash"),
@@ -64,10 +100,10 @@ CASES = [
 ]
 
 
-def cold_runs(runs: int) -> list[dict]:
+def cold_runs(runs: int, code: str = COLD) -> list[dict]:
     out = []
     for _ in range(runs):
-        res = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True,
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True)
         out.append(json.loads(res.stdout.strip().splitlines()[-1]))
     return out
@@ -83,7 +119,7 @@ def best_of(fn, repeat: int) -> float:
 
 
 def random_points(n: int, seed: int = 0) -> dict[str, np.ndarray]:
-    from kzgame.statics import sample
+    from kzgame.analysis.statics import sample
 
     return sample(n, seed=seed)
 
@@ -108,7 +144,8 @@ def main(argv=None) -> int:
     runs = cold_runs(args.cold)
     derive = [r["derive"] for r in runs]
     print(f"1. cold symbolic derivation, {runs[0]['count']} thresholds "
-          f"(7 boundaries x every parameter x 4 protocols), {args.cold} fresh processes:")
+          f"(7 boundaries x every parameter x 4 protocols) and the 16 regions, "
+          f"{args.cold} fresh processes:")
     print(f"   import kzgame         {statistics.median(r['import'] for r in runs):7.3f} s "
           "(median)")
     print(f"   derive all            {statistics.median(derive):7.3f} s (median), "
@@ -116,6 +153,18 @@ def main(argv=None) -> int:
     print(f"   lambdify all {runs[0]['funcs']:3d} that exist "
           f"{statistics.median(r['lambdify'] for r in runs):7.3f} s (median; lazy, on first "
           "use of .func)")
+    print()
+
+    g30 = cold_runs(args.cold, GAME30)
+    total = [r["regions"] + r["boundaries"] for r in g30]
+    print(f"1b. cold derivation for a generated {g30[0]['leaves']}-leaf game (3 x 2 x 5, four "
+          f"parameters), {args.cold} fresh processes:")
+    print(f"   regions (conditions)  {statistics.median(r['regions'] for r in g30):7.3f} s")
+    print(f"   all boundaries        {statistics.median(r['boundaries'] for r in g30):7.3f} s "
+          f"({g30[0]['count']} boundary x parameter pairs; roots and their own conditions)")
+    print(f"   total                 {statistics.median(total):7.3f} s (median)   goal < 10 s")
+    print(f"   (lazy: the first 100 boundaries' full conditions, plays below the node "
+          f"substituted at x*: {statistics.median(r['expr100'] for r in g30):.3f} s)")
     print()
 
     pts = random_points(n)
@@ -127,7 +176,7 @@ def main(argv=None) -> int:
             f"{'func/sum':>9} {'points/s':>11}")
     print(head)
     for t, protocol in thresholds:
-        used = {k: pts[k] for k in t._args}
+        used = {k: pts[k] for k in t._args}  # noqa: SLF001
         t.func(**used)
         bare = t._lambdify(t.expr)
         arrays = list(used.values())

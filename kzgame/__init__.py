@@ -15,9 +15,8 @@ thresholds between the strategies.
 array([1, 2], dtype=int8)
 """
 
-from .cases import Case, ModelFileError, load_case
-from .classify import classify
-from .counterfactual import (
+from .analysis.band import near_boundary
+from .analysis.counterfactual import (
     Counterfactual,
     HoldupThreshold,
     Switch,
@@ -25,13 +24,16 @@ from .counterfactual import (
     holdup_threshold,
     switches,
 )
+from .analysis.protocols import ProtocolComparison, compare_protocols
+from .analysis.regions import Region, region
+from .analysis.statics import StaticsTable, comparative_statics
+from .analysis.thresholds import Threshold, all_thresholds, threshold
+from .cases import Case, ModelFileError, load_case
+from .classify import classify
 from .model import PROTOCOLS
 from .params import KzgameError, NoSurplusWarning, ParameterError, Period
-from .protocols import ProtocolComparison, compare_protocols
 from .solve import Result, solve
-from .statics import StaticsTable, comparative_statics
 from .strategy import Strategy
-from .thresholds import Region, Threshold, all_thresholds, near_boundary, region, threshold
 from .uncertainty import monte_carlo
 
 __version__ = "0.1.0"

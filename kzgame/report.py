@@ -31,6 +31,7 @@ import sympy as sp
 from . import __version__
 from ._format import number as _num
 from ._format import share as _pct
+from .analysis.thresholds import threshold
 from .cases import Case, CasePeriod, ModelFileError
 from .model import PROTOCOLS, gains
 from .model import latex as model_latex
@@ -44,7 +45,6 @@ from .plots import (
     sensitivity_chart,
 )
 from .strategy import Strategy
-from .thresholds import threshold
 from .uncertainty import MonteCarloResult, case_monte_carlo
 from .validation import Validation, validate
 
@@ -108,7 +108,7 @@ def _main_piece(expr: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
 
 
 def _threshold_rows(case: Case, protocol: str):
-    """LaTeX lines and per-period values of the thresholds (via kzgame.thresholds)."""
+    """LaTeX lines and per-period values of the thresholds (via kzgame.analysis.thresholds)."""
     out = []
     for parameter, between, assume in _THRESHOLDS:
         try:

@@ -181,3 +181,76 @@ def test_errors():
     with pytest.raises(kzgame.KzgameError, match="does not depend on discount_e"):
         kzgame.counterfactuals(p, parameters=["power", "discount_e"])
     assert {c.parameter for c in kzgame.counterfactuals(p, parameters=["power"])} <= {"power"}
+
+
+# ---------------------------------------------------------------------------
+# issue 15: searches that stop without converging
+# ---------------------------------------------------------------------------
+
+
+def check_records(period, protocol):
+    """The invariants test_reported_change_flips_and_99_percent_does_not checks, for one period."""
+    current = int(kzgame.classify(protocol=protocol, **period.as_dict()))
+    in_band = bool(kzgame.near_boundary(protocol=protocol, **period.as_dict()))
+    records = kzgame.counterfactuals(period, protocol)
+    for c in records:
+        x0 = getattr(period, c.parameter)
+        assert c.value == x0 + c.change and c.change != 0
+        assert int(code(period, protocol, c.parameter, x0 + c.change)) == c.new_strategy.code
+        assert c.new_strategy.code != current
+        if c.knife_edge:
+            assert abs(c.change) <= 1e-12 * max(1.0, abs(x0)), str(c)
+        elif not in_band:
+            assert int(code(period, protocol, c.parameter, x0 + 0.99 * c.change)) == current
+            assert math.isclose(c.value, c.critical, rel_tol=1e-6, abs_tol=1e-300), str(c)
+    return records
+
+
+def test_rounding_flip_is_not_called_a_knife_edge():
+    """Issue 15's example: Delta_R = 5e-324.  The classifier turns invest into accept at
+    q = 0.5 by underflow ((1 - q) Delta_R rounds to 0), where no closed-form boundary lies:
+    reported with critical nan (inside the band), not as a knife edge at the root q* = 0 of an
+    unrelated boundary; the changes in o_R and c are one ulp (no absolute floor)."""
+    p = kzgame.Period(share=0.0, outside_r=-5e-324, outside_e=1.0, indispensability=0.0,
+                      survival=0.0, invest_cost=0.0, surplus=1.0, power=0.5, holdup_cost=0.0,
+                      discount_r=0.0, discount_e=0.0)
+    records = {c.parameter: c for c in check_records(p, "nash")}
+    q = records["survival"]
+    assert math.isnan(q.critical) and not q.knife_edge and q.new_strategy is Strategy.ACCEPT
+    assert records["outside_r"].change == 5e-324 and records["outside_r"].knife_edge
+    assert records["invest_cost"].change == 5e-324
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_flip_converges_at_tiny_scales(protocol):
+    """Issue 15: with survival = 3e-176 the hold-up/exit switch in h is near 1e-177; the old
+    search stopped at an absolute width of 2e-16 and reported h -> 3.6e-18."""
+    p = kzgame.Period(share=0.5, outside_r=0.6, outside_e=0.0, indispensability=0.5,
+                      survival=3e-176, invest_cost=0.05)
+    records = check_records(p, protocol)
+    (h,) = [c for c in records if c.parameter == "holdup_cost"]
+    if protocol != "outside-option":  # there h = 0 is itself the switch (a knife edge)
+        assert 1e-178 < h.change < 1e-176
+        assert h.value == pytest.approx(h.critical, rel=1e-9)
+    # another member of the class: the same period scaled down, a flip in o_R of ~1e-170
+    small = kzgame.Period(share=0.5, outside_r=0.3e-170, outside_e=0.0, indispensability=0.5,
+                          survival=0.8, invest_cost=0.05e-170, surplus=1e-170)
+    for c in check_records(small, protocol):
+        if c.parameter == "outside_r" and math.isfinite(c.critical):
+            assert abs(c.value - c.critical) <= 1e-9 * 1e-170
+
+
+def test_triple_point_names_the_strategy_past_the_knot():
+    """Issue 15: at c = 0 and Delta_R = 0 accept, invest and exit tie; past the knot in o_R
+    exit wins (G_X = -q Delta_R > 0 > G_I).  The old search reported 'invest into accept' a
+    few ulps past the knot."""
+    p = kzgame.Period(surplus=1.0, share=1.0, outside_r=0.5, outside_e=0.25,
+                      indispensability=0.5, survival=0.25, invest_cost=0.0, power=0.25)
+    for protocol in ("nash", "rubinstein"):
+        records = check_records(p, protocol)
+        (up,) = [c for c in records if c.parameter == "outside_r" and c.change > 0]
+        assert up.critical == 1.0 and up.new_strategy is Strategy.EXIT
+        past = float(code(p, protocol, "outside_r", up.value + 1e-9))
+        assert past == Strategy.EXIT.code
+        (down,) = [c for c in records if c.parameter == "surplus" and c.change < 0]
+        assert down.new_strategy is Strategy.EXIT

@@ -16,9 +16,9 @@ import sympy as sp
 
 import kzgame
 from kzgame import model
+from kzgame.analysis import BOUNDARIES, all_thresholds, region, threshold
+from kzgame.analysis.statics import sample
 from kzgame.params import PARAMETERS
-from kzgame.statics import sample
-from kzgame.thresholds import BOUNDARIES, all_thresholds, region, threshold
 
 PROTOCOLS = tuple(kzgame.PROTOCOLS)
 S = model.SYMBOLS

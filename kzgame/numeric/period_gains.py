@@ -4,7 +4,7 @@ A view of the period game's generated gains
 (:func:`kzgame.numeric.codegen.gains_function` of
 :func:`kzgame.games.period`) under the names the period's analyses use.  No
 formula is written here: each name is the gain of one leaf of the tree,
-read by its path.  :func:`kzgame.thresholds.near_boundary` reads it.
+read by its path (the benchmarks' "numpy as first written" baseline reads it).
 
 Examples
 --------

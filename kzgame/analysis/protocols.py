@@ -38,11 +38,12 @@ from typing import Any
 
 import numpy as np
 
-from .classify import classify
-from .model import PROTOCOLS, get_protocol
-from .params import KzgameError, Period
-from .solve import Result, solve
-from .strategy import Strategy
+from ..classify import classify
+from ..errors import KzgameError
+from ..games.period_game import PROTOCOLS, get_protocol
+from ..params import Period
+from ..solve import Result, solve
+from ..strategy import Strategy
 
 __all__ = ["ProtocolComparison", "compare_protocols"]
 

@@ -2,7 +2,7 @@
 
 Along one parameter x, with the others fixed at a period's values, R's
 strategy is piecewise constant and can change only where some boundary of
-:mod:`kzgame.thresholds` is crossed.  :func:`switches` evaluates every
+:mod:`kzgame.analysis.thresholds` is crossed.  :func:`switches` evaluates every
 boundary's closed-form root x* at the period, keeps those inside x's domain,
 classifies one point between each two consecutive roots with
 :func:`kzgame.classify`, and reports where the strategy actually changes.
@@ -28,7 +28,7 @@ Examples
 ...                   survival=0.8, invest_cost=0.05)
 >>> kzgame.solve(p).strategy.value
 'hold-up'
->>> [str(c) for c in kzgame.counterfactuals(p) if c.parameter == "outside_r"]
+>>> [str(c) for c in kzgame.analysis.counterfactuals(p) if c.parameter == "outside_r"]
 ['outside_r: 0.45 -> 0.116667 (-0.333333) turns hold-up into invest [hold-up/invest]',
  'outside_r: 0.45 -> 0.95 (+0.5) turns hold-up into exit [concede/refuse, exit/hold-up]']
 >>> [(round(s.critical, 4), s.below.value, s.above.value)
@@ -44,12 +44,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .classify import choose, classify
-from .model import get_protocol
-from .params import DOMAINS, Period
-from .solve import solve
-from .strategy import Strategy
-from .thresholds import _validate_parameter, all_thresholds, threshold
+from ..classify import classify
+from ..errors import KzgameError
+from ..games.period_game import get_protocol
+from ..params import DOMAINS, Period
+from ..solve import solve
+from ..strategy import Strategy
+from .band import near_boundary
+from .boundaries import validate_parameter
+from .games import locate
+from .thresholds import all_thresholds, threshold
 
 __all__ = ["Counterfactual", "HoldupThreshold", "Switch", "counterfactuals", "holdup_threshold",
            "switches"]
@@ -128,7 +132,8 @@ class Counterfactual:
         boundary flips it: ``change`` is then the smallest step the classifier
         resolves, and smaller fractions of it may flip the strategy too.
         """
-        return abs(self.critical - self.current) <= 1e-15 * max(1.0, abs(self.current))
+        scale = max(abs(self.critical), abs(self.current))
+        return abs(self.critical - self.current) <= max(1e-15 * scale, 4 * math.ulp(scale))
 
     def __str__(self) -> str:
         where = ", ".join(f"{a}/{b}" for a, b in self.boundaries)
@@ -153,7 +158,8 @@ def _knots(period: Period, parameter: str, protocol: str) -> list[tuple[float, t
     found.sort()
     merged: list[tuple[float, tuple]] = []
     for r, pair in found:
-        if merged and abs(r - merged[-1][0]) <= 1e-12 * max(1.0, abs(r)):
+        # equal up to rounding at their own scale (not at 1: 0 and 2e-177 are two knots)
+        if merged and abs(r - merged[-1][0]) <= 1e-12 * max(abs(r), abs(merged[-1][0])):
             if pair not in merged[-1][1]:
                 merged[-1] = (merged[-1][0], merged[-1][1] + (pair,))
         else:
@@ -194,7 +200,7 @@ def _scan(period: Period, parameter: str, protocol: str):
     if not isinstance(period, Period):
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
     get_protocol(protocol)
-    _validate_parameter(parameter, protocol)
+    validate_parameter(parameter, protocol)
     knots = _knots(period, parameter, protocol)
     probes = _probe_points([k for k, _ in knots], parameter)
     codes = [int(c) for c in _code(period, protocol, parameter, np.array(probes))]
@@ -265,54 +271,65 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
     return tuple(out)
 
 
-def _flip(period: Period, protocol: str, parameter: str, x0: float, far: float, current: int,
-          hint: float) -> tuple[float, float, int]:
-    """Locate where the classifier's strategy leaves ``current`` between x0 and ``far``.
+#: How close (relative to max(1, |x|)) a located flip must be to a closed-form root.
+MATCH: float = 1e-9
 
-    ``hint`` is the closed-form threshold: the search starts in a bracket of
-    relative width 1e-9 around it and falls back to [x0, far] if the strategy
-    does not change there.  Returns (value, change, new code) with
-    ``x0 + change == value`` classified as the new strategy.
+
+def _nearest_knot(knots, x: float) -> tuple[float, tuple]:
+    """The knot nearest to ``x`` within ``MATCH`` (at x's scale, floor 1), else ``(nan, ())``."""
+    tol = MATCH * max(1.0, abs(x))
+    near = [k for k in knots if abs(k[0] - x) <= tol]
+    return min(near, key=lambda k: abs(k[0] - x)) if near else _NO_KNOT
+
+
+def _in_band(period: Period, protocol: str, parameter: str, x: float) -> bool:
+    return bool(near_boundary(protocol=protocol, **{**period.as_dict(), parameter: x}))
+
+
+def _flip(period: Period, protocol: str, parameter: str, x0: float, inside: float,
+          outside: float, current: int, target: int) -> tuple[float, float, int]:
+    """The first float past ``inside`` (towards ``outside``) where the strategy is ``target``.
+
+    ``inside`` is classified ``current`` and ``outside`` (the probe of the
+    interval past the knot) ``target``.  Bisection on the integer line of
+    floats (:func:`kzgame.analysis.games.locate`) converges to adjacent
+    floats whatever the scale (no absolute floor: a period with
+    ``survival=3e-176`` has its flips near 1e-177, issue 15).  Where the
+    first float classified otherwise is not ``target`` (a few ulps of rounding
+    at a triple point, c = 0 or h = 0), the search goes on to the first
+    float classified ``target``: the strategy on the far side of the knot.
+    Returns (value, change, code) with ``x0 + change == value`` classified
+    ``target``; raises :class:`KzgameError` if that cannot be reached.
     """
-    lo, hi = x0, far
-    d = 1e-9 * max(1.0, abs(hint))
-    a, b = (hint - d, hint + d) if far > x0 else (hint + d, hint - d)
-    if (min(x0, far) <= min(a, b)) and (max(a, b) <= max(x0, far)):
-        ca, cb = (int(c) for c in _code(period, protocol, parameter, np.array([a, b])))
-        if ca == current and cb != current:
-            lo, hi = a, b
-    t = np.linspace(0.0, 1.0, 66)[1:-1]
-    floor = 2e-16 * max(1.0, abs(x0), abs(hint))  # a few ulps: no deeper near 0
-    for _ in range(64):
-        if abs(hi - lo) <= floor:
-            break
-        grid = lo + (hi - lo) * t
-        inside = grid[(grid != lo) & (grid != hi)]
-        if inside.size == 0:
-            break
-        codes = _code(period, protocol, parameter, inside)
-        changed = np.flatnonzero(codes != current)
-        if changed.size:
-            i = changed[0]
-            hi = float(inside[i])
-            if i > 0:
-                lo = float(inside[i - 1])
-        else:
-            lo = float(inside[-1])
-    # make current + change land on a flipped point (x0 + change rounds at x0's scale)
+
+    def code_at(x: float) -> int:
+        return int(_code(period, protocol, parameter, x))
+
+    _, hi = locate(code_at, inside, outside)
+    # step past hi (x0 + change rounds at x0's scale; a few ulps of rounding may name another
+    # strategy at a triple point): the first float classified target, else (two strategies
+    # tied all along past the knot, the classifier alternating) one inside the band
     sign = math.copysign(1.0, hi - x0)
     change = hi - x0
     delta = math.ulp(max(abs(x0), abs(hi)))
+    fallback = None
     for _ in range(80):
         value = x0 + change
-        if not DOMAINS[parameter].contains(value):
-            break
-        code = int(_code(period, protocol, parameter, value))
-        if code != current:
-            return value, change, code
+        if DOMAINS[parameter].contains(value):
+            code = code_at(value)
+            if code == target:
+                return value, change, target
+            if (fallback is None and code != current
+                    and _in_band(period, protocol, parameter, value)):
+                fallback = (value, change, code)
         change += sign * delta
         delta *= 2
-    raise AssertionError("no flip found")  # pragma: no cover
+    if fallback is not None:
+        return fallback
+    raise KzgameError(
+        f"{parameter}: no change from {x0!r} lands on the {Strategy.from_code(target)} side of "
+        f"the switch at {hi!r} in floating point"
+    )
 
 
 def counterfactuals(
@@ -356,7 +373,7 @@ def counterfactuals(
     get_protocol(protocol)
     names = tuple(parameters) if parameters is not None else get_protocol(protocol).parameters
     for name in names:
-        _validate_parameter(name, protocol)
+        validate_parameter(name, protocol)
     current = int(classify(protocol=protocol, **period.as_dict()))
     out = []
     for name in names:
@@ -365,15 +382,26 @@ def counterfactuals(
         down = [(p, c) for p, c in zip(probes, codes, strict=True) if p < x0][::-1]
         up = [(p, c) for p, c in zip(probes, codes, strict=True) if p > x0]
         for side in (down, up):
-            far = next((p for p, c in side if c != current), None)
+            inside, far = x0, None
+            for p, c in side:
+                if c != current:
+                    far = (p, c)
+                    break
+                inside = p  # the strategy is piecewise constant between knots
             if far is None:
                 continue
-            # the knot just before `far` (seen from x0) is where the strategy changes
-            hint, _ = _knot_between(knots, x0, far, last=True)
-            if not math.isfinite(hint):
-                hint = far
-            value, change, code = _flip(period, protocol, name, x0, far, current, hint)
-            critical, pairs = _knot_between(knots, x0, value)
+            value, change, code = _flip(period, protocol, name, x0, inside, far[0], current,
+                                        far[1])
+            critical, pairs = _nearest_knot(knots, value)
+            if not math.isfinite(critical):
+                # no closed-form root there: only rounding of nearly tied gains can flip it
+                at = {**period.as_dict(), name: np.array([value, x0])}
+                if not bool(near_boundary(protocol=protocol, **at).any()):
+                    raise KzgameError(
+                        f"{name}: the classifier's strategy changes at {value!r}, where no "
+                        "closed-form boundary lies and the period is outside the tolerance "
+                        "band; the search did not converge to a switch"
+                    )
             out.append(
                 Counterfactual(
                     parameter=name,
@@ -450,7 +478,10 @@ def holdup_threshold(
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
     r = solve(period, protocol)
     # R's choice with the hold-up unavailable (concedes=False), by the tie rule
-    alternative = Strategy.from_code(int(choose(r.gain_invest, r.gain_holdup, r.gain_exit, False)))
+    # R's choice with the hold-up unavailable, by the tie rule (accept, invest, exit)
+    others = {"accept": 0.0, "invest": r.gain_invest, "exit": r.gain_exit}
+    best = max(others.values())
+    alternative = Strategy(next(k for k, v in others.items() if v >= best))
     t = threshold(parameter, ("hold-up", alternative.value), protocol)
     values = period.as_dict()
     critical = float(t.func(**values))

@@ -1,6 +1,6 @@
 """Comparative statics of the thresholds: how each boundary moves with each parameter.
 
-For a threshold x* = -B/A (see :mod:`kzgame.thresholds`), the derivative with
+For a threshold x* = -B/A (see :mod:`kzgame.analysis.thresholds`), the derivative with
 respect to another parameter p is
 
     dx*/dp = (A_p B - A B_p) / A^2,
@@ -52,16 +52,16 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .model import SYMBOLS, get_protocol
-from .params import PARAMETERS, KzgameError, positive_int
-from .thresholds import (
-    BOUNDARIES,
-    Assumptions,
-    _normalize_assume,
-    _period,
-    _sign,
-    threshold,
-)
+from ..errors import KzgameError
+from ..game.registry import REGISTRY
+from ..games.period_game import get_protocol, period
+from ..params import positive_int
+from .boundaries import BOUNDARIES, to_parameters
+from .signs import Assumptions, normalize_assume, sign
+from .thresholds import threshold
+
+SYMBOLS = {k: p.symbol for k, p in REGISTRY.items()}
+PARAMETERS = tuple(REGISTRY)
 
 __all__ = ["SIGNS", "StaticsTable", "comparative_statics", "sample"]
 
@@ -99,7 +99,7 @@ def sample(
     True
     """
     rng = np.random.default_rng(seed)
-    signs = dict(_normalize_assume(assume))
+    signs = dict(normalize_assume(assume))
     V = np.exp(rng.uniform(np.log(0.2), np.log(5.0), n))
     s = rng.uniform(0.0, 1.0, n)
 
@@ -249,7 +249,7 @@ def comparative_statics(
     parameter : str, default "indispensability"
         The parameter the thresholds are solved for.
     protocol : str, default "nash"
-    boundaries : iterable of pairs, default :data:`kzgame.thresholds.BOUNDARIES`
+    boundaries : iterable of pairs, default :data:`kzgame.analysis.boundaries.BOUNDARIES`
         Boundaries that do not depend on ``parameter`` are left out.
     assume : mapping, optional
         Signs of the stakes, e.g. ``{"stake_e": "positive"}``: the domain on
@@ -289,7 +289,7 @@ def comparative_statics(
     """
     get_protocol(protocol)
     samples = positive_int("samples", samples)
-    norm = _normalize_assume(assume)
+    norm = normalize_assume(assume)
     columns = []
     for pair in boundaries:
         t = threshold(parameter, pair, protocol, assume=norm)
@@ -302,7 +302,7 @@ def comparative_statics(
     syms = [SYMBOLS[k] for k in PARAMETERS]
     for t in columns:
         # x* = -B/A on each piece; dx*/dp has the sign of W = A_p B - A B_p
-        slopes = [(_period(raw.slope), _period(raw.offset)) for raw in t._raw]
+        slopes = [(to_parameters(raw.slope), to_parameters(raw.offset)) for raw in t.parts]
         undecided: dict[str, list[tuple[sp.Expr, ...]]] = {}
         for wrt in wrts:
             p = SYMBOLS[wrt]
@@ -310,7 +310,7 @@ def comparative_statics(
             piece_signs = []
             for ap_b, a_bp, _ in parts:
                 w = ap_b - a_bp
-                got = (0, True) if w == 0 else _sign(w, norm)
+                got = (0, True) if w == 0 else sign(w, norm, game=period(protocol))
                 piece_signs.append(None if got is None else {1: "+", -1: "-", 0: "0"}[got[0]])
             decided = None if None in piece_signs else _combine(piece_signs)
             if decided is not None:
