@@ -19,7 +19,7 @@ warm-up call that compiles what needs compiling):
 3. **kzgame, numpy chunked** (``backend="numpy"``): the same printed code in
    cache-sized chunks.
 4. **numpy, whole arrays**: the period's gains on whole arrays at once
-   (``kzgame.numeric.period_gains`` + ``kzgame.classify.choose``), what one
+   (``kzgame.numeric.period_gains`` + ``kzgame.numeric.classify.choose``), what one
    writes with numpy alone.  All three classifiers must return the same
    codes (checked).
 2b. **A generated game** with 23 leaves (built here with the public
@@ -44,7 +44,7 @@ warm-up call that compiles what needs compiling):
    of the resident set during the call, against the output (the inputs
    exist before the call).
 7. **dask**: a ``--dask-points`` sweep (1e9 by default) from
-   ``kzgame.distributed.grid`` on the local threaded scheduler (all cores),
+   ``kzgame.analysis.distributed.grid`` on the local threaded scheduler (all cores),
    reduced to strategy counts.
 """
 
@@ -71,7 +71,7 @@ from kzgame.numeric import chunks, period_gains
 from kzgame.numeric.point import solve_game
 from kzgame.params import NoSurplusWarning
 
-C = importlib.import_module("kzgame.classify")
+C = importlib.import_module("kzgame.numeric.classify")
 
 #: Ranges of the random inputs (all inside the domains).
 RANGES = {
@@ -531,7 +531,7 @@ def main() -> None:
     try:
         import dask
 
-        from kzgame.distributed import counts, grid
+        from kzgame.analysis.distributed import counts, grid
 
         side = round(args.dask_points ** (1 / 3))
         axes = grid(

@@ -45,8 +45,7 @@ from pathlib import Path
 import numpy as np
 
 import kzgame
-from kzgame.cases import load_case
-from kzgame.uncertainty import (
+from kzgame.analysis.uncertainty import (
     OAT_POINTS,
     _default_bins,
     _draw,
@@ -55,6 +54,7 @@ from kzgame.uncertainty import (
     monte_carlo,
     triples,
 )
+from kzgame.io.cases import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
 

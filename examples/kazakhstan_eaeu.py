@@ -17,7 +17,7 @@ computed by ``kzgame`` (nothing is hard-coded here).  The source's verdict
 codebook's verdict rule elsewhere) is read from the file and printed next to
 the model's answer, and a last line gives the validation counts: agreement
 only where no value was informed by the verdict, and a leave-one-period-out
-check (:mod:`kzgame.validation`).
+check (:mod:`kzgame.io.validation`).
 
 Usage::
 
@@ -34,11 +34,11 @@ import sys
 from pathlib import Path
 
 from kzgame import KzgameError, holdup_threshold
-from kzgame.cases import load_case
+from kzgame.analysis.uncertainty import case_monte_carlo
+from kzgame.io.cases import load_case
+from kzgame.io.plots import check_out_dir, phase_diagram, save_figure
+from kzgame.io.validation import validate
 from kzgame.model import PROTOCOLS
-from kzgame.plots import check_out_dir, phase_diagram, save_figure
-from kzgame.uncertainty import case_monte_carlo
-from kzgame.validation import validate
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MODEL = HERE.parent / "models" / "kazakhstan_russia.toml"
@@ -103,7 +103,7 @@ def main(argv=None) -> int:
           "iota*: the indispensability at which hold-up starts to beat the period's best other "
           "strategy (above 1: no iota in [0, 1] makes a hold-up pay); margin: iota - iota*.")
     # Validation: agreement counted only where no value was informed by the verdict,
-    # and a leave-one-period-out refit of the shared parameters (kzgame.validation).
+    # and a leave-one-period-out refit of the shared parameters (kzgame.io.validation).
     print()
     print(validate(case, args.protocol, mc=mc).summary())
     out = check_out_dir(args.out)

@@ -15,6 +15,7 @@ thresholds between the strategies.
 array([1, 2], dtype=int8)
 """
 
+from ._version import __version__
 from .analysis.band import near_boundary
 from .analysis.counterfactual import (
     Counterfactual,
@@ -28,17 +29,25 @@ from .analysis.protocols import ProtocolComparison, compare_protocols
 from .analysis.regions import Region, region
 from .analysis.statics import StaticsTable, comparative_statics
 from .analysis.thresholds import Threshold, all_thresholds, threshold
-from .cases import Case, ModelFileError, load_case
-from .classify import classify
+from .analysis.uncertainty import monte_carlo
+from .errors import GameError, KzgameError, NoSurplusWarning, ParameterError
+from .game import Game, chance, decision, outcome
+from .games import period
+from .io.cases import Case, ModelFileError, load_case
 from .model import PROTOCOLS
-from .params import KzgameError, NoSurplusWarning, ParameterError, Period
+from .numeric.classify import classify
+from .params import Period
 from .solve import Result, solve
 from .strategy import Strategy
-from .uncertainty import monte_carlo
-
-__version__ = "0.1.0"
 
 __all__ = [
+    "__version__",
+    # games as data: build any game, solve and classify it
+    "Game",
+    "decision",
+    "chance",
+    "outcome",
+    "period",
     # the period game
     "Period",
     "solve",
@@ -70,6 +79,7 @@ __all__ = [
     # errors and warnings
     "KzgameError",
     "ParameterError",
+    "GameError",
     "ModelFileError",
     "NoSurplusWarning",
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import kzgame
-from kzgame.cases import (
+from kzgame.io.cases import (
     REQUIRED_PARAMETERS,
     Case,
     Citation,
@@ -404,7 +404,7 @@ def test_not_toml_and_unreadable(tmp_path):
 def test_model_file_error_is_a_kzgame_error():
     assert issubclass(ModelFileError, KzgameError)
     assert issubclass(ModelFileError, ValueError)
-    assert kzgame.cases.ModelFileError is ModelFileError
+    assert kzgame.io.cases.ModelFileError is ModelFileError
 
 
 # ---------------------------------------------------------------------------

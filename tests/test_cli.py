@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kzgame.cases import load_case
-from kzgame.cli import main
+from kzgame.io.cases import load_case
+from kzgame.io.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TOY = ROOT / "tests" / "data" / "toy_case.toml"
@@ -238,7 +238,7 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
         assert link in md
     assert "$$" in md and r"\iota^*" in md and r"\Delta_{R}" in md
     assert "--draws 2000 --seed 3" in md
-    from kzgame.validation import validate
+    from kzgame.io.validation import validate
 
     c = validate(case, draws=0).counts
     assert (f"the model reproduces {c['agree_out_of_sample']} of {c['out_of_sample']} source "
@@ -264,7 +264,7 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
 
 def test_phase_diagram_legend_names_only_what_is_drawn():
     """The arrow's legend entry only where there are arrows (two periods or more)."""
-    from kzgame.plots import phase_diagram
+    from kzgame.io.plots import phase_diagram
 
     one = load_case(KZ_RU.parent / "uzbekistan_eaeu.toml", seeds=False)
     assert len(one.periods) == 1
@@ -279,7 +279,7 @@ def test_phase_diagram_legend_names_only_what_is_drawn():
 
 def test_phase_diagram_axes(capsys, tmp_path):
     """auto uses the stake ratio, or the balance when some period has Delta_E <= 0."""
-    from kzgame.plots import phase_diagram
+    from kzgame.io.plots import phase_diagram
 
     case = load_case(TOY, seeds=False)
     fig = phase_diagram(case, n=500)
@@ -382,7 +382,7 @@ def test_hostile_model_file_runs_nothing(capsys, tmp_path):
 def test_installed_entry_point_one_line_error(tmp_path):
     """The real process: exit status and stderr, without pytest's capture in between."""
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys; from kzgame.cli import main; sys.exit(main())",
+        [sys.executable, "-c", "import sys; from kzgame.io.cli import main; sys.exit(main())",
          "solve", str(tmp_path / "nope.toml")],
         capture_output=True, text=True, timeout=120,
     )
@@ -409,7 +409,7 @@ def test_new_writes_a_template_that_checks(capsys, tmp_path):
 
 
 def test_check_lists_every_problem_at_once(capsys, tmp_path):
-    from kzgame.cases import template
+    from kzgame.io.cases import template
 
     text = template().replace('verdict = "invest"', 'verdict = "accept"')
     # A second and a third period: one with a bad coding level, one fine.
@@ -432,7 +432,7 @@ def test_check_lists_every_problem_at_once(capsys, tmp_path):
 
 
 def test_check_flags_a_stale_finding(capsys, tmp_path):
-    from kzgame.cases import template
+    from kzgame.io.cases import template
 
     text = template().replace(
         "# finding = {", 'finding = { text = "the model used to miss this", protocols = ["nash"] }'
@@ -447,7 +447,7 @@ def test_check_flags_a_stale_finding(capsys, tmp_path):
 
 
 def test_report_shows_override_reasons_and_validation(capsys, tmp_path):
-    from kzgame.cases import template
+    from kzgame.io.cases import template
 
     text = template() + """
 [periods.params.indispensability]

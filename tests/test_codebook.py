@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kzgame.cases import ModelFileError, load_case, loads_case
+from kzgame.io.cases import ModelFileError, load_case, loads_case
 
 HEAD = """\
 schema = 1
@@ -329,7 +329,7 @@ def test_collect_keeps_every_period_error():
 
 
 def test_template_is_valid_and_commented():
-    from kzgame.cases import template
+    from kzgame.io.cases import template
 
     text = template()
     assert text.count("#") > 20

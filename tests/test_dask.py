@@ -15,13 +15,14 @@ distributed = pytest.importorskip(
 )
 
 import kzgame  # noqa: E402
-from kzgame import Strategy, sweep  # noqa: E402
-from kzgame.distributed import counts, grid, monte_carlo, sample, shares  # noqa: E402
+from kzgame import Strategy  # noqa: E402
+from kzgame.analysis import sweep  # noqa: E402
+from kzgame.analysis.distributed import counts, grid, monte_carlo, sample, shares  # noqa: E402
 from kzgame.model import PROTOCOLS  # noqa: E402
 from kzgame.numeric import kernels  # noqa: E402
 from kzgame.params import ParameterError  # noqa: E402
 
-C = importlib.import_module("kzgame.classify")
+C = importlib.import_module("kzgame.numeric.classify")
 
 FIXED = dict(share=0.5, outside_e=0.0, invest_cost=0.05, holdup_cost=0.0)
 AXES = {
@@ -195,8 +196,8 @@ def test_sweep_module_runs_on_dask():
 
 @pytest.mark.parametrize("distribution", ["uniform", "triangular", "pert"])
 def test_sample_draws_with_the_uncertainty_module_distributions(distribution):
-    from kzgame.distributed import _name_key
-    from kzgame.uncertainty import draw, triples
+    from kzgame.analysis.distributed import _name_key
+    from kzgame.analysis.uncertainty import draw, triples
 
     target = {
         "share": (0.5, 0.2, 0.9),

@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 
 import kzgame
 from kzgame.errors import GameError
-from kzgame.gambit import to_efg, to_nfg, to_pygambit
 from kzgame.game import Game, chance, decision, outcome
 from kzgame.game.nash import equilibrium_components, pure_equilibria, subgame_perfect
 from kzgame.game.normal_form import MAX_CELLS, MAX_STRATEGIES, reduced_normal_form
+from kzgame.io.gambit import to_efg, to_nfg, to_pygambit
 
 gbt = pytest.importorskip("pygambit", reason="pygambit (the 'gambit' extra) is not installed")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import kzgame
-from kzgame.cases import load_case
+from kzgame.io.cases import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "examples" / "kazakhstan_eaeu.py"
@@ -71,7 +71,7 @@ def test_example_prints_the_sources_periods_and_verdicts(example):
 
 def test_example_prints_the_validation_counts(example):
     proc, _ = example
-    from kzgame.validation import validate
+    from kzgame.io.validation import validate
 
     v = validate(load_case(MODEL, seeds=False), draws=0)
     c = v.counts

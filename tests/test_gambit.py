@@ -23,8 +23,8 @@ import pytest
 import kzgame
 from kzgame import NoSurplusWarning, Period, Strategy
 from kzgame.equilibrium import equilibrium_set, normal_form
-from kzgame.gambit import to_efg, to_nfg, to_pygambit, write_efg, write_nfg
 from kzgame.games.period_game import E_MOVES, R_MOVES
+from kzgame.io.gambit import to_efg, to_nfg, to_pygambit, write_efg, write_nfg
 from kzgame.model import PROTOCOLS
 
 gbt = pytest.importorskip("pygambit", reason="pygambit (the 'gambit' extra) is not installed")

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from kzgame.cases import load_case
 from kzgame.errors import KzgameError, ParameterError
-from kzgame.plots import (
+from kzgame.io.cases import load_case
+from kzgame.io.plots import (
     phase_diagram,
     plain_text,
     robustness_chart,

@@ -16,9 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzgame
-import kzgame.sweep as sweep_module
-from kzgame.errors import KzgameError, ParameterError
-from kzgame.sweep import (
+import kzgame.analysis.sweep as sweep_module
+from kzgame.analysis.sweep import (
     FORMULA_START,
     MAX_CHUNK_POINTS,
     SweepResult,
@@ -26,6 +25,7 @@ from kzgame.sweep import (
     inert,
     sweep,
 )
+from kzgame.errors import KzgameError, ParameterError
 
 BASE = {"share": 0.5, "outside_r": 0.0, "outside_e": 0.0, "indispensability": 0.9,
         "survival": 0.8, "invest_cost": 0.05}
@@ -145,7 +145,7 @@ def test_a_lazy_sweep_of_1e20_points_is_refused_before_computing():
 
 
 def test_the_memory_limit_can_be_raised_and_lowered(monkeypatch):
-    import kzgame.uncertainty as u
+    import kzgame.analysis.uncertainty as u
 
     monkeypatch.setattr(u, "MAX_BYTES", 1000)
     with pytest.raises(KzgameError, match="1000 B limit"):
@@ -258,7 +258,7 @@ def test_text_cells_of_the_csv_are_inert_and_numbers_are_not(tmp_path):
 
 
 def test_a_csv_too_large_is_refused_before_sweeping(tmp_path):
-    from kzgame.sweep import check_csv
+    from kzgame.analysis.sweep import check_csv
 
     with pytest.raises(KzgameError, match=r"writing 1,000,000,000 points would need a CSV file "
                                           r"of at least \d+\.\d GiB, more than max_bytes"):

@@ -15,10 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzgame.cases import load_case
-from kzgame.errors import KzgameError, ParameterError
-from kzgame.strategy import Strategy
-from kzgame.uncertainty import (
+from kzgame.analysis.uncertainty import (
     DISTRIBUTIONS,
     _bin_index,
     _first_order_from_table,
@@ -29,6 +26,9 @@ from kzgame.uncertainty import (
     monte_carlo,
     triples,
 )
+from kzgame.errors import KzgameError, ParameterError
+from kzgame.io.cases import load_case
+from kzgame.strategy import Strategy
 
 ROOT = Path(__file__).resolve().parent.parent
 TOY = ROOT / "tests" / "data" / "toy_case.toml"

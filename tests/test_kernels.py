@@ -25,7 +25,7 @@ from kzgame.model import PROTOCOLS
 from kzgame.numeric import cache, chunks, kernels, period_gains, vectorized
 from kzgame.params import ParameterError
 
-C = importlib.import_module("kzgame.classify")  # the module (kzgame.classify is the function)
+C = importlib.import_module("kzgame.numeric.classify")
 
 numba_only = pytest.mark.skipif(
     not kernels.NUMBA_AVAILABLE, reason="numba (the 'fast' extra) is not installed"

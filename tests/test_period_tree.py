@@ -11,8 +11,8 @@ import kzgame
 from kzgame.game.gains import node_gains
 from kzgame.game.outcomes import outcome_codes
 from kzgame.games import PROTOCOLS, period
+from kzgame.io.plots import PARAMETER_LABELS
 from kzgame.params import PARAMETERS
-from kzgame.plots import PARAMETER_LABELS
 from kzgame.strategy import Strategy
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from test_codebook import CODEBOOK, DEFAULTS, HEAD, PERIODS
 
-from kzgame.cases import Citation, ModelFileError, load_case, loads_case
+from kzgame.io.cases import Citation, ModelFileError, load_case, loads_case
 
 REFERENCES = """
 [references.kastner2016]

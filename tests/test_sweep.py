@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzgame
-from kzgame.cases import load_case
+from kzgame.analysis.sweep import Progress, sweep
+from kzgame.io.cases import load_case
 from kzgame.params import KzgameError, ParameterError
 from kzgame.strategy import Strategy
-from kzgame.sweep import Progress, sweep
 
 TOY = Path(__file__).resolve().parent / "data" / "toy_case.toml"
 BASE = {"share": 0.5, "outside_r": 0.0, "outside_e": 0.0, "indispensability": 0.9,

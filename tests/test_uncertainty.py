@@ -10,16 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kzgame
-from kzgame.cases import load_case
-from kzgame.params import KzgameError, ParameterError
-from kzgame.strategy import Strategy
-from kzgame.uncertainty import (
+from kzgame.analysis.uncertainty import (
     DISTRIBUTIONS,
     case_monte_carlo,
     draw,
     monte_carlo,
     triples,
 )
+from kzgame.io.cases import load_case
+from kzgame.params import KzgameError, ParameterError
+from kzgame.strategy import Strategy
 
 ROOT = Path(__file__).resolve().parent.parent
 TOY = ROOT / "tests" / "data" / "toy_case.toml"

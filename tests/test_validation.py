@@ -9,8 +9,8 @@ import pytest
 from test_codebook import coded
 
 from kzgame import Strategy
-from kzgame.cases import load_case, loads_case
-from kzgame.validation import leave_one_out, validate
+from kzgame.io.cases import load_case, loads_case
+from kzgame.io.validation import leave_one_out, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 KZ_RU = ROOT / "models" / "kazakhstan_russia.toml"

@@ -6,7 +6,7 @@ ignores through the ``.gitignore`` written into it), which the pages include
 with ``{figure} /_generated/NAME.png``:
 
 ``kazakhstan_phase.png``
-    :func:`kzgame.plots.phase_diagram` of ``models/kazakhstan_russia.toml``,
+    :func:`kzgame.io.plots.phase_diagram` of ``models/kazakhstan_russia.toml``,
     exactly as the tutorial calls it.
 ``protocols.png``
     R's subgame-perfect strategy, from :func:`kzgame.classify`, in the
@@ -47,7 +47,7 @@ CASE_FILE = Path("models") / "kazakhstan_russia.toml"
 #: The period whose values fix the other parameters in the protocol and KPR figures.
 PERIOD = "2014–2019"
 
-# Okabe-Ito colours, in the tie order accept, invest, hold-up, exit (as kzgame.plots).
+# Okabe-Ito colours, in the tie order accept, invest, hold-up, exit (as kzgame.io.plots).
 _COLORS = ["#999999", "#0072B2", "#D55E00", "#CC79A7"]
 _CMAP = ListedColormap(_COLORS)
 _XLABEL = r"$\Delta_R/\Delta_E$ (R's stake over E's; < 1: outside options favour R)"
@@ -73,9 +73,9 @@ def _plane(values: dict[str, float], protocol: str, x: np.ndarray, y: np.ndarray
 
 
 def phase_figure(root: Path) -> Figure:
-    """The Kazakhstan-Russia phase diagram (kzgame.plots, as in the tutorial)."""
-    from kzgame.cases import load_case
-    from kzgame.plots import phase_diagram
+    """The Kazakhstan-Russia phase diagram (kzgame.io.plots, as in the tutorial)."""
+    from kzgame.io.cases import load_case
+    from kzgame.io.plots import phase_diagram
 
     case = load_case(root / CASE_FILE)
     return phase_diagram(case, n=20_000, seed=0)
@@ -83,7 +83,7 @@ def phase_figure(root: Path) -> Figure:
 
 def protocols_figure(root: Path) -> Figure:
     """One panel per protocol, the other parameters at the Kazakhstan 2014-2019 values."""
-    from kzgame.cases import load_case
+    from kzgame.io.cases import load_case
 
     values = load_case(root / CASE_FILE).period(PERIOD).period.as_dict()
     point = values["share"] - values["outside_r"], (1 - values["share"]) - values["outside_e"]
@@ -130,7 +130,7 @@ def kpr_figure(root: Path) -> Figure:
     accept is the alternative), G_H = G_X for iota (where Delta_R < 0, where
     exit is), and G_I = 0 for Delta_R (a vertical line).
     """
-    from kzgame.cases import load_case
+    from kzgame.io.cases import load_case
 
     values = load_case(root / CASE_FILE).period(PERIOD).period.as_dict()
     stake_e = (1 - values["share"]) * values["surplus"] - values["outside_e"]

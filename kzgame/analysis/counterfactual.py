@@ -44,9 +44,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..classify import classify
 from ..errors import KzgameError
 from ..games.period_game import get_protocol
+from ..numeric.classify import classify
 from ..params import DOMAINS, Period
 from ..solve import solve
 from ..strategy import Strategy

@@ -38,9 +38,9 @@ from typing import Any
 
 import numpy as np
 
-from ..classify import classify
 from ..errors import KzgameError
 from ..games.period_game import PROTOCOLS, get_protocol
+from ..numeric.classify import classify
 from ..params import Period
 from ..solve import Result, solve
 from ..strategy import Strategy

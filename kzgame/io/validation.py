@@ -17,7 +17,7 @@ these values are refitted.
 
 Examples
 --------
->>> from kzgame.cases import loads_case, template
+>>> from kzgame.io.cases import loads_case, template
 >>> v = validate(loads_case(template()), draws=0)
 >>> v.counts["verdicts"], v.counts["agree"], v.counts["out_of_sample"]
 (1, 1, 1)
@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..model import get_protocol
+from ..numeric.classify import classify
+from ..strategy import Strategy
 from .cases import Case, CasePeriod
-from .classify import classify
-from .model import get_protocol
-from .strategy import Strategy
 
 __all__ = ["Validation", "ValidationRow", "leave_one_out", "validate"]
 
@@ -211,7 +211,7 @@ def validate(case: Case, protocol: str = "nash", *, draws: int = 20_000, seed: i
     seed : int, default 0
     mc : mapping, optional
         Monte Carlo results already computed
-        (:func:`kzgame.uncertainty.case_monte_carlo`), keyed by label.
+        (:func:`kzgame.analysis.uncertainty.case_monte_carlo`), keyed by label.
     grid : int, default 21
         Grid points per refitted parameter in :func:`leave_one_out`.
 
@@ -221,7 +221,7 @@ def validate(case: Case, protocol: str = "nash", *, draws: int = 20_000, seed: i
     """
     case.check_protocol(protocol)
     if mc is None and draws:
-        from .uncertainty import case_monte_carlo
+        from ..analysis.uncertainty import case_monte_carlo
 
         mc = case_monte_carlo(case, draws, seed=seed, protocol=protocol, sensitivity=False)
     loo = leave_one_out(case, protocol, grid=grid)

@@ -1,8 +1,8 @@
 """The ``kzgame`` command: solve, sweep, plot and report calibrated cases.
 
 Argument parsing and one-line error messages only; the work is done by
-:mod:`kzgame.cases`, :mod:`kzgame.uncertainty`, :mod:`kzgame.sweep`,
-:mod:`kzgame.plots` and :mod:`kzgame.report`.
+:mod:`kzgame.io.cases`, :mod:`kzgame.analysis.uncertainty`, :mod:`kzgame.analysis.sweep`,
+:mod:`kzgame.io.plots` and :mod:`kzgame.io.report`.
 
 User mistakes (a malformed model file, a parameter outside its domain, an
 unknown option, a folder that cannot be written) end with one line on
@@ -25,12 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from .._version import __version__
+from ..analysis.uncertainty import DISTRIBUTIONS, case_monte_carlo
+from ..model import PROTOCOLS
+from ..params import PARAMETERS, KzgameError
+from ..strategy import Strategy
 from ._format import number as _fmt
 from ._format import share as _pct
 from .cases import Case, CasePeriod, load_case
-from .model import PROTOCOLS
-from .params import PARAMETERS, KzgameError
 from .plots import (
     PARAMETER_LABELS,
     XAXES,
@@ -40,8 +42,6 @@ from .plots import (
     save_figure,
 )
 from .plots import sensitivity_chart as _sensitivity_chart
-from .strategy import Strategy
-from .uncertainty import DISTRIBUTIONS, case_monte_carlo
 
 __all__ = ["main"]
 
@@ -252,7 +252,7 @@ def _cmd_new(args, out) -> int:
 
 
 def _cmd_sweep(args, out) -> int:
-    from .sweep import Progress, sweep
+    from ..analysis.sweep import Progress, sweep
 
     fixed: dict[str, float] | CasePeriod = {}
     if args.file:

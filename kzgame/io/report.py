@@ -9,7 +9,7 @@
   period, the findings, and an appendix with every parameter's value, range
   and provenance;
 * ``phase.png``, ``robustness.png``, ``sensitivity.png`` - the figures of
-  :mod:`kzgame.plots`;
+  :mod:`kzgame.io.plots`;
 * ``thresholds.tex`` - the gains and thresholds as a LaTeX fragment;
 * ``periods.csv`` - the results table as CSV.
 
@@ -28,14 +28,16 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import __version__
+from .._version import __version__
+from ..analysis.thresholds import threshold
+from ..analysis.uncertainty import MonteCarloResult, case_monte_carlo
+from ..model import PROTOCOLS, gains
+from ..model import latex as model_latex
+from ..params import PARAMETERS, KzgameError
+from ..strategy import Strategy
 from ._format import number as _num
 from ._format import share as _pct
-from .analysis.thresholds import threshold
 from .cases import Case, CasePeriod, ModelFileError
-from .model import PROTOCOLS, gains
-from .model import latex as model_latex
-from .params import PARAMETERS, KzgameError
 from .plots import (
     PARAMETER_LABELS,
     check_out_dir,
@@ -44,8 +46,6 @@ from .plots import (
     save_figure,
     sensitivity_chart,
 )
-from .strategy import Strategy
-from .uncertainty import MonteCarloResult, case_monte_carlo
 from .validation import Validation, validate
 
 __all__ = ["ReportFiles", "write_report"]
@@ -258,13 +258,13 @@ def write_report(
     Parameters
     ----------
     case : Case
-        A loaded model file (:func:`kzgame.cases.load_case`).
+        A loaded model file (:func:`kzgame.io.cases.load_case`).
     out : path-like
         The output folder (created; must not be inside the kzgame package).
     protocol : str, default "nash"
         The bargaining protocol of the main results.
     n, seed, distribution
-        Monte Carlo settings (:func:`kzgame.uncertainty.case_monte_carlo`).
+        Monte Carlo settings (:func:`kzgame.analysis.uncertainty.case_monte_carlo`).
     xaxis : {"auto", "ratio", "balance"}
         The phase diagram's x coordinate.
     mc : dict, optional

@@ -8,7 +8,7 @@ shared file that model files name with ``extends``).  It holds
   parameters;
 * **indicators** and **rules**: observables (a trade share, a transit
   share) and, per parameter, a formula in them, read with the package's
-  safe arithmetic parser (:func:`kzgame.cases.formula_names`); the range
+  safe arithmetic parser (:func:`kzgame.io.cases.formula_names`); the range
   is the formula's extreme values over the corners of the indicators'
   ranges, widened by ``pad`` and clipped to the parameter's domain;
 * a **verdict rule**: what described behaviour counts as invest, hold-up
@@ -17,8 +17,8 @@ shared file that model files name with ``extends``).  It holds
 Periods then give codings and indicator values with provenance and with a
 flag saying whether the source's verdict informed them; the parameter
 values follow (:meth:`Codebook.derive`).  The loader in
-:mod:`kzgame.cases` reads the TOML into these objects and reports every
-error as :class:`kzgame.cases.ModelFileError`.
+:mod:`kzgame.io.cases` reads the TOML into these objects and reports every
+error as :class:`kzgame.io.cases.ModelFileError`.
 
 Examples
 --------
@@ -106,7 +106,7 @@ class Rule:
     ----------
     parameter : str
     formula : str
-        Arithmetic in indicator names (:func:`kzgame.cases.formula_names`).
+        Arithmetic in indicator names (:func:`kzgame.io.cases.formula_names`).
     pad : float
         Added on both sides of the range the indicators' ranges give.
     description : str

@@ -27,12 +27,12 @@ exactly:
   in the file's ``[references]`` table or a BibTeX file it names
   (``KEY:PAGE``), a DOI or a web address; an unknown key is an error naming
   it;
-* a ``[codebook]`` (:mod:`kzgame.codebook`) maps a period's categorical
+* a ``[codebook]`` (:mod:`kzgame.io.codebook`) maps a period's categorical
   codings and indicators to values; a period may override a codebook value
   only with a reason; ``extends`` shares references, codebook and defaults
   between files; every coded value says whether the verdict it will be
   compared with informed it (``informed_by_verdict``), which
-  :mod:`kzgame.validation` uses to count agreement out of sample.
+  :mod:`kzgame.io.validation` uses to count agreement out of sample.
 
 Examples
 --------
@@ -59,7 +59,7 @@ Examples
 >>> loads_case(text.replace('label = "one"', 'label = "one"\\ncolour = "red"'), seeds=False)
 Traceback (most recent call last):
 ...
-kzgame.cases.ModelFileError: <string>: period 'one': key 'colour': unknown key; allowed keys: ...
+kzgame.io.cases.ModelFileError: <string>: period 'one': key 'colour': unknown key; allowed keys: ...
 """
 
 from __future__ import annotations
@@ -77,6 +77,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..model import get_protocol
+from ..params import DOMAINS, PARAMETERS, KzgameError, NoSurplusWarning, ParameterError, Period
+from ..solve import Result, solve
+from ..strategy import Strategy
 from .codebook import (
     Codebook,
     CodedValue,
@@ -87,10 +91,6 @@ from .codebook import (
     Rule,
     VerdictRule,
 )
-from .model import get_protocol
-from .params import DOMAINS, PARAMETERS, KzgameError, NoSurplusWarning, ParameterError, Period
-from .solve import Result, solve
-from .strategy import Strategy
 
 __all__ = [
     "OPTIONAL_PARAMETERS",
@@ -692,8 +692,8 @@ class CasePeriod:
     finding_protocols : tuple of str
         The protocols the finding applies to (empty: all).
     codings, indicators : tuple
-        The codebook entries the period gives (:class:`kzgame.codebook.CodedValue`,
-        :class:`kzgame.codebook.IndicatorValue`).
+        The codebook entries the period gives (:class:`kzgame.io.codebook.CodedValue`,
+        :class:`kzgame.io.codebook.IndicatorValue`).
     """
 
     label: str
@@ -824,7 +824,7 @@ class Case:
         to :func:`loads_case`).
     references : mapping of str to Reference
         The ``[references]`` table (with those of the files it extends).
-    codebook : kzgame.codebook.Codebook
+    codebook : kzgame.io.codebook.Codebook
         The codebook (empty if the file has none).
     problems : tuple of ModelFileError
         Errors in periods that were skipped (only with ``collect=True``).

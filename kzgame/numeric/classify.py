@@ -18,7 +18,7 @@ Inputs broadcast like NumPy arrays and are never materialized at the
 broadcast shape.  Dask arrays are accepted too: the classification then
 runs block by block (lazily, on any dask scheduler, including a
 ``dask.distributed`` cluster) and the result is a dask array (see
-:mod:`kzgame.distributed`).
+:mod:`kzgame.analysis.distributed`).
 """
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .game.outcomes import outcome_codes
-from .game.tree import Game
-from .games.period_game import get_protocol, period
-from .numeric import vectorized
-from .numeric.point import check_atol
-from .numeric.vectorized import BACKENDS, NUMBA_MIN_POINTS
-from .params import PARAMETERS, ParameterError, Period
-from .strategy import CODE_DTYPE, Strategy
+from ..game.outcomes import outcome_codes
+from ..game.tree import Game
+from ..games.period_game import get_protocol, period
+from ..params import PARAMETERS, ParameterError, Period
+from ..strategy import CODE_DTYPE, Strategy
+from . import vectorized
+from .point import check_atol
+from .vectorized import BACKENDS, NUMBA_MIN_POINTS
 
 __all__ = [
     "BACKENDS",
@@ -268,7 +268,7 @@ def classify(
     else:
         vectorized.check_names(game, params)
         protocol = None
-    if any(_is_dask(v) for v in params.values()):
+    if any(is_dask(v) for v in params.values()):
         return _classify_dask(game, protocol, atol, backend, params)
     return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol, backend)
 
@@ -277,7 +277,7 @@ def classify(
 # Dask
 
 
-def _is_dask(value: Any) -> bool:
+def is_dask(value: Any) -> bool:
     """Whether ``value`` is a dask array (checked without importing dask)."""
     return type(value).__module__.startswith("dask.") and hasattr(value, "__dask_graph__")
 
@@ -300,7 +300,7 @@ def _classify_dask(
     }
     names, arrays, constants = [], [], {}
     for k, v in values.items():
-        if _is_dask(v):
+        if is_dask(v):
             if v.dtype.kind not in "biuf":
                 raise ParameterError(
                     f"{k} must be a number or an array of numbers, got a dask array of {v.dtype}"

@@ -6,15 +6,15 @@ bounded and progress can be shown), or lazily through dask when asked.
 :meth:`SweepResult.to_csv` writes the grid in long form, one row per point.
 
 Sizes are checked before anything is allocated or written: a grid whose
-codes would not fit in :data:`kzgame.uncertainty.MAX_BYTES`, or a CSV file
+codes would not fit in :data:`kzgame.analysis.uncertainty.MAX_BYTES`, or a CSV file
 larger than ``max_bytes`` or than the free space of its disk, is refused with
 the size it would need.  Values are real numbers only (as in
-:mod:`kzgame.uncertainty`).  Progress goes through tqdm when it is installed.
+:mod:`kzgame.analysis.uncertainty`).  Progress goes through tqdm when it is installed.
 
 Examples
 --------
 >>> import numpy as np
->>> from kzgame.sweep import sweep
+>>> from kzgame.analysis.sweep import sweep
 >>> base = {"share": 0.5, "outside_r": 0.0, "outside_e": 0.0,
 ...         "indispensability": 0.9, "survival": 0.8, "invest_cost": 0.05}
 >>> res = sweep(base, "outside_r", np.linspace(0.0, 0.45, 4),
@@ -40,18 +40,17 @@ from typing import Any
 
 import numpy as np
 
-from .cases import CasePeriod
-from .classify import check_names, classify
-from .model import get_protocol
-from .params import PARAMETERS, KzgameError, ParameterError, Period
-from .strategy import Strategy
+from ..model import get_protocol
+from ..numeric.classify import check_names, classify
+from ..params import PARAMETERS, KzgameError, ParameterError, Period
+from ..strategy import Strategy
 from .uncertainty import (
-    _check_flag,
-    _check_int,
-    _short,
+    check_flag,
+    check_int,
     check_memory,
     human_bytes,
     real_values,
+    short_repr,
 )
 
 __all__ = [
@@ -143,8 +142,9 @@ def inert(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def _inside_package(path: Path) -> bool:
-    package = Path(__file__).resolve().parent
+def inside_package(path: Path) -> bool:
+    """Whether ``path`` lies inside the installed kzgame package (nothing is written there)."""
+    package = Path(__file__).resolve().parents[1]  # kzgame/, above kzgame/analysis/
     try:
         path.resolve().relative_to(package)
     except (ValueError, OSError):
@@ -249,10 +249,10 @@ class SweepResult:
         """
         path = Path(path)
         if max_bytes is not None:
-            max_bytes = _check_int("max_bytes", max_bytes, 1)
+            max_bytes = check_int("max_bytes", max_bytes, 1)
         if progress is not None and not callable(progress):
-            raise KzgameError(f"progress = {_short(progress)}: give a callable or None")
-        if _inside_package(path):
+            raise KzgameError(f"progress = {short_repr(progress)}: give a callable or None")
+        if inside_package(path):
             raise KzgameError(f"refusing to write {path} inside the kzgame package; choose "
                               "another path")
         folder = path.parent
@@ -336,7 +336,7 @@ def check_csv(x: str, x_values: Any, y: str, y_values: Any, path: str | os.PathL
     """
     path = Path(path)
     if max_bytes is not None:
-        max_bytes = _check_int("max_bytes", max_bytes, 1)
+        max_bytes = check_int("max_bytes", max_bytes, 1)
     low, _ = _csv_bounds(x, y, x_values, y_values)
     folder = path.parent
     free = shutil.disk_usage(folder).free if folder.is_dir() else None
@@ -365,14 +365,17 @@ def _strategy_counts(codes: np.ndarray) -> np.ndarray:
 
 def _fixed_values(base: Any, swept: tuple[str, str]) -> dict[str, float]:
     """The values of the parameters not swept, as floats (real numbers, in their domains)."""
-    if isinstance(base, CasePeriod):
-        raw: Mapping[str, Any] = base.values
-    elif isinstance(base, Period):
-        raw = base.as_dict()
+    if isinstance(base, Period):
+        raw: Mapping[str, Any] = base.as_dict()
     elif isinstance(base, Mapping):
         raw = base
+    elif isinstance(getattr(base, "values", None), Mapping):  # a model file's period
+        raw = base.values
     else:
-        raise TypeError(f"expected a CasePeriod, Period or mapping, got {type(base).__name__}")
+        raise TypeError(
+            "expected a model file's period (kzgame.io.cases.CasePeriod), a Period or a "
+            f"mapping, got {type(base).__name__}"
+        )
     check_names(raw, required=())
     out = {}
     for k, v in raw.items():
@@ -386,16 +389,17 @@ def _fixed_values(base: Any, swept: tuple[str, str]) -> dict[str, float]:
     return out
 
 
-def _is_dask(values: Any) -> bool:
+def is_dask(values: Any) -> bool:
     return hasattr(values, "compute") and hasattr(values, "chunks")
 
 
 def _axis(name: Any, values: Any, which: str):
     if not isinstance(name, str) or name not in PARAMETERS:
         raise ParameterError(
-            f"unknown {which} parameter {_short(name)}; known parameters: {', '.join(PARAMETERS)}"
+            f"unknown {which} parameter {short_repr(name)}; "
+            f"known parameters: {', '.join(PARAMETERS)}"
         )
-    if _is_dask(values):
+    if is_dask(values):
         kind = np.dtype(values.dtype).kind
         if kind not in "iuf":
             raise ParameterError(f"{name} must be a real number or an array of real numbers, "
@@ -466,13 +470,15 @@ def sweep(
         raise ParameterError(f"sweep needs two different parameters, got {x!r} twice")
     xv = _axis(x, x_values, "x")
     yv = _axis(y, y_values, "y")
-    chunk_points = _check_int("chunk_points", chunk_points, 1, MAX_CHUNK_POINTS)
-    dask = _check_flag("dask", dask)
+    chunk_points = check_int("chunk_points", chunk_points, 1, MAX_CHUNK_POINTS)
+    dask = check_flag("dask", dask)
     if not (progress is None or isinstance(progress, bool | np.bool_) or callable(progress)):
-        raise KzgameError(f"progress = {_short(progress)}: give True, False, None or a callable")
+        raise KzgameError(
+            f"progress = {short_repr(progress)}: give True, False, None or a callable"
+        )
     fixed = _fixed_values(base, (x, y))
     check_grid(int(xv.shape[0]), int(yv.shape[0]))
-    use_dask = dask or _is_dask(xv) or _is_dask(yv)
+    use_dask = dask or is_dask(xv) or is_dask(yv)
     total = int(xv.shape[0]) * int(yv.shape[0])
     if progress is None:
         progress = total >= PROGRESS_THRESHOLD
@@ -497,7 +503,7 @@ def sweep(
 
 def check_grid(nx: int, ny: int) -> int:
     """The number of points of an ``nx`` x ``ny`` sweep, or :class:`KzgameError` if it would
-    not fit in memory (:data:`kzgame.uncertainty.MAX_BYTES`).
+    not fit in memory (:data:`kzgame.analysis.uncertainty.MAX_BYTES`).
 
     Call it before building the axes of a large grid: it needs only their lengths.
 
@@ -510,12 +516,12 @@ def check_grid(nx: int, ny: int) -> int:
     ...
     kzgame.errors.KzgameError: a sweep of ... = 1e+20 points would need about 86.7 EiB ...
     """
-    nx = _check_int("nx", nx, 1)
-    ny = _check_int("ny", ny, 1)
+    nx = check_int("nx", nx, 1)
+    ny = check_int("ny", ny, 1)
     total = nx * ny
     # The codes (one byte per point) and both axes (float64).
     check_memory(f"a sweep of {nx:,} x {ny:,} = {total:.3g} points", total + 8 * (nx + ny),
-                 "sweep a coarser grid, or reduce it on a cluster with kzgame.distributed")
+                 "sweep a coarser grid, or reduce it on a cluster with kzgame.analysis.distributed")
     return total
 
 

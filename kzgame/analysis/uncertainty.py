@@ -1,7 +1,7 @@
 """Uncertainty: Monte Carlo over a period's ranges, and which range matters most.
 
 A calibrated period gives each parameter a point value and a plausible range
-(:class:`kzgame.cases.ParamSpec`).  :func:`monte_carlo` draws every uncertain
+(:class:`kzgame.io.cases.ParamSpec`).  :func:`monte_carlo` draws every uncertain
 parameter independently from its range, classifies all draws at once with
 :func:`kzgame.classify`, and reports
 
@@ -37,7 +37,7 @@ checked before anything is allocated (:data:`MAX_BYTES`).
 Examples
 --------
 >>> from kzgame import Period
->>> from kzgame.uncertainty import monte_carlo
+>>> from kzgame.analysis.uncertainty import monte_carlo
 >>> ranges = {"share": 0.5, "outside_r": (0.2, 0.0, 0.45), "outside_e": 0.0,
 ...           "indispensability": 0.9, "survival": 0.8, "invest_cost": 0.05}
 >>> mc = monte_carlo(ranges, n=20_000, seed=1)
@@ -62,11 +62,10 @@ from typing import Any
 
 import numpy as np
 
-from .cases import Case, CasePeriod
-from .classify import DEFAULTS, check_names, classify
-from .model import get_protocol
-from .params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
-from .strategy import Strategy
+from ..model import get_protocol
+from ..numeric.classify import DEFAULTS, check_names, classify
+from ..params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
+from ..strategy import Strategy
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -93,8 +92,8 @@ OAT_POINTS = 401
 
 #: Memory (bytes) one Monte Carlo run or sweep may hold at once; larger
 #: requests are refused before anything is allocated, with the size they would
-#: need.  Raise it (``kzgame.uncertainty.MAX_BYTES = ...``) on a larger machine,
-#: or use :mod:`kzgame.distributed`.
+#: need.  Raise it (``kzgame.analysis.uncertainty.MAX_BYTES = ...``) on a larger machine,
+#: or use :mod:`kzgame.analysis.distributed`.
 MAX_BYTES: int = 2 * 1024**3
 
 #: Largest number of bins of the given-data estimator.
@@ -144,12 +143,12 @@ def check_memory(what: str, needed: int, hint: str = "") -> None:
     if needed > MAX_BYTES:
         raise KzgameError(
             f"{what} would need about {human_bytes(needed)} of memory, more than the "
-            f"{human_bytes(MAX_BYTES)} limit (kzgame.uncertainty.MAX_BYTES)"
+            f"{human_bytes(MAX_BYTES)} limit (kzgame.analysis.uncertainty.MAX_BYTES)"
             + (f"; {hint}" if hint else "")
         )
 
 
-def _short(value: Any) -> str:
+def short_repr(value: Any) -> str:
     """A repr for messages, at most 60 characters (and never an error)."""
     if isinstance(value, int) and value.bit_length() > 150:
         return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
@@ -162,7 +161,7 @@ def _short(value: Any) -> str:
 
 def _not_real(name: str, value: Any, what: str) -> ParameterError:
     return ParameterError(f"{name} must be a real number or an array of real numbers, got "
-                          f"{what}: {_short(value)}")
+                          f"{what}: {short_repr(value)}")
 
 
 def _real_scalar(name: str, value: Any) -> float:
@@ -175,7 +174,7 @@ def _real_scalar(name: str, value: Any) -> float:
         return float(value)
     except OverflowError:
         raise ParameterError(
-            f"{name} = {_short(value)} is too large for a float (|x| < 1.8e308)"
+            f"{name} = {short_repr(value)} is too large for a float (|x| < 1.8e308)"
         ) from None
 
 
@@ -238,14 +237,14 @@ def real_values(name: str, value: Any) -> np.ndarray:
     return check_parameter(name, arr)
 
 
-def _check_flag(name: str, value: Any) -> bool:
+def check_flag(name: str, value: Any) -> bool:
     """``value`` if it is a bool, else :class:`KzgameError` (no truthy strings)."""
     if not isinstance(value, bool | np.bool_):
-        raise KzgameError(f"{name} = {_short(value)}: give True or False")
+        raise KzgameError(f"{name} = {short_repr(value)}: give True or False")
     return bool(value)
 
 
-def _check_int(name: str, value: Any, low: int, high: int | None = None,
+def check_int(name: str, value: Any, low: int, high: int | None = None,
                why: str = "") -> int:
     """``value`` as an int in [low, high], else :class:`ParameterError` naming the range."""
     ok = not isinstance(value, bool | np.bool_) and isinstance(value, int | np.integer)
@@ -255,7 +254,7 @@ def _check_int(name: str, value: Any, low: int, high: int | None = None,
     if not ok:
         allowed = f"an integer >= {low}" if high is None else (
             f"an integer from {low} to {high}" if high >= low else "no value (the range is empty)")
-        raise ParameterError(f"{name} = {_short(value)}: give {allowed}{why}")
+        raise ParameterError(f"{name} = {short_repr(value)}: give {allowed}{why}")
     return value
 
 
@@ -282,7 +281,7 @@ def _triple(name: str, v: Any) -> Triple:
             arr = None
     if arr is None:
         raise ParameterError(
-            f"{name}: give a number, (low, high) or (mode, low, high), got {_short(v)}"
+            f"{name}: give a number, (low, high) or (mode, low, high), got {short_repr(v)}"
         )
     if not low <= mode <= high:
         raise ParameterError(
@@ -334,35 +333,38 @@ def triples(target: Any) -> dict[str, Triple]:
     ...
     kzgame.errors.ParameterError: outside_r: the range [-1e+308, 1e+308] is too wide ...
     """
-    if isinstance(target, CasePeriod):
-        raw: Mapping[str, Any] = {k: (s.value, s.low, s.high) for k, s in target.specs.items()}
-    elif isinstance(target, Period):
-        raw = target.as_dict()
+    if isinstance(target, Period):
+        raw: Mapping[str, Any] = target.as_dict()
+    elif hasattr(target, "specs"):  # a model file's period: values with their ranges
+        raw = {k: (s.value, s.low, s.high) for k, s in target.specs.items()}
     elif isinstance(target, Mapping):
         raw = target
     else:
         raise TypeError(
-            f"expected a CasePeriod, Period or mapping of parameters, got {type(target).__name__}"
+            "expected a model file's period (kzgame.io.cases.CasePeriod), a Period or a mapping "
+            f"of parameters, got {type(target).__name__}"
         )
     check_names(raw)
     return {name: _triple(name, raw.get(name, DEFAULTS.get(name))) for name in PARAMETERS}
 
 
-def _check_seed(seed: Any) -> int:
+def check_seed(seed: Any) -> int:
     """``seed`` as an int, or KzgameError unless it is a non-negative integer."""
     if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise KzgameError(f"seed = {_short(seed)}: give a non-negative integer")
+        raise KzgameError(f"seed = {short_repr(seed)}: give a non-negative integer")
     return int(seed)
 
 
-def _check_choice(what: str, value: Any, choices: tuple[str, ...]) -> str:
+def check_choice(what: str, value: Any, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise KzgameError(f"unknown {what} {_short(value)}; known {what}s: {', '.join(choices)}")
+        raise KzgameError(
+            f"unknown {what} {short_repr(value)}; known {what}s: {', '.join(choices)}"
+        )
     return value
 
 
-def _check_distribution(distribution: Any) -> str:
-    return _check_choice("distribution", distribution, DISTRIBUTIONS)
+def check_distribution(distribution: Any) -> str:
+    return check_choice("distribution", distribution, DISTRIBUTIONS)
 
 
 def _check_ranges(ranges: Mapping[str, Any]) -> dict[str, Triple]:
@@ -375,7 +377,7 @@ def _check_ranges(ranges: Mapping[str, Any]) -> dict[str, Triple]:
     for name, t in ranges.items():
         sequence = isinstance(t, list | tuple) or (isinstance(t, np.ndarray) and t.ndim == 1)
         if not sequence or len(t) != 3:
-            raise ParameterError(f"{name}: give (low, mode, high), got {_short(t)}")
+            raise ParameterError(f"{name}: give (low, mode, high), got {short_repr(t)}")
         low, mode, high = real_values(name, t)
         out[name] = _triple(name, (mode, low, high))
     return out
@@ -449,10 +451,10 @@ def draw(
     >>> d["surplus"], d["share"].shape, bool(((d["share"] >= 0.4) & (d["share"] <= 0.6)).all())
     (1.0, (5,), True)
     """
-    _check_distribution(distribution)
-    n = _check_int("n", n, 1, why=" (the number of draws)")
+    check_distribution(distribution)
+    n = check_int("n", n, 1, why=" (the number of draws)")
     if not isinstance(rng, np.random.Generator):
-        raise KzgameError(f"rng = {_short(rng)}: give a numpy.random.Generator "
+        raise KzgameError(f"rng = {short_repr(rng)}: give a numpy.random.Generator "
                           "(numpy.random.default_rng(seed))")
     ranges = _check_ranges(ranges)
     drawn = sum(low != high for low, _, high in ranges.values())
@@ -857,7 +859,7 @@ def monte_carlo(
         a non-negative integer, Generator or None, a flag that is not a
         bool, draws that would not fit in :data:`MAX_BYTES`, or
         ``method="sobol"`` without SALib;
-        :class:`kzgame.cases.ModelFileError` if a calibrated period lacks a
+        :class:`kzgame.io.cases.ModelFileError` if a calibrated period lacks a
         parameter the protocol uses.
 
     Examples
@@ -878,20 +880,20 @@ def monte_carlo(
     kzgame.errors.ParameterError: bins = 20: give an integer from 2 to 5 (at least ...)
     """
     get_protocol(protocol)
-    _check_distribution(distribution)
-    _check_choice("method", method, METHODS)
-    n = _check_int("n", n, 1, why=" (the number of draws)")
-    sensitivity = _check_flag("sensitivity", sensitivity)
-    keep = _check_flag("keep", keep)
+    check_distribution(distribution)
+    check_choice("method", method, METHODS)
+    n = check_int("n", n, 1, why=" (the number of draws)")
+    sensitivity = check_flag("sensitivity", sensitivity)
+    keep = check_flag("keep", keep)
     if bins is not None:
-        bins = _check_int("bins", bins, 2, min(n // 2, MAX_BINS),
+        bins = check_int("bins", bins, 2, min(n // 2, MAX_BINS),
                           " (at least two draws per bin)")
     if isinstance(seed, np.random.Generator):
         rng, seed_used = seed, None
     else:
-        seed_used = None if seed is None else _check_seed(seed)
+        seed_used = None if seed is None else check_seed(seed)
         rng = np.random.default_rng(seed_used)
-    if isinstance(target, CasePeriod):
+    if hasattr(target, "check_protocol"):  # a model file's period: its protocol findings
         target.check_protocol(protocol)
     ranges = triples(target)
     varying = [name for name, (low, _, high) in ranges.items() if low != high]
@@ -899,7 +901,7 @@ def monte_carlo(
         f"n = {n:,} draws of {len(varying)} parameter(s)",
         n * (_BYTES_PER_DRAW + 8 * len(varying)) * (2 if method == "sobol" else 1),
         f"at most about {MAX_BYTES // (_BYTES_PER_DRAW + 8 * len(varying)):,} draws fit; "
-        "draw fewer, or use kzgame.distributed.monte_carlo",
+        "draw fewer, or use kzgame.analysis.distributed.monte_carlo",
     )
     if sensitivity and varying and method == "given-data" and n < 4:
         raise ParameterError(
@@ -964,7 +966,7 @@ def monte_carlo(
 
 
 def case_monte_carlo(
-    case: Case,
+    case: Any,
     n: int = 100_000,
     *,
     seed: int = 0,
@@ -980,17 +982,20 @@ def case_monte_carlo(
     Period ``i`` draws from its own stream, seeded by ``(seed, i)`` through
     :class:`numpy.random.SeedSequence`, so its result does not depend on the
     other periods.  The options are those of :func:`monte_carlo`, validated
-    before any period is drawn.
+    before any period is drawn.  ``case`` is any object with ``periods``, each
+    with a ``label`` and ``specs`` (a :class:`kzgame.io.cases.Case`): this
+    module takes parameters and ranges, and does not read model files.
     """
-    seed = _check_seed(seed)
-    n = _check_int("n", n, 1, why=" (the number of draws)")
-    _check_distribution(distribution)
-    _check_choice("method", method, METHODS)
+    seed = check_seed(seed)
+    n = check_int("n", n, 1, why=" (the number of draws)")
+    check_distribution(distribution)
+    check_choice("method", method, METHODS)
     get_protocol(protocol)
-    if not isinstance(case, Case):
-        raise TypeError(f"expected a Case, got {type(case).__name__}")
+    periods = getattr(case, "periods", None)
+    if periods is None:
+        raise TypeError(f"expected a case (kzgame.io.cases.Case), got {type(case).__name__}")
     out = {}
-    for i, p in enumerate(case.periods):
+    for i, p in enumerate(periods):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         r = monte_carlo(p, n, seed=rng, distribution=distribution, protocol=protocol,
                         sensitivity=sensitivity, keep=keep, bins=bins, method=method)

@@ -15,11 +15,11 @@ by :func:`save_figure`, which refuses to write inside the installed package.
   varies within its range), and the path of all periods in time order.
 * :func:`robustness_chart` - per period, the share of draws in each strategy.
 * :func:`sensitivity_chart` - per period and parameter, the first-order
-  sensitivity index of the strategy (:mod:`kzgame.uncertainty`).
+  sensitivity index of the strategy (:mod:`kzgame.analysis.uncertainty`).
 
 Examples
 --------
->>> from kzgame.plots import STRATEGY_COLORS
+>>> from kzgame.io.plots import STRATEGY_COLORS
 >>> sorted(s.value for s in STRATEGY_COLORS)
 ['accept', 'exit', 'hold-up', 'invest']
 """
@@ -37,13 +37,21 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..analysis.sweep import inside_package
+from ..analysis.uncertainty import (
+    DISTRIBUTIONS,
+    MonteCarloResult,
+    case_monte_carlo,
+    check_choice,
+    check_int,
+    check_seed,
+)
+from ..game.registry import REGISTRY
+from ..numeric.classify import classify
+from ..params import PARAMETERS, KzgameError
+from ..strategy import Strategy
 from ._format import share as _fmt_pct
 from .cases import Case
-from .classify import classify
-from .game.registry import REGISTRY
-from .params import PARAMETERS, KzgameError
-from .strategy import Strategy
-from .uncertainty import MonteCarloResult, case_monte_carlo
 
 __all__ = [
     "PARAMETER_LABELS",
@@ -103,19 +111,11 @@ def plain_text(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _check_int(name: str, value, low: int, high: int) -> int:
-    from .uncertainty import _check_int as check
-
-    return check(name, value, low, high)
-
-
 def _check_options(n, seed, distribution) -> None:
     """The Monte Carlo options of a chart, validated whether or not they are used."""
-    from .uncertainty import DISTRIBUTIONS, _check_choice, _check_seed
-
-    _check_int("n", n, 1, 10**12)
-    _check_seed(seed)
-    _check_choice("distribution", distribution, DISTRIBUTIONS)
+    check_int("n", n, 1, 10**12)
+    check_seed(seed)
+    check_choice("distribution", distribution, DISTRIBUTIONS)
 
 
 def stake_coordinate(stake_r, stake_e, xaxis: str) -> np.ndarray:
@@ -242,9 +242,9 @@ def phase_diagram(
     _check_options(n, seed, distribution)
     if not isinstance(resolution, tuple | list) or len(resolution) != 2:
         raise KzgameError(f"resolution = {resolution!r}: give two integers (x, iota)")
-    resolution = (_check_int("resolution[0]", resolution[0], 2, MAX_RESOLUTION),
-                  _check_int("resolution[1]", resolution[1], 2, MAX_RESOLUTION))
-    cloud = _check_int("cloud", cloud, 0, MAX_CLOUD)
+    resolution = (check_int("resolution[0]", resolution[0], 2, MAX_RESOLUTION),
+                  check_int("resolution[1]", resolution[1], 2, MAX_RESOLUTION))
+    cloud = check_int("cloud", cloud, 0, MAX_CLOUD)
     case.check_protocol(protocol)
     mc = _monte_carlo(case, mc, protocol=protocol, n=n, seed=seed,
                       distribution=distribution, keep=True)
@@ -524,15 +524,6 @@ def sensitivity_chart(
     return fig
 
 
-def _inside_package(path: Path) -> bool:
-    package = Path(__file__).resolve().parent
-    try:
-        path.resolve().relative_to(package)
-    except ValueError:
-        return False
-    return True
-
-
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
     """Write ``fig`` as a PNG to ``path`` (folders are created).
 
@@ -542,9 +533,9 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
         If ``path`` lies inside the installed kzgame package, or ``dpi`` is
         not an integer from 10 to 1200.
     """
-    dpi = _check_int("dpi", dpi, *DPI_RANGE)
+    dpi = check_int("dpi", dpi, *DPI_RANGE)
     path = Path(path)
-    if _inside_package(path):
+    if inside_package(path):
         raise KzgameError(f"refusing to write {path} inside the kzgame package; choose --out")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi, format="png")
@@ -554,7 +545,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
 def check_out_dir(out: str | os.PathLike[str]) -> Path:
     """Create the output folder ``out`` (refusing the package folder) and return it."""
     out = Path(out)
-    if _inside_package(out):
+    if inside_package(out):
         raise KzgameError(f"refusing to write into the kzgame package ({out}); choose --out")
     try:
         out.mkdir(parents=True, exist_ok=True)

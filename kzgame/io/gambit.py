@@ -68,11 +68,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .errors import KzgameError, ParameterError
-from .game.normal_form import evaluate, reduced_normal_form
-from .game.tree import Game
-from .games.period_game import get_protocol, period
-from .params import PARAMETERS, Period
+from ..errors import KzgameError, ParameterError
+from ..game.normal_form import evaluate, reduced_normal_form
+from ..game.tree import Game
+from ..games.period_game import get_protocol, period
+from ..params import PARAMETERS, Period
 
 __all__ = ["to_efg", "to_nfg", "to_pygambit", "write_efg", "write_nfg"]
 

@@ -12,7 +12,7 @@ compute.  This module adds the pieces a large run needs:
   size, and it is produced block by block;
 * :func:`sample`: Monte Carlo draws as dask arrays, drawn block by block
   from per-block seeds (reproducible whatever the scheduler or the number
-  of workers), with the distributions of :func:`kzgame.uncertainty.draw`;
+  of workers), with the distributions of :func:`kzgame.analysis.uncertainty.draw`;
 * :func:`counts` and :func:`shares`: how many points each strategy gets,
   reduced block by block (only four integers per block travel back).
 
@@ -22,7 +22,7 @@ A 1e9-point sweep on a cluster
 
     from distributed import Client
     import numpy as np
-    from kzgame.distributed import grid, shares
+    from kzgame.analysis.distributed import grid, shares
 
     client = Client("tcp://scheduler:8786")      # or Client() on one machine
     axes = grid({"outside_r": np.linspace(-0.5, 0.5, 1000),
@@ -43,7 +43,7 @@ See ``docs/howto/dask.md``.
 Examples
 --------
 >>> import numpy as np, kzgame
->>> from kzgame.distributed import grid, counts
+>>> from kzgame.analysis.distributed import grid, counts
 >>> axes = grid({"outside_r": np.linspace(0.0, 0.45, 4),
 ...              "indispensability": np.array([0.0, 0.9])}, block_points=4)
 >>> codes = kzgame.classify(share=0.5, outside_e=0.0, survival=0.8, invest_cost=0.05, **axes)
@@ -65,9 +65,9 @@ from typing import Any
 
 import numpy as np
 
-from .classify import _is_dask, classify
-from .params import KzgameError, ParameterError, check_parameter, positive_int
-from .strategy import Strategy
+from ..numeric.classify import classify, is_dask
+from ..params import KzgameError, ParameterError, check_parameter, positive_int
+from ..strategy import Strategy
 
 __all__ = ["counts", "grid", "monte_carlo", "sample", "shares"]
 
@@ -156,7 +156,7 @@ def sample(
     Parameters
     ----------
     target : CasePeriod, Period or mapping
-        What to draw from, as for :func:`kzgame.uncertainty.monte_carlo`
+        What to draw from, as for :func:`kzgame.analysis.uncertainty.monte_carlo`
         (``(low, high)`` or ``(mode, low, high)`` per uncertain parameter).
     n : int
         Number of draws.
@@ -166,7 +166,7 @@ def sample(
         and ``block_points`` give the same draws on any scheduler and
         number of workers.
     distribution : {"uniform", "triangular", "pert"}
-        As in :func:`kzgame.uncertainty.draw`.
+        As in :func:`kzgame.analysis.uncertainty.draw`.
     block_points : int, default 2**22
         Draws per block.
 
@@ -251,7 +251,7 @@ def counts(codes: Any) -> np.ndarray:
     >>> counts(np.array([[0, 2], [2, 3]], dtype=np.int8))
     array([1, 0, 2, 1])
     """
-    if _is_dask(codes):
+    if is_dask(codes):
         da = _dask_array()
         nd = codes.ndim
         if nd == 0:
@@ -298,7 +298,7 @@ def monte_carlo(
     each block where it was drawn, and only the counts come back: a run
     of 1e9 draws needs no more memory than one block per worker thread.
     For sensitivity indices on up to a few million draws, use
-    :func:`kzgame.uncertainty.monte_carlo` (in memory).
+    :func:`kzgame.analysis.uncertainty.monte_carlo` (in memory).
 
     Examples
     --------
@@ -310,7 +310,7 @@ def monte_carlo(
     """
 
     draws = sample(target, n, seed=seed, distribution=distribution, block_points=block_points)
-    if not any(_is_dask(v) for v in draws.values()):
+    if not any(is_dask(v) for v in draws.values()):
         point = classify(protocol=protocol, **draws)  # every range is a point
         return {s: float(s.code == int(point)) for s in Strategy}
     return shares(classify(protocol=protocol, **draws))
