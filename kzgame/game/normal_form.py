@@ -195,15 +195,7 @@ def exact_values(game: Game, params: Mapping[str, Any]) -> dict[str, Fraction]:
     ...
     kzgame.errors.ParameterError: p = 11/10 is outside the allowed range [0, 1]
     """
-    unknown = sorted(set(params) - set(game.parameters))
-    if unknown:
-        raise ParameterError(
-            f"unknown parameter(s) {', '.join(unknown)}; this game's parameters: "
-            f"{', '.join(game.parameters) or 'none'}"
-        )
-    missing = [k for k, p in game.parameters.items() if k not in params and p.default is None]
-    if missing:
-        raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+    game.check_names(params)
     out: dict[str, Fraction] = {}
     for k, p in game.parameters.items():
         v = params.get(k, p.default)

@@ -641,6 +641,28 @@ class Game:
 
     # -- parameter values ----------------------------------------------------
 
+    def check_names(self, params: Mapping[str, Any]) -> None:
+        """Raise :class:`ParameterError` on an unknown name or a missing required parameter.
+
+        Examples
+        --------
+        >>> g = Game(decision("A", {"x": outcome(A="a"), "y": outcome(A=0)}),
+        ...          parameters={"a": "real"})
+        >>> g.check_names({"b": 1.0})
+        Traceback (most recent call last):
+        ...
+        kzgame.errors.ParameterError: unknown parameter(s) b; this game's parameters: a
+        """
+        unknown = sorted(set(params) - set(self.parameters))
+        if unknown:
+            raise ParameterError(
+                f"unknown parameter(s) {', '.join(unknown)}; this game's parameters: "
+                f"{', '.join(self.parameters) or 'none'}"
+            )
+        missing = [k for k, p in self.parameters.items() if k not in params and p.default is None]
+        if missing:
+            raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+
     def values(self, params: Mapping[str, Any], *, arrays: bool = False) -> dict[str, Any]:
         """Validated parameter values with defaults filled in.
 
@@ -659,15 +681,7 @@ class Game:
             On an unknown name, a missing required parameter, or a value
             outside its domain (naming the parameter and the range).
         """
-        unknown = sorted(set(params) - set(self.parameters))
-        if unknown:
-            raise ParameterError(
-                f"unknown parameter(s) {', '.join(unknown)}; this game's parameters: "
-                f"{', '.join(self.parameters) or 'none'}"
-            )
-        missing = [k for k, p in self.parameters.items() if k not in params and p.default is None]
-        if missing:
-            raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+        self.check_names(params)
         out: dict[str, Any] = {}
         for k, p in self.parameters.items():
             v = params.get(k, p.default)

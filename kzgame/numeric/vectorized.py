@@ -83,15 +83,7 @@ def as_float(game: Game, name: str, value: Any) -> np.ndarray:
 
 def check_names(game: Game, params: Mapping[str, Any]) -> None:
     """Raise :class:`ParameterError` on an unknown name or a missing required parameter."""
-    unknown = sorted(set(params) - set(game.parameters))
-    if unknown:
-        raise ParameterError(
-            f"unknown parameter(s) {', '.join(unknown)}; this game's parameters: "
-            f"{', '.join(game.parameters) or 'none'}"
-        )
-    missing = [k for k, p in game.parameters.items() if k not in params and p.default is None]
-    if missing:
-        raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+    game.check_names(params)
 
 
 def game_arrays(game: Game, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
