@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import kzgame
@@ -254,3 +254,118 @@ def test_triple_point_names_the_strategy_past_the_knot():
         assert past == Strategy.EXIT.code
         (down,) = [c for c in records if c.parameter == "surplus" and c.change < 0]
         assert down.new_strategy is Strategy.EXIT
+
+
+# A flip exactly at a closed end of a parameter's domain (survival -> 1, share -> 0 or 1,
+# indispensability -> 1, holdup_cost -> 0): the strategy at the end is the tie rule's choice
+# and differs from the open interval next to it.  The computed root of the boundary through
+# the end may lie a few ulps inside it, or be merged with a nearby root, so the end itself
+# was never probed and the flip was not reported (issue 15, searches that stop short).
+FLIPS_AT_A_CLOSED_END = [
+    pytest.param(  # the period is itself on a knot (exit/accept at q = 0); the invest/accept
+        # root q = 1 merged with the exit/hold-up root 0.9999999999999998
+        kzgame.Period(share=1.0, outside_r=1.4898916390247838, outside_e=0.0,
+                      indispensability=0.0, survival=0.0, invest_cost=0.0, surplus=1.78125,
+                      power=0.5, holdup_cost=0.2913583609752161, discount_r=0.0,
+                      discount_e=0.0),
+        "rubinstein", "survival", 1.0, Strategy.INVEST, Strategy.ACCEPT, True,
+        id="rubinstein-q-to-1"),
+    pytest.param(  # the same under nash, from an interior q: root 1 merged with 1 - 1e-15
+        kzgame.Period(share=1.0, outside_r=0.5, outside_e=0.0, indispensability=0.0,
+                      survival=0.3, invest_cost=0.0, power=0.5, holdup_cost=0.25 * (1 - 1e-15)),
+        "nash", "survival", 1.0, Strategy.INVEST, Strategy.ACCEPT, True, id="nash-q-to-1"),
+    pytest.param(  # a lone root one ulp inside the end: iota* = 0.9999999999999999
+        kzgame.Period(share=0.0, outside_r=0.0, outside_e=0.8968565298117285,
+                      indispensability=0.0, survival=1.0, invest_cost=0.0, surplus=1.0,
+                      power=0.7897543994325722, holdup_cost=0.10314347018827151,
+                      discount_r=0.0, discount_e=0.0),
+        "rubinstein", "indispensability", 1.0, Strategy.ACCEPT, Strategy.HOLD_UP, True,
+        id="rubinstein-iota-to-1"),
+    pytest.param(  # the low end: h* = 6.9e-18 computed for a boundary within rounding of
+        # h = 0; the classifier flips near 3e-18, so the probe between 0 and h* (3.5e-18)
+        # already gave exit and the hold-up next to the end was missed
+        kzgame.Period(share=0.9769814624946253, outside_r=1.4940050045695163,
+                      outside_e=-21.65252833884631, indispensability=0.023852848789664025,
+                      survival=0.40771020885213316, invest_cost=0.16286501779240128,
+                      surplus=1.0, power=0.2379878532151074, holdup_cost=0.4802237215111502),
+        "nash", "holdup_cost", 0.0, Strategy.EXIT, Strategy.HOLD_UP, False, id="nash-h-to-0"),
+    pytest.param(  # share -> 1 from the other end (Delta_R = 0 at s = 1: exit ties accept)
+        kzgame.Period(share=0.0, outside_r=1.846898021924338, outside_e=0.0,
+                      indispensability=0.2034382542725068, survival=0.010534035899386517,
+                      invest_cost=0.0, surplus=1.846898021924338, power=0.6759979073700763,
+                      holdup_cost=0.0),
+        "ultimatum", "share", 1.0, Strategy.EXIT, Strategy.ACCEPT, True, id="ultimatum-s-to-1"),
+]
+
+
+@pytest.mark.parametrize("period, protocol, name, end, before, after, only_the_end",
+                         FLIPS_AT_A_CLOSED_END)
+def test_flip_at_a_closed_end_of_the_domain(period, protocol, name, end, before, after,
+                                            only_the_end):
+    x0 = getattr(period, name)
+    assert DOMAINS[name].contains(end)
+    assert int(code(period, protocol, name, end)) == after.code
+    if only_the_end:  # the float next to the end still has the current strategy
+        just_before = float(np.nextafter(end, x0))
+        assert int(code(period, protocol, name, just_before)) == before.code
+    assert kzgame.solve(period, protocol).strategy is before
+    direction = "increase" if end > x0 else "decrease"
+    # check_records holds value and critical to 1e-6 relative; where the flip is within
+    # rounding of the end (h* = 6.9e-18), x0 + change cannot land nearer than the end itself
+    found = check_records(period, protocol) if only_the_end else kzgame.counterfactuals(
+        period, protocol)
+    records = [c for c in found if c.parameter == name and c.direction == direction]
+    assert len(records) == 1, (name, direction)
+    (c,) = records
+    assert int(code(period, protocol, name, x0 + 0.99 * c.change)) == before.code
+    assert c.value == end and c.new_strategy is after and c.strategy is before, str(c)
+    assert math.isclose(c.critical, end, abs_tol=1e-9), str(c)
+    assert c.boundaries
+    # switches() reports it too, with the boundary named
+    (s,) = [s for s in kzgame.switches(period, name, protocol)
+            if math.isclose(s.critical, end, abs_tol=1e-9)]
+    assert (s.below, s.above) == ((before, after) if end > x0 else (after, before))
+    assert s.boundaries
+
+
+CLOSED_ENDS = {"share": (0.0, 1.0), "indispensability": (0.0, 1.0), "survival": (0.0, 1.0),
+               "invest_cost": (0.0,), "holdup_cost": (0.0,)}
+
+
+@settings(max_examples=80, deadline=None)
+@given(period=periods(), protocol=st.sampled_from(PROTOCOLS), data=st.data())
+def test_a_different_strategy_at_a_closed_end_is_always_reported(period, protocol, data):
+    """The class of the examples above: one boundary is placed through a closed end of one
+    parameter (by solving it for another parameter at that end); if the strategy at the end
+    differs from the current one, a record in that direction exists and reaches no further."""
+    name = data.draw(st.sampled_from(sorted(CLOSED_ENDS)), label="name")
+    end = data.draw(st.sampled_from(CLOSED_ENDS[name]), label="end")
+    other = data.draw(st.sampled_from(
+        [n for n in ("outside_r", "outside_e", "invest_cost", "holdup_cost", "share",
+                     "indispensability", "survival") if n != name]), label="other")
+    thresholds = sorted(kzgame.analysis.thresholds.all_thresholds(protocol, parameters=[other])
+                        .items(), key=str)
+    _, t = data.draw(st.sampled_from(thresholds), label="boundary")
+    values = {**period.as_dict(), name: end}
+    roots = np.atleast_1d(t.roots(**values)).ravel()
+    y = float(roots[0]) if roots.size else math.nan
+    assume(math.isfinite(y) and DOMAINS[other].contains(y))
+    values[other] = y
+    if name in ("invest_cost", "holdup_cost"):
+        values[name] = data.draw(st.floats(1e-3, 0.5), label="x0")
+    else:
+        values[name] = data.draw(st.sampled_from([1.0 - end]) | st.floats(1e-3, 1 - 1e-3),
+                                 label="x0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kzgame.NoSurplusWarning)
+        period = kzgame.Period(**values)
+    x0 = getattr(period, name)
+    current = int(kzgame.classify(protocol=protocol, **period.as_dict()))
+    at_end = int(code(period, protocol, name, end))
+    direction = "increase" if end > x0 else "decrease"
+    records = [c for c in kzgame.counterfactuals(period, protocol, parameters=[name])
+               if c.direction == direction]
+    if at_end != current:
+        assert records, (name, end, other)
+    for c in records:
+        assert DOMAINS[name].contains(c.value) and abs(c.value - x0) <= abs(end - x0)

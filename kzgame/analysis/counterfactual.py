@@ -4,8 +4,10 @@ Along one parameter x, with the others fixed at a period's values, R's
 strategy is piecewise constant and can change only where some boundary of
 :mod:`kzgame.analysis.thresholds` is crossed.  :func:`switches` evaluates every
 boundary's closed-form root x* at the period, keeps those inside x's domain,
-classifies one point between each two consecutive roots with
-:func:`kzgame.classify`, and reports where the strategy actually changes.
+classifies one point between each two consecutive roots, and each closed end
+of the domain (where a boundary through the end can leave the end a strategy
+of its own), with :func:`kzgame.classify`, and reports where the strategy
+actually changes.
 :func:`counterfactuals` then takes, for each parameter and each direction,
 the nearest switch, and locates the flip numerically with the classifier
 (bisection to the last floating-point number), so that
@@ -147,21 +149,50 @@ def _code(period: Period, protocol: str, parameter: str, x) -> np.ndarray:
     return classify(protocol=protocol, **{**period.as_dict(), parameter: x})
 
 
-def _knots(period: Period, parameter: str, protocol: str) -> list[tuple[float, tuple]]:
-    """The closed-form roots of every boundary inside the parameter's domain, merged."""
+#: How close (relative to max(1, |x|)) a located flip must be to a closed-form root.
+MATCH: float = 1e-9
+
+
+def _closed_ends(parameter: str) -> list[float]:
+    """The finite ends of the parameter's domain that belong to it (e.g. 0 and 1 for ``share``)."""
     dom = DOMAINS[parameter]
+    ends = []
+    if math.isfinite(dom.low) and not dom.low_open:
+        ends.append(float(dom.low))
+    if math.isfinite(dom.high) and not dom.high_open:
+        ends.append(float(dom.high))
+    return ends
+
+
+def _knots(period: Period, parameter: str, protocol: str) -> list[tuple[float, tuple]]:
+    """The closed-form roots of every boundary inside the parameter's domain, merged.
+
+    A root that rounding puts just outside a closed end of the domain (within
+    ``MATCH``) is taken to be on that end, and a group of merged roots that
+    contains a root on a closed end is placed on the end: a boundary through
+    the end is where the strategy at the end (the tie rule's choice) differs
+    from the strategy next to it.
+    """
+    dom = DOMAINS[parameter]
+    ends = _closed_ends(parameter)
     found: list[tuple[float, tuple[str, str]]] = []
     for (pair, _), t in all_thresholds(protocol, parameters=[parameter]).items():
         for r in np.atleast_1d(t.roots(**period.as_dict())).ravel():
-            if np.isfinite(r) and dom.contains(float(r)):
-                found.append((float(r), pair))
+            if not np.isfinite(r):
+                continue
+            r = float(r)
+            if not dom.contains(r):
+                r = next((e for e in ends if abs(r - e) <= MATCH * max(1.0, abs(e))), r)
+            if dom.contains(r):
+                found.append((r, pair))
     found.sort()
     merged: list[tuple[float, tuple]] = []
     for r, pair in found:
         # equal up to rounding at their own scale (not at 1: 0 and 2e-177 are two knots)
         if merged and abs(r - merged[-1][0]) <= 1e-12 * max(abs(r), abs(merged[-1][0])):
-            if pair not in merged[-1][1]:
-                merged[-1] = (merged[-1][0], merged[-1][1] + (pair,))
+            value = r if r in ends else merged[-1][0]
+            pairs = merged[-1][1] + ((pair,) if pair not in merged[-1][1] else ())
+            merged[-1] = (value, pairs)
         else:
             merged.append((r, (pair,)))
     return merged
@@ -170,8 +201,10 @@ def _knots(period: Period, parameter: str, protocol: str) -> list[tuple[float, t
 def _probe_points(knots: list[float], parameter: str) -> list[float]:
     """One point in each open interval between knots (and the domain's ends), in order.
 
-    Consecutive probe points have exactly one knot between them.  A knot on a
-    closed end of the domain is probed itself.
+    Consecutive probe points have exactly one knot between them, except next
+    to a closed end of the domain: the end is always probed itself, since a
+    boundary through it (whose computed root may lie a few ulps inside, or be
+    merged with a nearby root) can give the end a strategy of its own.
     """
     dom = DOMAINS[parameter]
     pts: list[float] = []
@@ -188,10 +221,10 @@ def _probe_points(knots: list[float], parameter: str) -> list[float]:
             mid = lo + (hi - lo) / 2
         if lo < mid < hi:
             pts.append(mid)
-    if knots and knots[0] == dom.low and not dom.low_open:
-        pts.insert(0, dom.low)
-    if knots and knots[-1] == dom.high and not dom.high_open:
-        pts.append(dom.high)
+    if math.isfinite(dom.low) and not dom.low_open:
+        pts.insert(0, float(dom.low))
+    if math.isfinite(dom.high) and not dom.high_open:
+        pts.append(float(dom.high))
     return pts
 
 
@@ -263,16 +296,17 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
     out = []
     for p0, p1, c0, c1 in zip(probes, probes[1:], codes, codes[1:], strict=False):
         if c0 != c1:
-            # consecutive probes have exactly one knot between them (or on a closed end)
+            # consecutive probes have exactly one knot between them, except next to a
+            # closed end, whose knot may lie a few ulps inside, before the last probe
             value, pairs = next((k for k in knots if p0 <= k[0] <= p1), _NO_KNOT)
+            if not math.isfinite(value):
+                ends = [e for e in _closed_ends(parameter) if e in (p0, p1)]
+                if ends:
+                    value, pairs = _nearest_knot(knots, ends[0])
             out.append(
                 Switch(parameter, value, Strategy.from_code(c0), Strategy.from_code(c1), pairs)
             )
     return tuple(out)
-
-
-#: How close (relative to max(1, |x|)) a located flip must be to a closed-form root.
-MATCH: float = 1e-9
 
 
 def _nearest_knot(knots, x: float) -> tuple[float, tuple]:
