@@ -243,24 +243,6 @@ def _scan(period: Period, parameter: str, protocol: str):
 _NO_KNOT = (math.nan, ())
 
 
-def _knot_between(knots, a: float, b: float, last: bool = False):
-    """The knot nearest to ``b`` that lies between ``a`` and ``b`` (up to rounding).
-
-    With ``last``, ``b`` is a probe point and the knot is the nearest one on
-    a's side of it.  ``(nan, ())`` if there is none: the classifier then
-    switches where no closed-form boundary is, which happens only within the
-    tolerance band (all gains tied to rounding, e.g. both stakes ~ 1e-12).
-    """
-    tol = 1e-6 * max(1.0, abs(a), abs(b))
-    lo, hi = min(a, b) - tol, max(a, b) + tol
-    inside = [k for k in knots if lo <= k[0] <= hi]
-    if last:
-        inside = [k for k in inside if (k[0] <= b) == (a <= b)] or inside
-    if not inside:
-        return _NO_KNOT
-    return min(inside, key=lambda k: abs(k[0] - b))
-
-
 def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Switch, ...]:
     """Every point along ``parameter`` (others fixed at ``period``) where R's strategy changes.
 
