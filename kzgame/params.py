@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .errors import KzgameError, NoSurplusWarning, ParameterError
-from .game.registry import DERIVED, REGISTRY, Domain
+from .game.registry import DERIVED, REGISTRY, Domain, short_repr
 
 __all__ = [
     "DOMAINS",
@@ -131,7 +131,9 @@ class Period:
     Raises
     ------
     ParameterError
-        If any value is NaN, infinite, or outside its domain.
+        If any value is not a single real number (booleans, complex numbers,
+        strings, bytes, datetimes, None, arrays and masked arrays are
+        refused), or is NaN, infinite, or outside its domain.
 
     Warns
     -----
@@ -167,12 +169,21 @@ class Period:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or np.ndim(value) != 0:
+            if isinstance(value, bool | np.bool_):
                 raise ParameterError(
-                    f"{f.name} must be a single number, got {value!r}; "
+                    f"{f.name} must be a single number, got {value!r} (a boolean); give 0 or 1"
+                )
+            if isinstance(value, list | tuple):
+                raise ParameterError(
+                    f"{f.name} must be a single number, got {short_repr(value)}; "
                     "use kzgame.classify for arrays"
                 )
-            arr = check_parameter(f.name, value)
+            arr = check_parameter(f.name, value)  # real numbers only, in the domain
+            if arr.ndim != 0:
+                raise ParameterError(
+                    f"{f.name} must be a single number, got an array of shape {arr.shape}; "
+                    "use kzgame.classify for arrays"
+                )
             object.__setattr__(self, f.name, float(arr))
         if self.outside_r + self.outside_e >= self.surplus:
             warnings.warn(

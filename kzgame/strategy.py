@@ -6,6 +6,9 @@ from enum import StrEnum
 
 import numpy as np
 
+from .errors import KzgameError
+from .game.outcomes import check_codes
+
 __all__ = ["CODE_DTYPE", "Strategy"]
 
 #: dtype of the strategy-code arrays :func:`kzgame.classify` returns.
@@ -52,22 +55,52 @@ class Strategy(StrEnum):
 
     @classmethod
     def from_code(cls, code: int) -> Strategy:
-        """The strategy with integer code ``code``."""
-        if not 0 <= int(code) < len(_ORDER):
-            raise ValueError(f"no strategy has code {code}; codes are 0..{len(_ORDER) - 1}")
-        return _ORDER[int(code)]
+        """The strategy with integer code ``code``.
+
+        Raises
+        ------
+        KzgameError
+            If ``code`` is not one integer from 0 to 3 (a fraction such as
+            1.9, a boolean, a string or an array is refused, as by
+            :meth:`decode`).
+
+        Examples
+        --------
+        >>> Strategy.from_code(1.9)
+        Traceback (most recent call last):
+        ...
+        kzgame.errors.KzgameError: strategy codes are integers from 0 to 3, got 1.9
+        """
+        if type(code) is int and 0 <= code < len(_ORDER):  # the common case
+            return _ORDER[code]
+        arr = check_codes(code, len(_ORDER), "strategy", KzgameError)
+        if arr.ndim != 0:
+            raise KzgameError(f"Strategy.from_code takes one code, got an array of shape "
+                              f"{arr.shape}; use Strategy.decode for arrays")
+        return _ORDER[int(arr)]
 
     @classmethod
     def decode(cls, codes: np.ndarray) -> np.ndarray:
         """Turn an array of codes into an array of strategy names (``str``).
 
+        Raises
+        ------
+        KzgameError
+            If a code is not an integer from 0 to 3 (naming the first bad
+            code and the valid range): the check of
+            :meth:`kzgame.game.outcomes.OutcomeCodes.decode`.
+
         Examples
         --------
         >>> Strategy.decode(np.array([2, 0]))
         array(['hold-up', 'accept'], dtype='<U7')
+        >>> Strategy.decode([0, -1])
+        Traceback (most recent call last):
+        ...
+        kzgame.errors.KzgameError: no strategy has code -1; codes are 0..3
         """
         names = np.array([s.value for s in _ORDER])
-        return names[np.asarray(codes, dtype=np.intp)]
+        return names[check_codes(codes, len(_ORDER), "strategy", KzgameError)]
 
 
 _ORDER: tuple[Strategy, ...] = tuple(Strategy)

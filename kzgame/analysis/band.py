@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..games.period_game import get_protocol, period
+from ..numeric.classify import classify
 from ..numeric.codegen import gains_code, gains_function
 from .boundaries import gain
 
@@ -46,7 +47,9 @@ def near_boundary(*, protocol: str = "nash", tol: float = BAND, **params: Any) -
     protocol : str, default "nash"
     tol : float, default :data:`BAND`
     **params
-        As for :func:`kzgame.classify` (validated as there).
+        As for :func:`kzgame.classify`, and refused where it refuses them
+        (the same :class:`ParameterError`): real numbers only, in their
+        domains, and gains that do not overflow float64.
 
     Returns
     -------
@@ -75,6 +78,9 @@ def near_boundary(*, protocol: str = "nash", tol: float = BAND, **params: Any) -
     with np.errstate(all="ignore"):
         out = dict(zip(code.outputs, gains_function(game)(*(p[k] for k in code.inputs)),
                        strict=True))
+    if not all(np.isfinite(v).all() for v in out.values()):
+        # overflowing gains: the classifier's verdict and error, for the same input
+        classify(protocol=protocol, backend="numpy", **params)
     leaf = {game.nodes[i].name: i for i in game.leaves}
     e_node = game.node("hold-up").index
 

@@ -53,15 +53,14 @@ Examples
 
 from __future__ import annotations
 
-import decimal
 import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from ..game.registry import short_repr
 from ..model import get_protocol
 from ..numeric.classify import DEFAULTS, check_names, classify
 from ..params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
@@ -148,44 +147,15 @@ def check_memory(what: str, needed: int, hint: str = "") -> None:
         )
 
 
-def short_repr(value: Any) -> str:
-    """A repr for messages, at most 60 characters (and never an error)."""
-    if isinstance(value, int) and value.bit_length() > 150:
-        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 - a message must not fail
-        return f"a {type(value).__name__}"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _not_real(name: str, value: Any, what: str) -> ParameterError:
-    return ParameterError(f"{name} must be a real number or an array of real numbers, got "
-                          f"{what}: {short_repr(value)}")
-
-
-def _real_scalar(name: str, value: Any) -> float:
-    """One element: a real number (not a bool), as a float."""
-    if isinstance(value, bool | np.bool_):
-        raise ParameterError(f"{name} = {value!r} is a boolean, not a number; give 0 or 1")
-    if not isinstance(value, numbers.Real | decimal.Decimal):
-        raise _not_real(name, value, f"a {type(value).__name__}")
-    try:
-        return float(value)
-    except OverflowError:
-        raise ParameterError(
-            f"{name} = {short_repr(value)} is too large for a float (|x| < 1.8e308)"
-        ) from None
-
-
 def real_values(name: str, value: Any) -> np.ndarray:
     """``value`` as a float64 array of real numbers, checked against ``name``'s domain.
 
-    The same verdict for every kind of input: ints, floats, Fractions,
-    Decimals and numpy integer and floating types pass; booleans, complex
-    numbers, strings, bytes, datetimes, other objects and masked arrays
-    (whose mask would be ignored) raise :class:`ParameterError` naming the
-    parameter.
+    The package's one check (:func:`kzgame.game.registry.real_array`, which
+    :meth:`kzgame.game.registry.Parameter.check` applies): ints, floats,
+    Fractions, Decimals and numpy integer and floating types pass; booleans,
+    complex numbers, strings, bytes, datetimes, other objects and masked
+    arrays (whose mask would be ignored) raise :class:`ParameterError`
+    naming the parameter.
 
     Examples
     --------
@@ -194,47 +164,13 @@ def real_values(name: str, value: Any) -> np.ndarray:
     >>> real_values("share", "0.5")
     Traceback (most recent call last):
     ...
-    kzgame.errors.ParameterError: share must be a real number or an array of ..., got a str: '0.5'
+    kzgame.errors.ParameterError: share must be a number ... got a str: '0.5'
     >>> real_values("share", np.ma.array([0.5, 7.0], mask=[0, 1]))
     Traceback (most recent call last):
     ...
     kzgame.errors.ParameterError: share: masked arrays are not accepted ...
     """
-    if isinstance(value, np.ma.MaskedArray):
-        raise ParameterError(
-            f"{name}: masked arrays are not accepted (their mask would be ignored); pass "
-            "the unmasked values (arr.compressed()) or fill them (np.ma.filled(arr, value))"
-        )
-    if isinstance(value, str | bytes | bytearray | memoryview):
-        raise _not_real(name, value, f"a {type(value).__name__}")
-    if isinstance(value, bool | np.bool_):
-        _real_scalar(name, value)  # raises the boolean message
-    dtype = getattr(value, "dtype", None)
-    if dtype is not None and not isinstance(dtype, np.dtype):
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            dtype = None
-    if isinstance(value, np.ndarray | np.generic) and dtype is not None and dtype.kind in "iuf":
-        arr = np.asarray(value, dtype=np.float64)
-    elif type(value) in (float, int) and -1e308 < value < 1e308:
-        arr = np.asarray(float(value))
-    elif isinstance(value, list | tuple) and all(
-        type(v) in (float, int) and -1e308 < v < 1e308 for v in value
-    ):  # the common case, fast
-        arr = np.array(value, dtype=np.float64)
-    elif dtype is not None and dtype.kind not in "iufO":
-        raise _not_real(name, value, f"dtype {dtype}")
-    elif isinstance(value, list | tuple | np.ndarray) or dtype is not None:
-        try:
-            obj = np.asarray(value, dtype=object)
-        except (TypeError, ValueError):
-            raise _not_real(name, value, "a ragged sequence") from None
-        flat = [_real_scalar(name, v) for v in obj.flat]
-        arr = np.array(flat, dtype=np.float64).reshape(obj.shape)
-    else:
-        arr = np.asarray(_real_scalar(name, value))
-    return check_parameter(name, arr)
+    return check_parameter(name, value)
 
 
 def check_flag(name: str, value: Any) -> bool:

@@ -29,15 +29,70 @@ Examples
 from __future__ import annotations
 
 import itertools
+import numbers
 from dataclasses import dataclass
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..errors import GameError
+from ..errors import GameError, KzgameError
+from .registry import short_repr
 from .tree import MAX_OUTCOMES, Game
 
-__all__ = ["OutcomeCodes", "outcome_codes"]
+__all__ = ["OutcomeCodes", "check_codes", "outcome_codes"]
+
+
+def check_codes(
+    codes: Any, count: int, what: str = "outcome", error: type[KzgameError] = GameError
+) -> np.ndarray:
+    """``codes`` as an int64 array, if every element is an integer code in ``0..count-1``.
+
+    The one check of integer codes (outcome codes here, strategy codes in
+    :meth:`kzgame.Strategy.decode`): integers and integral floats pass;
+    a code out of range, a fraction, NaN, a boolean, a string, a complex
+    number or a masked array raises ``error`` naming the first bad code and
+    the valid range.
+
+    Examples
+    --------
+    >>> check_codes([2, 0.0], 4)
+    array([2, 0])
+    >>> check_codes([0, 1.9], 4, "strategy")
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.GameError: strategy codes are integers from 0 to 3, got 1.9
+    >>> check_codes(-1, 4, "strategy")
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.GameError: no strategy has code -1; codes are 0..3
+    """
+    valid = f"integers from 0 to {count - 1}"
+    if isinstance(codes, np.ma.MaskedArray) or codes is np.ma.masked:
+        raise error(f"{what} codes: masked arrays are not accepted (their mask would be "
+                    "ignored); pass arr.compressed() or np.ma.filled(arr, value)")
+    if not isinstance(codes, np.ndarray | np.generic):
+        try:
+            elements = np.asarray(codes, dtype=object)
+        except (TypeError, ValueError):
+            raise error(f"{what} codes are {valid}, got {short_repr(codes)}") from None
+        for x in elements.flat:  # a list may hide booleans or strings numpy would convert
+            if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
+                raise error(f"{what} codes are {valid}, got {short_repr(x)}")
+    arr = np.asarray(codes)
+    if arr.dtype.kind not in "iuf":
+        raise error(f"{what} codes are {valid}, got {short_repr(codes)} (dtype {arr.dtype})")
+    if arr.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        if bad.any():
+            raise error(f"{what} codes are {valid}, got {short_repr(arr[bad].flat[0].item())}")
+    if arr.size and (arr.min() < 0 or arr.max() >= count):
+        bad = arr[(arr < 0) | (arr >= count)].flat[0].item()
+        if isinstance(bad, float) and abs(bad) < 2.0**53:
+            bad = int(bad)
+        raise error(f"no {what} has code {short_repr(bad)}; codes are 0..{count - 1}")
+    return arr.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -71,17 +126,10 @@ class OutcomeCodes:
         Raises
         ------
         GameError
-            If a code is not an integer naming an outcome of the game.
+            If a code is not an integer naming an outcome of the game
+            (:func:`check_codes`).
         """
-        arr = np.asarray(codes)
-        if arr.dtype.kind not in "iu" and arr.size:
-            integral = arr.dtype.kind == "f" and np.all(np.isfinite(arr))
-            if not integral or np.any(arr != np.round(arr)):
-                raise GameError(f"outcome codes must be integers, got {codes!r}")
-        arr = arr.astype(np.int64)
-        if arr.size and (arr.min() < 0 or arr.max() >= len(self.names)):
-            bad = arr[(arr < 0) | (arr >= len(self.names))].flat[0]
-            raise GameError(f"no outcome has code {bad}; codes are 0..{len(self.names) - 1}")
+        arr = check_codes(codes, len(self.names))
         return np.array(self.names)[arr]
 
 

@@ -25,7 +25,9 @@ True
 
 from __future__ import annotations
 
+import decimal
 import math
+import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -43,6 +45,8 @@ __all__ = [
     "Domain",
     "Parameter",
     "make_domain",
+    "real_array",
+    "short_repr",
 ]
 
 
@@ -135,6 +139,116 @@ def make_domain(spec: Any) -> Domain:
     )
 
 
+# --------------------------------------------------------------------------
+# Real numbers only: the one check every entry point uses
+
+
+def short_repr(value: Any) -> str:
+    """A repr for messages, at most 60 characters (and never an error)."""
+    if isinstance(value, int) and value.bit_length() > 150:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a message must not fail
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _not_real(name: str, value: Any, what: str) -> ParameterError:
+    return ParameterError(f"{name} must be a number or an array of numbers (real numbers "
+                          f"only), got {what}: {short_repr(value)}")
+
+
+def _masked(name: str) -> ParameterError:
+    return ParameterError(
+        f"{name}: masked arrays are not accepted (their mask would be ignored); pass "
+        "the unmasked values (arr.compressed()) or fill them (np.ma.filled(arr, value))"
+    )
+
+
+def _real_scalar(name: str, value: Any) -> float:
+    """One element: a real number (not a bool), as a float."""
+    if isinstance(value, bool | np.bool_):
+        raise ParameterError(f"{name} = {value!r} is a boolean, not a number; give 0 or 1")
+    if isinstance(value, np.ma.MaskedArray) or value is np.ma.masked:
+        raise _masked(name)
+    if not isinstance(value, numbers.Real | decimal.Decimal):
+        raise _not_real(name, value, f"a {type(value).__name__}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ParameterError(
+            f"{name} = {short_repr(value)} is too large for a float (|x| < 1.8e308)"
+        ) from None
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is an exact ``float`` or ``int`` that fits a float (the fast case)."""
+    return type(value) in (float, int) and -1e308 < value < 1e308
+
+
+def real_array(name: str, value: Any) -> np.ndarray:
+    """``value`` as a float64 array of real numbers (domain not checked).
+
+    The one definition of what a parameter value may be, used by
+    :meth:`Parameter.check` and so by every entry point (:class:`kzgame.Period`,
+    :func:`kzgame.classify`, thresholds' functions, the tolerance band, Monte
+    Carlo and sweeps).  Ints, floats, Fractions, Decimals and numpy integer
+    and floating types pass (float64 arrays without a copy); booleans,
+    complex numbers, strings, bytes, datetimes and timedeltas, None, other
+    objects, arrays of any of these and masked arrays (whose mask would be
+    ignored) raise :class:`ParameterError` naming the parameter.
+
+    Examples
+    --------
+    >>> real_array("share", [0.25, 1])
+    array([0.25, 1.  ])
+    >>> real_array("share", "0.5")
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.ParameterError: share must be a number ... got a str: '0.5'
+    >>> real_array("share", np.ma.array([0.5, 7.0], mask=[0, 1]))
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.ParameterError: share: masked arrays are not accepted ...
+    """
+    if type(value) is np.ndarray and value.dtype.kind in "iuf":
+        return np.asarray(value, dtype=np.float64)  # the common case: no copy for float64
+    if _plain(value):
+        return np.asarray(float(value))
+    if isinstance(value, np.ma.MaskedArray) or value is np.ma.masked:
+        raise _masked(name)
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        raise _not_real(name, value, f"a {type(value).__name__}")
+    if isinstance(value, bool | np.bool_):
+        _real_scalar(name, value)  # raises the boolean message
+    if isinstance(value, list | tuple) and all(_plain(v) for v in value):
+        return np.array(value, dtype=np.float64)  # a flat list of floats, fast
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and not isinstance(dtype, np.dtype):
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            dtype = None
+    if dtype is not None and dtype.kind in "iuf":
+        arr = np.asanyarray(value)  # numpy scalars, ndarray subclasses, array-likes
+        if isinstance(arr, np.ma.MaskedArray):  # an array-like whose values are masked
+            raise _masked(name)
+        if arr.dtype.kind in "iuf":
+            return np.asarray(arr, dtype=np.float64)
+        dtype = arr.dtype
+    if dtype is not None and dtype.kind not in "iufO":
+        raise _not_real(name, value, f"dtype {dtype}")
+    if isinstance(value, list | tuple | np.ndarray) or dtype is not None:
+        try:
+            obj = np.asarray(value, dtype=object)
+        except (TypeError, ValueError):
+            raise _not_real(name, value, "a ragged sequence") from None
+        flat = [_real_scalar(name, v) for v in obj.flat]
+        return np.array(flat, dtype=np.float64).reshape(obj.shape)
+    return np.asarray(_real_scalar(name, value))
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A parameter: its name and everything derived from it.
@@ -187,9 +301,11 @@ class Parameter:
         Raises
         ------
         ParameterError
-            If ``value`` is not numeric, or an element is NaN, infinite or
-            outside the domain; the message names the parameter, the first
-            offending value and the allowed range.
+            If ``value`` is not made of real numbers (:func:`real_array`:
+            booleans, complex numbers, strings, datetimes, masked arrays...),
+            or an element is NaN, infinite or outside the domain; the message
+            names the parameter, the first offending value and the allowed
+            range.
 
         Examples
         --------
@@ -200,12 +316,7 @@ class Parameter:
         ...
         kzgame.errors.ParameterError: survival = 1.5 is outside the allowed range [0, 1]
         """
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"{self.name} must be a number or an array of numbers, got {value!r}"
-            ) from None
+        arr = real_array(self.name, value)
         ok = self.domain.mask(arr)
         if not ok.all():
             bad = arr[~ok] if arr.ndim else arr

@@ -301,9 +301,10 @@ def _classify_dask(
     names, arrays, constants = [], [], {}
     for k, v in values.items():
         if is_dask(v):
-            if v.dtype.kind not in "biuf":
+            if v.dtype.kind not in "iuf":  # as real_array: no booleans, strings, complex...
                 raise ParameterError(
-                    f"{k} must be a number or an array of numbers, got a dask array of {v.dtype}"
+                    f"{k} must be a number or an array of numbers (real numbers only), got a "
+                    f"dask array of {v.dtype}"
                 )
             names.append(k)
             arrays.append(v)

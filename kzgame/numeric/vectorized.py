@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import KzgameError, ParameterError
 from ..game.outcomes import outcome_codes
+from ..game.registry import real_array
 from ..game.tree import Game
 from . import kernels
 from .chunks import CHUNK, block_view, chunk_indices
@@ -63,22 +64,20 @@ NUMBA_MIN_POINTS: int = 1 << 16
 def as_float(game: Game, name: str, value: Any) -> np.ndarray:
     """``value`` as a float64 array, without copying float64 arrays or views.
 
+    Real numbers only, by the package's one check
+    (:func:`kzgame.game.registry.real_array`); the domain is checked later
+    (:func:`validate`), without full-size temporaries.
+
     Raises
     ------
     ParameterError
-        If ``value`` is not numeric (the parameter's standard message).
+        If ``value`` is not made of real numbers (booleans, complex numbers,
+        strings, bytes, datetimes, None, masked arrays...), naming the
+        parameter.
     """
-    param = game.parameters[name]
-    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+    if type(value) is np.ndarray and value.dtype == np.float64:  # not a subclass (masked)
         return value
-    if isinstance(value, bool) or (
-        isinstance(value, np.ndarray) and value.dtype.kind not in "biuf"
-    ):
-        return param.check(value)  # raises the standard message, or converts
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return param.check(value)  # raises the standard message
+    return real_array(game.parameters[name].name, value)
 
 
 def check_names(game: Game, params: Mapping[str, Any]) -> None:
