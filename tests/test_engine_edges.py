@@ -47,3 +47,11 @@ def test_functions_the_parser_allows_run_in_every_path():
     assert expected == [0, 1, 1]  # sqrt(t) > exp(t) - log(t + 2) only for small t
     for backend in ("numpy", "numba"):
         assert kzgame.classify(g, t=ts, backend=backend).tolist() == expected
+
+
+@pytest.mark.parametrize("value", [[[1.0, 2.0], [3.0]], [1.0, 2.0], "1", 1 + 0j, None])
+def test_solve_refuses_a_value_that_is_not_one_real_number(value):
+    """A ragged list used to escape as numpy's ValueError; every non-number names the parameter."""
+    g = Game(decision("A", {"x": outcome(A="k"), "y": outcome(A=0)}), parameters={"k": "real"})
+    with pytest.raises(ParameterError, match="^k "):
+        kzgame.solve(g, k=value)

@@ -685,9 +685,11 @@ class Game:
         out: dict[str, Any] = {}
         for k, p in self.parameters.items():
             v = params.get(k, p.default)
-            if not arrays and (isinstance(v, bool) or np.ndim(v) != 0):
+            if not arrays and isinstance(v, bool):
                 raise ParameterError(f"{k} must be a single number, got {v!r}")
-            arr = p.check(v)
+            arr = p.check(v)  # real numbers only (names the parameter otherwise)
+            if not arrays and arr.ndim != 0:
+                raise ParameterError(f"{k} must be a single number, got {v!r}")
             out[k] = arr if arrays else float(arr)
         return out
 
