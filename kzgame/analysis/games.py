@@ -596,8 +596,15 @@ class Boundary:
         roots, signs : numpy.ndarray
             Shape ``(len(roots),) + broadcast shape``; ``nan`` where a root
             does not apply or lies outside the parameter's domain.  A numeric
-            root is the first one the root finder brackets in the domain.
+            root is the first one the root finder brackets in the domain (a
+            zero of the difference on a closed end of the domain counts).
         """
+        return self._crossings(params)
+
+    def _crossings(self, params: Mapping[str, Any], snap: float = 0.0
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`crossings`; with ``snap`` > 0, a root that rounding puts just outside a
+        closed end of the domain (within ``snap``, relative to max(1, |end|)) is on the end."""
         params = {k: v for k, v in params.items() if k != self.parameter}
         values, shape = gather(params, self._args, self.game.parameters)
         if not self.roots:
@@ -615,6 +622,11 @@ class Boundary:
                                                   shape), np.nan)
                 sg = np.where(ok, np.sign(np.broadcast_to(
                     np.asarray(out[3 * k + 2], dtype=np.float64), shape)), np.nan)
+            if snap > 0:
+                for end in _closed_ends(dom):
+                    with np.errstate(invalid="ignore"):
+                        near = np.abs(rt - end) <= snap * max(1.0, abs(end))
+                    rt = np.where(near & ~dom.mask(np.nan_to_num(rt, nan=np.inf)), end, rt)
             inside = dom.mask(np.nan_to_num(rt, nan=np.inf)) & np.isfinite(rt)
             if r.plays is not sp.true and inside.any():
                 inside &= self._plays_hold(k, params, np.where(inside, rt, np.nan), shape)
@@ -659,6 +671,7 @@ class Boundary:
         hi = dom.high if math.isfinite(dom.high) else 1e3
         grid = np.linspace(lo, hi, 2049)
         grid = grid[dom.mask(grid)]
+        ends = _closed_ends(dom)
         rt = np.full(shape, np.nan)
         sg = np.full(shape, np.nan)
         flat = [np.broadcast_to(v, shape).ravel() for v in values]
@@ -676,6 +689,10 @@ class Boundary:
                 if s[j] == 0 and j > 0 and s[j - 1] * s[j + 1] < 0:
                     rt.flat[i], sg.flat[i] = grid[j], s[j + 1]
                     break
+                if j == 0 and s[0] == 0 and abs(s[1]) == 1 and grid[0] in ends:
+                    # a zero on a closed end: the end's outcome is the tie rule's
+                    rt.flat[i], sg.flat[i] = grid[0], s[1]
+                    break
                 if s[j] * s[j + 1] < 0:
                     x, res = brentq(d, grid[j], grid[j + 1], xtol=self.xtol, full_output=True,
                                     disp=False)
@@ -686,6 +703,9 @@ class Boundary:
                         )
                     rt.flat[i], sg.flat[i] = x, s[j + 1]
                     break
+            else:
+                if s[-1] == 0 and abs(s[-2]) == 1 and grid[-1] in ends:
+                    rt.flat[i], sg.flat[i] = grid[-1], -s[-2]
         return rt, sg
 
     @cached_property
@@ -1138,6 +1158,47 @@ def locate(code_at: Callable[[float], int], inside: float, outside: float,
     raise KzgameError("the search for the flip did not converge to adjacent floats")
 
 
+#: How close (relative to max(1, |x|)) to a closed end of its domain a root that rounding
+#: puts outside it must be to be taken on the end (as :mod:`kzgame.analysis.counterfactual`).
+MATCH: float = 1e-9
+
+
+def _closed_ends(dom: Any) -> list[float]:
+    """The finite ends of a domain that belong to it (e.g. 0 and 1 for ``unit``)."""
+    ends = []
+    if math.isfinite(dom.low) and not dom.low_open:
+        ends.append(float(dom.low))
+    if math.isfinite(dom.high) and not dom.high_open:
+        ends.append(float(dom.high))
+    return ends
+
+
+def _probes(x0: float, side: list[float], end: float, direction: int) -> list[float]:
+    """Points from ``x0`` outwards along the knots ``side`` (on one side of x0), nearest first:
+    one between x0 and the first knot, each knot, one between each two knots and one after
+    the last (towards ``end``, the domain's end; x0 + 1e3 or so where it is infinite).
+
+    The outcome is constant on each open interval between knots, so the first probe whose
+    outcome differs from x0's brackets the nearest flip.  The point between x0 and the first
+    knot catches a flip next to x0 whose root rounding put on x0's other side.  The domain's
+    end itself is not included (the caller probes a closed end).
+    """
+    if not side:
+        return []
+    side = sorted(side, key=lambda k: abs(k - x0))
+    if not math.isfinite(end):
+        end = x0 + direction * max(1e3, 2 * abs(x0))
+    pts: list[float] = []
+    prev = x0
+    for k in side + [end]:
+        mid = prev + (k - prev) / 2
+        if min(prev, k) < mid < max(prev, k):
+            pts.append(mid)
+        pts.append(k)
+        prev = k
+    return pts[:-1]
+
+
 def smallest_flips(
     game: Game, parameters: Iterable[str] | None = None, **values: Any
 ) -> list[Flip]:
@@ -1146,7 +1207,10 @@ def smallest_flips(
     The candidate points are the roots of every comparison of the game
     (:func:`boundary`) at ``values``; the outcome is probed between them
     with :func:`kzgame.solve`, and the nearest change in each direction is
-    located to adjacent floats (:func:`locate`).
+    located to adjacent floats (:func:`locate`).  A closed end of the
+    parameter's domain is always probed: a boundary through it gives the end
+    its own outcome (the tie rule), and its computed root may lie a few ulps
+    inside or (within ``MATCH``, then taken on the end) outside.
 
     Raises
     ------
@@ -1180,7 +1244,7 @@ def smallest_flips(
         for pair in pairs:
             if pair[0] == pair[1]:
                 continue
-            roots, _ = boundary(game, name, pair).crossings(**base)
+            roots, _ = boundary(game, name, pair)._crossings(base, snap=MATCH)
             knots |= {float(r) for r in np.ravel(roots) if np.isfinite(r)}
         ks = sorted(knots)
 
@@ -1188,20 +1252,15 @@ def smallest_flips(
             return solve_game(game, **{**base, name: x}).outcome
 
         for direction in (-1, 1):
-            side = [k for k in ks if (k - x0) * direction >= 0]
-            side.sort(key=lambda k: abs(k - x0))
             end = dom.high if direction > 0 else dom.low
-            if not math.isfinite(end):
-                end = x0 + direction * max(1e3, 2 * abs(x0))
-            probes = []
-            for i, k in enumerate(side):
-                nxt = side[i + 1] if i + 1 < len(side) else end
-                probes.append(k)
-                mid = k + (nxt - k) / 2
-                if dom.contains(mid):
-                    probes.append(mid)
-            far = next((p for p in probes if p != x0 and dom.contains(p)
-                        and code_at(p) != current), None)
+            closed = math.isfinite(end) and end in _closed_ends(dom)
+            probes = _probes(x0, [k for k in ks if (k - x0) * direction > 0], end, direction)
+            probes = [p for p in probes if dom.contains(p)]
+            if closed and end != x0 and (not probes or probes[-1] != end):
+                # a boundary through the end (its root a few ulps inside, or rounded out
+                # of the domain) can leave the end an outcome of its own (the tie rule)
+                probes.append(float(end))
+            far = next((p for p in probes if code_at(p) != current), None)
             if far is None:
                 continue
             _, hi = locate(code_at, x0, far)
