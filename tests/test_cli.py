@@ -470,3 +470,18 @@ override = "E courted a second partner that year"
     assert "| 2000–2004 | invest |" in md and "| indispensability |" in md
     assert "0 of 0 source verdicts" in md          # the one period is not out of sample
     assert "`kastner2016`: Kastner, Scott L." in md
+
+
+@pytest.mark.parametrize(("x", "y"), [
+    ("outside_r=-1:1:100000", "indispensability=0:1:100000"),   # 1e10 points
+    ("outside_r=-1:1:10000000000", "indispensability=0:1:1"),   # one axis of 1e10 values
+])  # fmt: skip
+def test_sweep_too_large_is_refused_before_building_axes_or_folders(capsys, tmp_path, x, y):
+    """The grid's size is checked from the axes' lengths before any array or folder exists."""
+    target = tmp_path / "new-folder" / "grid.csv"
+    code, out, err = run(capsys, "sweep", "--x", x, "--y", y, "--set", "share=0.5",
+                         "--set", "outside_e=0", "--set", "survival=0.5",
+                         "--set", "invest_cost=0", "--out", str(target))
+    assert code == 1
+    assert_one_line_error(err, "points would need about", "GiB of memory")
+    assert not target.parent.exists()

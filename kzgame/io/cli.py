@@ -252,7 +252,7 @@ def _cmd_new(args, out) -> int:
 
 
 def _cmd_sweep(args, out) -> int:
-    from ..analysis.sweep import Progress, sweep
+    from ..analysis.sweep import Progress, check_csv, check_grid, sweep
 
     fixed: dict[str, float] | CasePeriod = {}
     if args.file:
@@ -270,12 +270,15 @@ def _cmd_sweep(args, out) -> int:
     fixed = {**fixed, **dict(args.set or [])}
     (x, x0, x1, nx), (y, y0, y1, ny) = args.x, args.y
     progress = args.progress
-    res = sweep(fixed, x, np.linspace(x0, x1, nx), y, np.linspace(y0, y1, ny),
-                protocol=args.protocol, chunk_points=args.chunk, progress=progress,
-                dask=args.dask)
+    # sizes first: the grid must fit in memory and its CSV on disk before anything is built
+    check_grid(nx, ny)
+    xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
     target = Path(args.out)
     if target.parent != Path("") and not target.parent.exists():
         check_out_dir(target.parent)
+    check_csv(x, xs, y, ys, target)
+    res = sweep(fixed, x, xs, y, ys, protocol=args.protocol, chunk_points=args.chunk,
+                progress=progress, dask=args.dask)
     res.to_csv(target, progress=Progress("writing") if progress else None)
     shares = ", ".join(f"{s.value} {_pct(v)}" for s, v in res.shares.items())
     print(f"wrote {res.codes.size:,} points ({nx} x {ny}) to {target}", file=out)
