@@ -42,18 +42,24 @@ def import_source(source: str, directory: Path, stem: str) -> ModuleType:
 
     The module's name ends with a hash of the source: a file is never
     reused for other code.  Only source this package generated is
-    imported here.
+    imported here: a file already in the cache is imported only if its
+    content is exactly ``source`` (checked byte for byte before the
+    import); a file that differs, whatever changed it, is replaced by the
+    generated source first.  (numba's own compiled files beside it are
+    numba's cache: clear the folder, or set ``KZGAME_CACHE_DIR=off``, to
+    distrust them too.)
     """
-    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    data = source.encode()
+    digest = hashlib.sha256(data).hexdigest()[:16]
     name = f"kzgame_kernel_{stem}_{digest}"
     if name in sys.modules:
         return sys.modules[name]
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.py"
-    if not path.exists():
+    if not (path.is_file() and path.read_bytes() == data):
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, "w") as f:
-            f.write(source)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.replace(tmp, path)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:  # pragma: no cover - a file we just wrote
