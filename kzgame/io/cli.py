@@ -271,6 +271,8 @@ def _cmd_sweep(args, out) -> int:
     (x, x0, x1, nx), (y, y0, y1, ny) = args.x, args.y
     progress = args.progress
     # sizes first: the grid must fit in memory and its CSV on disk before anything is built
+    if not args.out.strip():
+        raise KzgameError("the output file is empty (--out ''); name a CSV file")
     check_grid(nx, ny)
     xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
     target = Path(args.out)

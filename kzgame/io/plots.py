@@ -543,7 +543,13 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) ->
 
 
 def check_out_dir(out: str | os.PathLike[str]) -> Path:
-    """Create the output folder ``out`` (refusing the package folder) and return it."""
+    """Create the output folder ``out`` (refusing the package folder) and return it.
+
+    An empty name is refused: it would write into the current folder, which
+    the user did not name.
+    """
+    if not str(out).strip():
+        raise KzgameError("the output folder is empty (--out ''); name a folder")
     out = Path(out)
     if inside_package(out):
         raise KzgameError(f"refusing to write into the kzgame package ({out}); choose --out")
