@@ -12,7 +12,15 @@ exactly:
   its parameter's domain, a citation of a seed file the case does not list,
   of a file that does not exist or of a line past its end all raise
   :class:`ModelFileError`, naming the file, the period and the key;
-* numbers are TOML numbers.  A value may also be a short arithmetic string
+* files are read only if they are regular files (not a directory, FIFO or
+  device) of at most :data:`MAX_MODEL_BYTES` (model files, ``extends``
+  parents, BibTeX) or :data:`MAX_SEED_BYTES` (cited seed files, whose lines
+  are counted in 1 MiB chunks); tables and arrays nest at most
+  :data:`MAX_DEPTH` deep, ``extends`` chains are at most :data:`MAX_EXTENDS`
+  files long; every refusal is a one-line :class:`ModelFileError`;
+* numbers are TOML numbers, finite, at most ``1e300`` in magnitude, and
+  integers only if a float holds them exactly; years have at most four
+  digits.  A value may also be a short arithmetic string
   such as ``"1/3"`` or ``"0.6 - 0.1"``; it is read by a tiny parser that
   accepts numeric literals, ``+ - * /`` and parentheses and nothing else.
   Text from a model file is never passed to ``eval``, ``exec`` or
@@ -69,6 +77,7 @@ import math
 import operator
 import os
 import re
+import stat
 import tomllib
 import warnings
 from collections.abc import Iterable, Mapping
@@ -168,6 +177,22 @@ _FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 _MAX_EXPRESSION = 100
 #: Environment variable naming the seeds folder (overrides the search).
 SEEDS_ENV = "KZGAME_SEEDS"
+#: Largest model file (and ``extends`` parent, BibTeX file) the loader reads, in bytes.
+MAX_MODEL_BYTES = 10 * 2**20
+#: Largest cited seed file whose lines the loader counts, in bytes.
+MAX_SEED_BYTES = 256 * 2**20
+#: Largest magnitude a number in a model file may have.
+MAX_MAGNITUDE = 1e300
+#: Deepest nesting of tables and arrays a model file may have (the schema needs 6).
+MAX_DEPTH = 32
+#: Longest ``extends`` chain.
+MAX_EXTENDS = 16
+#: Years are integers of at most four digits.
+MAX_YEAR = 9999
+_CHUNK = 2**20
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Longest error message (longer ones are cut in the middle).
+_MAX_MESSAGE = 2000
 
 
 class ModelFileError(KzgameError):
@@ -189,12 +214,16 @@ class ModelFileError(KzgameError):
         self.file = file
         self.period = period
         self.key = key
-        where = [file]
+        where = [_CONTROL.sub(lambda m: repr(m[0])[1:-1], file)]
         if period is not None:
             where.append(f"period {period!r}")
         if key is not None:
             where.append(f"key {key!r}")
-        super().__init__(": ".join(where) + ": " + message)
+        text = ": ".join(where) + ": " + message
+        if len(text) > _MAX_MESSAGE:
+            half = _MAX_MESSAGE // 2
+            text = text[:half] + " ... " + text[-half:]
+        super().__init__(text)
 
 
 # ---------------------------------------------------------------------------
@@ -217,7 +246,7 @@ def _evaluate(node: ast.AST, names: Mapping[str, float] | None = None) -> float:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise ValueError(f"{node.value!r} is not a number")
-        return float(node.value)
+        return _as_float(node.value)
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         return _BINARY[type(node.op)](_evaluate(node.left, names), _evaluate(node.right, names))
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
@@ -230,6 +259,28 @@ def _evaluate(node: ast.AST, names: Mapping[str, float] | None = None) -> float:
     raise ValueError(
         f"{type(node).__name__} is not allowed (only {allowed}+ - * / and parentheses)"
     )
+
+
+def _as_float(value: int | float) -> float:
+    """A literal as a float: finite, at most ``MAX_MAGNITUDE``, and exact if an integer."""
+    if isinstance(value, int):
+        digits = str(len(str(abs(value)))) if abs(value) < 10**400 else "more than 400"
+        try:
+            result = float(value)
+        except OverflowError:
+            raise ValueError(f"an integer of {digits} digits is too large "
+                             f"(at most {MAX_MAGNITUDE:g} in magnitude)") from None
+        if int(result) != value:
+            shown = value if abs(value) < 10**40 else f"of {digits} digits"
+            raise ValueError(f"the integer {shown} "
+                             "is not exactly a float; write it as a float")
+    else:
+        result = float(value)
+    if not math.isfinite(result):
+        raise ValueError(f"{value!r} is not a finite number")
+    if abs(result) > MAX_MAGNITUDE:
+        raise ValueError(f"{result:g} is too large (at most {MAX_MAGNITUDE:g} in magnitude)")
+    return result
 
 
 def formula_names(text: str) -> tuple[str, ...]:
@@ -337,7 +388,7 @@ def parse_number(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     if isinstance(value, int | float):
-        result = float(value)
+        result = _as_float(value)
     elif isinstance(value, str):
         text = value.strip()
         if not text:
@@ -358,6 +409,8 @@ def parse_number(value: Any) -> float:
         raise ValueError(f"{value!r} ({type(value).__name__}) is not a number")
     if not math.isfinite(result):
         raise ValueError(f"{value!r} is not a finite number")
+    if abs(result) > MAX_MAGNITUDE:
+        raise ValueError(f"{value!r} is too large (at most {MAX_MAGNITUDE:g} in magnitude)")
     return result
 
 
@@ -947,6 +1000,159 @@ class Case:
 
 
 # ---------------------------------------------------------------------------
+# Reading files: regular files only, with a size cap, never a blocking open
+# ---------------------------------------------------------------------------
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` is not a readable regular file (``"does not exist"``...), or None."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    if not stat.S_ISREG(st.st_mode):
+        return f"is {_file_kind(st.st_mode)}, not a regular file"
+    return None
+
+
+def _open_regular(path: Path, cap: int) -> int:
+    """An open descriptor on ``path``, checked to be a regular file of at most ``cap`` bytes.
+
+    The type and size are checked with :func:`os.stat` before opening (a FIFO
+    would block the open, ``/dev/zero`` never ends), the file is opened
+    non-blocking and checked again with :func:`os.fstat` (it may have been
+    replaced meanwhile).  Raises ValueError with a one-line reason.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise ValueError(f"cannot read: {e.strerror or e}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(f"cannot read: {_file_kind(st.st_mode)}, not a regular file")
+    if st.st_size > cap:
+        raise ValueError(f"cannot read: {st.st_size} bytes, more than the limit of {cap}")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise ValueError(f"cannot read: {e.strerror or e}") from None
+    try:
+        st = os.fstat(fd)
+    except OSError as e:  # pragma: no cover - fstat on an open descriptor
+        os.close(fd)
+        raise ValueError(f"cannot read: {e.strerror or e}") from None
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise ValueError(f"cannot read: {_file_kind(st.st_mode)}, not a regular file")
+    return fd
+
+
+def _chunks(fd: int, cap: int):
+    """The bytes of an open file in chunks; ValueError once more than ``cap`` are read."""
+    total = 0
+    while True:
+        try:
+            chunk = os.read(fd, _CHUNK)
+        except OSError as e:
+            raise ValueError(f"cannot read: {e.strerror or e}") from None
+        if not chunk:
+            return
+        total += len(chunk)
+        if total > cap:
+            raise ValueError(f"cannot read: more than the limit of {cap} bytes")
+        yield chunk
+
+
+def _read_capped(path: Path, cap: int | None = None) -> str:
+    """The UTF-8 text of a regular file of at most ``cap`` bytes (ValueError otherwise).
+
+    ``cap`` defaults to :data:`MAX_MODEL_BYTES`.
+    """
+    cap = MAX_MODEL_BYTES if cap is None else cap
+    fd = _open_regular(path, cap)
+    try:
+        raw = b"".join(_chunks(fd, cap))
+    finally:
+        os.close(fd)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not UTF-8 text (byte {e.start})") from None
+
+
+def _count_lines(path: Path, cap: int | None = None) -> int:
+    """Lines in a text file, as text mode counts them (``\\n``, ``\\r\\n`` or ``\\r``).
+
+    Read in chunks of 1 MiB, so memory stays bounded; at most ``cap`` bytes
+    (default :data:`MAX_SEED_BYTES`).
+    """
+    cap = MAX_SEED_BYTES if cap is None else cap
+    fd = _open_regular(path, cap)
+    count, last, prev_cr = 0, b"", False
+    try:
+        for chunk in _chunks(fd, cap):
+            count += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            if prev_cr and chunk.startswith(b"\n"):
+                count -= 1
+            prev_cr = chunk.endswith(b"\r")
+            last = chunk[-1:]
+    finally:
+        os.close(fd)
+    if last and last not in b"\r\n":
+        count += 1
+    return count
+
+
+def _depth_ok(data: Any, limit: int = MAX_DEPTH) -> bool:
+    """True if tables and arrays nest at most ``limit`` deep (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        obj, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(obj, dict):
+            stack.extend((v, depth + 1) for v in obj.values())
+        elif isinstance(obj, list):
+            stack.extend((v, depth + 1) for v in obj)
+    return True
+
+
+def _parse_toml(text: str) -> dict:
+    """Parsed TOML, or ValueError with a one-line reason (bad syntax, too deep, too long)."""
+    if len(text) > MAX_MODEL_BYTES:
+        raise ValueError(f"longer than the limit of {MAX_MODEL_BYTES} characters")
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested more than {MAX_DEPTH} deep") from None
+    except tomllib.TOMLDecodeError as e:
+        message = " ".join(str(e).split())
+        raise ValueError(f"not valid TOML: {message}") from None
+    except ValueError:  # int(): more digits than sys.get_int_max_str_digits()
+        raise ValueError("not valid TOML: an integer with too many digits") from None
+    if not _depth_ok(data):
+        raise ValueError(f"tables and arrays nested more than {MAX_DEPTH} deep")
+    return data
+
+
+# ---------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------
 
@@ -1035,6 +1241,9 @@ class _Loader:
         v = obj[k]
         if isinstance(v, bool) or not isinstance(v, int):
             raise self.error(f"must be an integer year, got {v!r}", period=period, key=k)
+        if abs(v) > MAX_YEAR:
+            raise self.error(f"must be a year of at most four digits, got {_short_int(v)}",
+                             period=period, key=k)
         return v
 
     def number(self, v: Any, *, period, key) -> float:
@@ -1049,13 +1258,15 @@ class _Loader:
         if name not in self._line_counts:
             assert self.seeds is not None
             path = self.seeds / name
-            if not path.is_file():
-                raise self.error(
-                    f"cited seed file {name!r} does not exist in {self.seeds}",
-                    period=period, key=key,
-                )
-            with path.open(encoding="utf-8", errors="replace") as f:
-                self._line_counts[name] = sum(1 for _ in f)
+            problem = _not_regular(path)
+            if problem:
+                raise self.error(f"cited seed file {name!r} {problem} in {self.seeds}",
+                                 period=period, key=key)
+            try:
+                self._line_counts[name] = _count_lines(path)
+            except ValueError as e:
+                raise self.error(f"cited seed file {str(path)!r}: {e}",
+                                 period=period, key=key) from None
         return self._line_counts[name]
 
     def citations(self, texts: list[str], *, period, key) -> tuple[Citation, ...]:
@@ -1176,6 +1387,9 @@ class _Loader:
             year = entry.get("year")
             if isinstance(year, bool) or not isinstance(year, int):
                 raise self.error(f"must be an integer year, got {year!r}", key=f"{key}.year")
+            if abs(year) > MAX_YEAR:
+                raise self.error(f"must be a year of at most four digits, got {_short_int(year)}",
+                                 key=f"{key}.year")
             fields = {f: self.text(entry, f, required=True, prefix=key + ".")
                       for f in _REFERENCE_KEYS[3:] if f in entry}
             if "doi" in fields and not _DOI.match(fields["doi"]):
@@ -1190,12 +1404,9 @@ class _Loader:
         base = self.path.resolve().parent if self.path is not None else Path.cwd()
         path = base / name
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise self.error(f"cannot read {str(path)!r}: {e.strerror or e}",
-                             key="case.bibtex") from None
-        except UnicodeDecodeError:
-            raise self.error(f"{str(path)!r} is not UTF-8 text", key="case.bibtex") from None
+            text = _read_capped(path)
+        except ValueError as e:
+            raise self.error(f"{str(path)!r}: {e}", key="case.bibtex") from None
         try:
             entries = parse_bibtex(text)
         except ValueError as e:
@@ -1209,7 +1420,7 @@ class _Loader:
             if "booktitle" in fields and "journal" not in entry:
                 entry["journal"] = fields["booktitle"]
             year = fields.get("year", "")
-            if not year.isdigit():
+            if not re.fullmatch(r"[0-9]{1,4}", year):
                 raise self.error(f"{name}: entry {key!r}: year {year!r} is not a year",
                                  key="case.bibtex")
             entry["year"] = int(year)
@@ -1228,17 +1439,21 @@ class _Loader:
             target = data["extends"]
             if not isinstance(target, str) or not target.strip():
                 raise self.error(f"must be a file name, got {target!r}", key="extends")
-            path = ((base or Path.cwd()) / target).resolve()
+            path = (base or Path.cwd()) / target
+            try:
+                path = path.resolve()
+            except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop
+                raise self.error(f"cannot read {str(path)!r}: {e}", key="extends") from None
             if path in stack:
                 chain = " -> ".join(str(p) for p in (*stack, path))
                 raise self.error(f"extends cycle: {chain}", key="extends")
+            if len(stack) >= MAX_EXTENDS:
+                raise self.error(f"extends chain longer than {MAX_EXTENDS} files",
+                                 key="extends")
             try:
-                parent = tomllib.loads(path.read_text(encoding="utf-8"))
-            except OSError as e:
-                raise self.error(f"cannot read {str(path)!r}: {e.strerror or e}",
-                                 key="extends") from None
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-                raise self.error(f"{str(path)!r} is not valid TOML: {e}", key="extends") from None
+                parent = _parse_toml(_read_capped(path))
+            except ValueError as e:
+                raise self.error(f"{str(path)!r}: {e}", key="extends") from None
             self.table(parent, _TOP_KEYS, key=f"extends({target})")
             merged = self.inherited(parent, path.parent, (*stack, path))
         for k in _INHERITED_KEYS:
@@ -1485,10 +1700,10 @@ class _Loader:
         for s in sources:
             if not _FILE_NAME.match(s):
                 raise self.error(f"{s!r} is not a seed file name", key="case.sources")
-            if self.seeds is not None and not (self.seeds / s).is_file():
-                raise self.error(
-                    f"seed file {s!r} does not exist in {self.seeds}", key="case.sources"
-                )
+            problem = _not_regular(self.seeds / s) if self.seeds is not None else None
+            if problem:
+                raise self.error(f"seed file {s!r} {problem} in {self.seeds}",
+                                 key="case.sources")
         self.sources = tuple(sources)
         here = self.path.resolve() if self.path is not None else None
         merged = self.inherited(data, here.parent if here else None,
@@ -1642,6 +1857,11 @@ class _Loader:
         )
 
 
+def _short_int(v: int) -> str:
+    text = str(v) if abs(v) < 10**20 else f"an integer of {len(str(abs(v)))} digits"
+    return text
+
+
 def _resolve_seeds(seeds: str | os.PathLike[str] | bool | None, model_file) -> Path | None:
     if seeds is False:
         return None
@@ -1691,9 +1911,9 @@ def loads_case(
     """
     folder = _resolve_seeds(seeds, None)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ModelFileError(name, f"not valid TOML: {e}") from None
+        data = _parse_toml(text)
+    except ValueError as e:
+        raise ModelFileError(name, str(e)) from None
     loader = _Loader(name, folder)
     loader.collect = collect
     return loader.case(data)
@@ -1729,19 +1949,11 @@ def load_case(
         names the file, the period and the key.
     """
     path = Path(path)
+    try:
+        data = _parse_toml(_read_capped(path))
+    except ValueError as e:
+        raise ModelFileError(str(path), str(e)) from None
     folder = _resolve_seeds(seeds, path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ModelFileError(str(path), f"cannot read: {e.strerror or e}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ModelFileError(str(path), "not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ModelFileError(str(path), f"not valid TOML: {e}") from None
     loader = _Loader(str(path), folder, path)
     loader.collect = collect
     return loader.case(data)
