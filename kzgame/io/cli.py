@@ -32,6 +32,7 @@ from ..params import PARAMETERS, KzgameError
 from ..strategy import Strategy
 from ._format import number as _fmt
 from ._format import share as _pct
+from ._format import terminal as _t
 from .cases import Case, CasePeriod, load_case
 from .plots import (
     PARAMETER_LABELS,
@@ -114,6 +115,7 @@ def _assignment(text: str) -> tuple[str, float]:
 
 
 def _print_table(rows: list[list[str]], out) -> None:
+    rows = [[_t(c) for c in r] for r in rows]  # cells may hold model-file text
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, r in enumerate(rows):
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
@@ -151,8 +153,8 @@ def _cmd_solve(args, out) -> int:
     if args.draws:
         mc = case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
                               protocol=args.protocol)
-    print(f"{case.name}: R = {case.rising}, E = {case.established}", file=out)
-    settings = f"{args.file}; protocol {args.protocol}"
+    print(_t(f"{case.name}: R = {case.rising}, E = {case.established}"), file=out)
+    settings = f"{_t(args.file)}; protocol {args.protocol}"
     if mc:
         settings += f"; {args.draws:,} Monte Carlo draws per period ({args.distribution}, " \
                     f"seed {args.seed})"
@@ -162,7 +164,7 @@ def _cmd_solve(args, out) -> int:
     for p in periods:
         r = p.solve(args.protocol)
         years = "" if p.label == f"{p.start}–{p.end}" else f" ({p.start}–{p.end})"
-        print(f"\n== {p.label}{years} ==", file=out)
+        print(f"\n== {_t(p.label + years)} ==", file=out)
         rows = [["parameter", "symbol", "value", "range", "source"]]
         for name, s in p.specs.items():
             rows.append([name, _SYMBOLS[name], f"{s.value:g}", f"[{s.low:g}, {s.high:g}]",
@@ -185,7 +187,7 @@ def _cmd_solve(args, out) -> int:
             print(f"robustness: {robust} of draws give {m.point.value} ({shares}); "
                   f"most influential range: {top}", file=out)
         if p.finding:
-            print(f"finding:   {p.finding}", file=out)
+            print(f"finding:   {_t(p.finding)}", file=out)
         summary.append([p.label, _fmt(r.stake_r), _fmt(r.stake_e),
                         _fmt(p.period.indispensability, 2), _fmt(r.gain_invest),
                         _fmt(r.gain_holdup_realized), _fmt(r.gain_exit), r.strategy.value,
@@ -194,7 +196,7 @@ def _cmd_solve(args, out) -> int:
     _print_table(summary, out)
     for c in case.verdicts(args.protocol):
         if not c.explained:
-            print(f"kzgame: warning: {args.file}: period {c.label!r}: the model gives "
+            print(f"kzgame: warning: {_t(args.file)}: period {_t(repr(c.label))}: the model gives "
                   f"{c.model.value} but the source's verdict is {c.verdict.value}, and no "
                   "finding is recorded", file=sys.stderr)
     return 0
@@ -207,23 +209,23 @@ def _cmd_check(args, out) -> int:
             case = load_case(f, collect=True)
             errors, warns = case.audit(args.protocol)
         except KzgameError as e:
-            print(f"kzgame: error: {e}", file=sys.stderr)
+            print(f"kzgame: error: {_t(e)}", file=sys.stderr)
             status = 1
             continue
         for e in errors:
-            print(f"kzgame: error: {e}", file=sys.stderr)
+            print(f"kzgame: error: {_t(e)}", file=sys.stderr)
         for w in warns:
-            print(f"kzgame: warning: {w}", file=sys.stderr)
+            print(f"kzgame: warning: {_t(w)}", file=sys.stderr)
         if errors:
             status = 1
-            print(f"{f}: {len(errors)} problem{'s' * (len(errors) != 1)}", file=out)
+            print(f"{_t(f)}: {len(errors)} problem{'s' * (len(errors) != 1)}", file=out)
             continue
         checks = case.verdicts(args.protocol)
         agree = sum(c.agrees for c in checks)
         k = len(case.periods)
         clean = [c for c, p in zip(checks, (case.period(c.label) for c in checks), strict=True)
                  if p.out_of_sample]
-        line = (f"{f}: ok ({k} period{'s' * (k != 1)}; {agree} of {len(checks)} source "
+        line = (f"{_t(f)}: ok ({k} period{'s' * (k != 1)}; {agree} of {len(checks)} source "
                 f"verdict{'s' * (len(checks) != 1)} reproduced")
         if agree < len(checks):
             line += f", {len(checks) - agree} disagreement(s) recorded as findings"
@@ -428,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
 
     def one_line_warning(message, category, filename, lineno, file=None, line=None):
-        print(f"kzgame: warning: {message}", file=sys.stderr)
+        print(f"kzgame: warning: {_t(message)}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.showwarning = one_line_warning
@@ -439,14 +441,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             return args.func(args, sys.stdout)
         except UsageError as e:
-            print(f"kzgame: error: {e}", file=sys.stderr)
+            print(f"kzgame: error: {_t(e)}", file=sys.stderr)
             return 2
-        except KzgameError as e:
-            print(f"kzgame: error: {e}", file=sys.stderr)
+        except KzgameError as e:  # messages quote model-file text: no control characters
+            print(f"kzgame: error: {_t(e)}", file=sys.stderr)
             return 1
         except OSError as e:
             where = f" {e.filename!r}" if getattr(e, "filename", None) else ""
-            print(f"kzgame: error: cannot write or read{where}: {e.strerror or e}",
+            print(_t(f"kzgame: error: cannot write or read{where}: {e.strerror or e}"),
                   file=sys.stderr)
             return 1
         except KeyboardInterrupt:

@@ -29,12 +29,14 @@ from pathlib import Path
 import sympy as sp
 
 from .._version import __version__
+from ..analysis.sweep import inert
 from ..analysis.thresholds import threshold
 from ..analysis.uncertainty import MonteCarloResult, case_monte_carlo
 from ..model import PROTOCOLS, gains
 from ..model import latex as model_latex
 from ..params import PARAMETERS, KzgameError
 from ..strategy import Strategy
+from ._format import md_block, md_code, md_fence, md_inline
 from ._format import number as _num
 from ._format import share as _pct
 from .cases import Case, CasePeriod, ModelFileError
@@ -65,7 +67,8 @@ class ReportFiles:
 
 
 def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
+    """A cell of a Markdown table: one line, no unescaped ``|`` (text from the model
+    file is escaped by :func:`md_inline` before it gets here)."""
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
@@ -173,7 +176,7 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str]]:
             cells.append(lambda p, k=parameter: _num(getattr(p.period, k)))
         header.append(f"${symbol[parameter]}^*$ ({between[0]}/{between[1]})")
         cells.append(lambda p, v=values: _num(v.get(p.label, float("nan"))))
-    body_rows = [[p.label] + [f(p) for f in cells] for p in case.periods]
+    body_rows = [[md_inline(p.label)] + [f(p) for f in cells] for p in case.periods]
     md += ["At each period's calibrated values:", ""]
     md += _table(header, body_rows, "l" + "r" * (len(header) - 1))
     md += ["", "— : no threshold (the comparison does not depend on the parameter there). "
@@ -187,18 +190,34 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
+def _reference(r) -> str:
+    """A reference as one Markdown line (author, year, title, venue, DOI or URL), every
+    field escaped: the report's version of ``Reference.format``."""
+    parts = [f"{md_inline(r.author)} ({md_inline(r.year)}). *{md_inline(r.title)}*"]
+    for k in ("journal", "publisher"):
+        if r.fields.get(k):
+            parts.append(md_inline(r.fields[k]))
+    if r.fields.get("doi"):
+        parts.append(f"doi:{md_inline(r.fields['doi'])}")
+    elif r.fields.get("url"):
+        parts.append(md_code(r.fields["url"]))
+    if r.fields.get("file"):
+        parts.append(f"seed file {md_code(r.fields['file'])}")
+    return ". ".join(parts) + "."
+
+
 def _source_list(case: Case) -> list[str]:
     """The case's sources: its references (formatted), then seed files no reference names."""
     named = {r.fields.get("file") for r in case.references.values()}
     lines = []
     if case.references:
         lines += ["References:", ""]
-        lines += [f"- `{r.key}`: {r.format()}" for r in
+        lines += [f"- {md_code(r.key)}: {_reference(r)}" for r in
                   sorted(case.references.values(), key=lambda r: (r.author, r.year))]
         lines.append("")
     rest = [s for s in case.sources if s not in named]
     if rest or not case.references:
-        lines += ["Sources (seed files): " + (", ".join(f"`{s}`" for s in rest) or "none")
+        lines += ["Sources (seed files): " + (", ".join(md_code(s) for s in rest) or "none")
                   + ".", ""]
     return lines
 
@@ -210,11 +229,11 @@ def _validation_section(case: Case, v: Validation) -> list[str]:
     md = ["## Validation", ""]
     rows = []
     for r in v.rows:
-        circular = (", ".join(r.informed) if r.informed else
+        circular = (md_inline(", ".join(r.informed)) if r.informed else
                     "not declared" if r.undeclared else "no")
         loo = ("—" if r.loo is None else
                f"{r.loo.value} ({'agrees' if r.loo_agrees else 'disagrees'})")
-        rows.append([r.label, r.verdict.value, f"**{r.model.value}**",
+        rows.append([md_inline(r.label), r.verdict.value, f"**{r.model.value}**",
                      ("agrees" + (" (stale finding)" if r.stale else "")) if r.agrees
                      else "**disagrees**",
                      _pct(r.robustness) if r.robustness is not None else "—",
@@ -236,8 +255,9 @@ def _validation_section(case: Case, v: Validation) -> list[str]:
     ]
     if book.verdict_rule is not None:
         md += ["Verdicts are coded from the sources' descriptions by the codebook's rule:", ""]
-        md += [f"- **{k}**: {t}" for k, t in book.verdict_rule.rules.items()]
-        md += [f"- (rule's sources: {', '.join(c.text for c in book.verdict_rule.source)})", ""]
+        md += [f"- **{md_inline(k)}**: {md_inline(t)}" for k, t in book.verdict_rule.rules.items()]
+        md += [f"- (rule's sources: "
+               f"{md_inline(', '.join(c.text for c in book.verdict_rule.source))})", ""]
     return md
 
 
@@ -297,23 +317,23 @@ def write_report(
                    f"--protocol {protocol} --draws {first.n} --seed {seed} "
                    f"--distribution {first.distribution}")
     md: list[str] = [
-        f"# {case.name}: invest, hold up or accept?",
+        f"# {md_inline(case.name)}: invest, hold up or accept?",
         "",
-        f"*{case.rising} (R, the rising power) in the regime led by {case.established} "
+        f"*{md_inline(case.rising)} (R, the rising power) in the regime led by "
+        f"{md_inline(case.established)} "
         "(E, the established power).*",
         "",
-        f"Generated by kzgame {__version__} from `{source}`: `{protocol}` bargaining protocol; "
+        f"Generated by kzgame {__version__} from {md_code(source)}: `{protocol}` bargaining "
+        "protocol; "
         f"Monte Carlo with {first.n:,} draws per period, {first.distribution} over each "
         f"parameter's range, seed {seed}. Every number below is computed from the model "
         "file; regenerate the report with",
         "",
-        "```console",
-        command,
-        "```",
+        *md_fence(command, "console"),
         "",
         "## The case",
         "",
-        case.description,
+        md_block(case.description),
         "",
         *_source_list(case),
         "## Results",
@@ -326,7 +346,7 @@ def write_report(
         verdict = p.verdict.value if p.verdict else "—"
         agree = ("" if p.verdict is None else
                  " (agrees)" if p.verdict == r.strategy else " (**disagrees**)")
-        rows.append([p.label, _num(r.stake_r), _num(r.stake_e), _num(ratio, 2),
+        rows.append([md_inline(p.label), _num(r.stake_r), _num(r.stake_e), _num(ratio, 2),
                      _num(p.period.indispensability, 2), _num(r.gain_invest),
                      _num(r.gain_holdup_realized), _num(r.gain_exit),
                      f"**{r.strategy.value}**", verdict + agree, _pct(m.robustness)])
@@ -366,7 +386,7 @@ def write_report(
         m = mc[p.label]
         top = [s for s in m.sensitivity if s.first_order > 0 or s.swing > 0][:2]
         infl = "; ".join(f"{s.parameter} ({s.first_order:.2f})" for s in top) or "—"
-        rows.append([p.label] + [_pct(m.shares[s]) for s in Strategy] + [infl])
+        rows.append([md_inline(p.label)] + [_pct(m.shares[s]) for s in Strategy] + [infl])
     md += _table(["Period"] + [s.value for s in Strategy] +
                  ["Most influential ranges (first-order index)"], rows, "lrrrrl")
     md += [
@@ -390,7 +410,7 @@ def write_report(
     ]
     rows = []
     for p in case.periods:
-        row = [p.label]
+        row = [md_inline(p.label)]
         for name in PROTOCOLS:
             row.append(p.solve(name).strategy.value if _protocol_ok(p, name)
                        else "— (discount factors not calibrated)")
@@ -405,20 +425,20 @@ def write_report(
     md += ["", "## Findings and notes", ""]
     for p in case.periods:
         r = results[p.label]
-        md.append(f"**{p.label}.** ")
+        md.append(f"**{md_inline(p.label)}.** ")
         if p.verdict is not None and p.verdict != r.strategy:
             md[-1] += (f"The model gives {r.strategy.value}, the source {p.verdict.value}. "
-                       f"Finding: {p.finding or '(none recorded)'} ")
+                       f"Finding: {md_inline(p.finding) if p.finding else '(none recorded)'} ")
         elif p.finding:
             stale = p.verdict is not None and p.finding_applies(protocol)
             md[-1] += (f"Finding{' (**stale**: the model now agrees)' if stale else ''}: "
-                       f"{p.finding} ")
+                       f"{md_inline(p.finding)} ")
         if p.finding_protocols:
-            md[-1] += f"(The finding applies to: {', '.join(p.finding_protocols)}.) "
-        md[-1] += p.notes or "No notes."
+            md[-1] += f"(The finding applies to: {md_inline(', '.join(p.finding_protocols))}.) "
+        md[-1] += md_inline(p.notes) if p.notes.strip() else "No notes."
         md.append("")
         for name, reason in p.overrides.items():
-            md += [f"- Override of the codebook's `{name}`: {reason}", ""]
+            md += [f"- Override of the codebook's {md_code(name)}: {md_inline(reason)}", ""]
     md += ["## Appendix: calibration and provenance", "",
            "Every parameter of every period: point value, plausible range (used by the Monte "
            "Carlo), the sources (seed file:line), the indicator, and the reasoning from "
@@ -428,10 +448,10 @@ def write_report(
            "the file says the source's verdict informed.", ""]
     for p in case.periods:
         years = "" if p.label == f"{p.start}–{p.end}" else f" ({p.start}–{p.end})"
-        md += [f"### {p.label}{years}", ""]
+        md += [f"### {md_inline(p.label + years)}", ""]
         if p.verdict is not None:
             md += [f"Source's verdict: **{p.verdict.value}** "
-                   f"({', '.join(c.text for c in p.verdict_source)}).", ""]
+                   f"({md_inline(', '.join(c.text for c in p.verdict_source))}).", ""]
         rows = []
         for name in PARAMETERS:
             if name not in p.specs:
@@ -440,8 +460,8 @@ def write_report(
             mark = (" (d)" if s.inherited else " (o)" if s.override else
                     " (c)" if s.origin != "params" else "") + (" *" if s.informed else "")
             rows.append([f"{PARAMETER_LABELS[name]} {name}" + mark,
-                         f"{s.value:g}", f"[{s.low:g}, {s.high:g}]", s.sources,
-                         s.indicator, s.reasoning])
+                         f"{s.value:g}", f"[{s.low:g}, {s.high:g}]", md_inline(s.sources),
+                         md_inline(s.indicator), md_inline(s.reasoning)])
         md += _table(["Parameter", "Value", "Range", "Source", "Indicator", "Reasoning"],
                      rows, "lrllll")
         md.append("")
@@ -457,7 +477,7 @@ def write_report(
                     "robustness"] + [f"share_{s.value}" for s in Strategy])
         for p in case.periods:
             r, m = results[p.label], mc[p.label]
-            w.writerow([p.label, p.start, p.end, repr(r.stake_r), repr(r.stake_e),
+            w.writerow([inert(p.label), p.start, p.end, repr(r.stake_r), repr(r.stake_e),
                         repr(p.period.indispensability), repr(r.gain_invest),
                         repr(r.gain_holdup_realized), repr(r.gain_exit), r.strategy.value,
                         p.verdict.value if p.verdict else "", repr(m.robustness)]
