@@ -51,6 +51,7 @@ from ..numeric.classify import classify
 from ..params import PARAMETERS, KzgameError
 from ..strategy import Strategy
 from ._format import share as _fmt_pct
+from ._format import terminal
 from .cases import Case
 
 __all__ = [
@@ -101,14 +102,16 @@ def plain_text(text: object) -> str:
 
     Text from model files (case names, period labels, the powers' names) goes
     through it before it lands in a figure: a ``$...$`` in it is shown as
-    typed, and a malformed one cannot crash the drawing.
+    typed, and a malformed one cannot crash the drawing; control characters
+    are shown as escapes (:func:`kzgame.io._format.terminal`), not drawn as
+    missing glyphs.
 
     Examples
     --------
     >>> print(plain_text("$x^2$ and $5"))
     \\$x^2\\$ and \\$5
     """
-    return str(text).replace("$", r"\$")
+    return terminal(str(text)).replace("$", r"\$")
 
 
 def _check_options(n, seed, distribution) -> None:
