@@ -42,14 +42,13 @@ import numpy as np
 
 from ..model import get_protocol
 from ..numeric.classify import check_names, classify
-from ..params import PARAMETERS, KzgameError, ParameterError, Period
+from ..params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
 from ..strategy import Strategy
 from .uncertainty import (
     check_flag,
     check_int,
     check_memory,
     human_bytes,
-    real_values,
     short_repr,
 )
 
@@ -381,7 +380,7 @@ def _fixed_values(base: Any, swept: tuple[str, str]) -> dict[str, float]:
     for k, v in raw.items():
         if k in swept:
             continue
-        arr = real_values(k, v)
+        arr = check_parameter(k, v)
         if arr.ndim != 0:
             raise ParameterError(f"{k}: a fixed value of a sweep must be a single number, got "
                                  f"shape {arr.shape}; sweep it as x or y instead")
@@ -407,7 +406,7 @@ def _axis(name: Any, values: Any, which: str):
         if values.ndim != 1 or values.shape[0] == 0:
             raise ParameterError(f"{name}: the {which} values must be a non-empty 1-D array")
         return values  # values validated lazily by classify
-    arr = real_values(name, values)
+    arr = check_parameter(name, values)
     if arr.ndim != 1 or arr.size == 0:
         raise ParameterError(f"{name}: the {which} values must be a non-empty 1-D array")
     return arr

@@ -147,32 +147,6 @@ def check_memory(what: str, needed: int, hint: str = "") -> None:
         )
 
 
-def real_values(name: str, value: Any) -> np.ndarray:
-    """``value`` as a float64 array of real numbers, checked against ``name``'s domain.
-
-    The package's one check (:func:`kzgame.game.registry.real_array`, which
-    :meth:`kzgame.game.registry.Parameter.check` applies): ints, floats,
-    Fractions, Decimals and numpy integer and floating types pass; booleans,
-    complex numbers, strings, bytes, datetimes, other objects and masked
-    arrays (whose mask would be ignored) raise :class:`ParameterError`
-    naming the parameter.
-
-    Examples
-    --------
-    >>> real_values("share", [0.25, 1])
-    array([0.25, 1.  ])
-    >>> real_values("share", "0.5")
-    Traceback (most recent call last):
-    ...
-    kzgame.errors.ParameterError: share must be a number ... got a str: '0.5'
-    >>> real_values("share", np.ma.array([0.5, 7.0], mask=[0, 1]))
-    Traceback (most recent call last):
-    ...
-    kzgame.errors.ParameterError: share: masked arrays are not accepted ...
-    """
-    return check_parameter(name, value)
-
-
 def check_flag(name: str, value: Any) -> bool:
     """``value`` if it is a bool, else :class:`KzgameError` (no truthy strings)."""
     if not isinstance(value, bool | np.bool_):
@@ -197,7 +171,7 @@ def check_int(name: str, value: Any, low: int, high: int | None = None,
 def _triple(name: str, v: Any) -> Triple:
     """``(low, mode, high)`` from a number, ``(low, high)`` or ``(mode, low, high)``."""
     if isinstance(v, list | tuple) or (isinstance(v, np.ndarray) and v.ndim == 1):
-        arr = real_values(name, v)
+        arr = check_parameter(name, v)
         if arr.ndim != 1:
             arr = None
         elif arr.size == 2:
@@ -210,7 +184,7 @@ def _triple(name: str, v: Any) -> Triple:
         else:
             arr = None
     else:
-        arr = real_values(name, v)
+        arr = check_parameter(name, v)
         if arr.ndim == 0:
             mode = low = high = float(arr)
         else:
@@ -253,7 +227,7 @@ def triples(target: Any) -> dict[str, Triple]:
     ------
     ParameterError
         On an unknown or missing parameter, a value that is not a real
-        number (see :func:`real_values`) or is outside its domain, a mode
+        number (see :meth:`kzgame.game.registry.Parameter.check`) or is outside its domain, a mode
         outside its range, or a range too wide to draw from (its width
         overflows a float).
 
@@ -314,7 +288,7 @@ def _check_ranges(ranges: Mapping[str, Any]) -> dict[str, Triple]:
         sequence = isinstance(t, list | tuple) or (isinstance(t, np.ndarray) and t.ndim == 1)
         if not sequence or len(t) != 3:
             raise ParameterError(f"{name}: give (low, mode, high), got {short_repr(t)}")
-        low, mode, high = real_values(name, t)
+        low, mode, high = check_parameter(name, t)
         out[name] = _triple(name, (mode, low, high))
     return out
 
