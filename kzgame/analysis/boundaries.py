@@ -26,9 +26,9 @@ from functools import cache
 import sympy as sp
 
 from ..errors import KzgameError, ParameterError
-from ..game.gains import node_gains
 from ..game.registry import DERIVED, REGISTRY
 from ..games.period_game import get_protocol, period
+from ..model import gains as model_gains
 from .branches import branches as split_branches
 from .branches import pull_out_of_max
 from .signs import Assumptions, sign
@@ -121,20 +121,18 @@ def validate_parameter(parameter: str, protocol: str) -> None:
 def gain(protocol: str, name: str) -> sp.Expr:
     """R's gain of strategy ``name`` relative to accept (in the stakes); E's margin for concede.
 
-    Read from the engine: the gains of the root node (R) at the leaves
-    accept, invest, hold-up/concede (a hold-up E concedes to) and exit, and
-    the gain of the node ``hold-up`` (E) from refusing, negated.
+    Read from the engine through :func:`kzgame.model.gains` (the gains of the
+    root node at the leaves invest, hold-up/concede and exit; the negated
+    gain of the node ``hold-up`` from refusing); accept and refuse are the
+    reference leaves, with gain 0.
     """
-    game = period(protocol)
-    table = node_gains(game)
-    leaf = {game.nodes[i].name: i for i in game.leaves}
-    root, e_node = table[0], table[game.node("hold-up").index]
+    g = model_gains(protocol)
     return {
-        "accept": root.gains[leaf["accept"]],
-        "invest": root.gains[leaf["invest"]],
-        "hold-up": root.gains[leaf["hold-up/concede"]],
-        "exit": root.gains[leaf["exit"]],
-        "concede": -e_node.gains[leaf["hold-up/refuse"]],
+        "accept": sp.Integer(0),
+        "invest": g["invest"],
+        "hold-up": g["hold-up"],
+        "exit": g["exit"],
+        "concede": g["concession-margin"],
         "refuse": sp.Integer(0),
     }[name]
 
