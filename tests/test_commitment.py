@@ -337,3 +337,37 @@ def test_breakdown_risk_outside_the_unit_interval_is_refused():
         commitment_game("partial")
     with pytest.raises(KzgameError, match="unknown protocol"):
         commitment_game("none", "haggle")
+
+
+# ---------------------------------------------------------------------------
+# selection by name, like the protocols
+
+
+@settings(deadline=None, max_examples=5)
+@given(SEEDS, st.sampled_from(PROTOCOLS), st.sampled_from(tuple(COMMITMENTS)))
+def test_classify_selects_the_commitment_by_name(seed, protocol, commitment):
+    p = draw(seed, 200)
+    extra = {"breakdown_risk": 0.7} if commitment == "brinkmanship" else {}
+    named = kzgame.classify(protocol=protocol, commitment=commitment, **p, **extra)
+    assert (named == classify(commitment, protocol, p, **extra)).all()
+    assert named.dtype == np.int8
+
+
+def test_classify_by_name_on_dask_arrays_gives_the_same_codes():
+    da = pytest.importorskip("dask.array")
+    p = draw(4, 1000)
+    lazy = {k: da.from_array(v, chunks=300) for k, v in p.items()}
+    got = kzgame.classify(commitment="none", **lazy).compute()
+    assert (got == classify("none", "nash", p)).all()
+
+
+def test_classify_commitment_errors():
+    p = {k: v[:3] for k, v in draw(1, 3).items()}
+    with pytest.raises(KzgameError, match="unknown commitment 'maybe'"):
+        kzgame.classify(commitment="maybe", **p)
+    with pytest.raises(ParameterError, match=r"breakdown_risk = 2.0 is outside .*\[0, 1\]"):
+        kzgame.classify(commitment="brinkmanship", breakdown_risk=2.0, **p)
+    with pytest.raises(ParameterError, match="unknown parameter.*exit_premium"):
+        kzgame.classify(**p)  # the period game has no split outside option
+    with pytest.raises(TypeError, match="commitment applies to the period game"):
+        kzgame.classify(commitment_game("none"), commitment="none", **p)
