@@ -371,3 +371,24 @@ def test_classify_commitment_errors():
         kzgame.classify(**p)  # the period game has no split outside option
     with pytest.raises(TypeError, match="commitment applies to the period game"):
         kzgame.classify(commitment_game("none"), commitment="none", **p)
+
+
+def test_the_credibility_boundary_in_exit_premium():
+    """No commitment: the hold-up needs xi_R > q Delta_R.
+
+    The switch is decided after a refusal, where R compares staying (accept) with
+    leaving (exit): the engine's accept/exit boundary holds the root; the outcome then
+    switches from hold-up to accept there (E refuses once R would stay).
+    """
+    game = commitment_game("none")
+    b = boundary(game, "exit_premium", ("accept", "exit"))
+    point = dict(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.9,
+                 survival=0.8, invest_cost=0.05)
+    roots, _ = b.crossings(**point)
+    found = sorted(float(x) for x in np.ravel(roots) if np.isfinite(x))
+    star = 0.8 * (0.5 - 0.3)  # q Delta_R: R's stay margin
+    assert any(x == pytest.approx(star) for x in found), found
+    above = kzgame.solve(game, exit_premium=star + 1e-9, **point).outcome
+    below = kzgame.solve(game, exit_premium=star - 1e-9, **point).outcome
+    assert (above, below) == ("hold-up", "accept")
+    assert kzgame.solve(game, exit_premium=star, **point).outcome == "accept"  # R stays on a tie
