@@ -83,3 +83,10 @@ def test_the_section_reports_monte_carlo_survival():
     expect = compare_commitments(**m.samples).survives("none")
     assert share == pytest.approx(expect, abs=0.0006)
     assert 0 <= share < 0.2  # most hold-up draws have Delta_R > 0: the threat is empty
+
+
+def test_the_model_files_commitment_keys_are_the_games_parameters():
+    from kzgame.games.commitment_game import COMMITMENT_PARAMETERS
+    from kzgame.io.cases import COMMITMENT_KEYS
+
+    assert COMMITMENT_KEYS == tuple(COMMITMENT_PARAMETERS)

@@ -86,7 +86,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..games.commitment_game import COMMITMENT_PARAMETERS
 from ..model import get_protocol
 from ..params import DOMAINS, PARAMETERS, KzgameError, NoSurplusWarning, ParameterError, Period
 from ..solve import Result, solve
@@ -167,8 +166,9 @@ _PERIOD_KEYS = (
     "params",
     "commitment",
 )
-#: Parameters of the commitment games a period may give, in ``[periods.commitment]``.
-COMMITMENT_KEYS: tuple[str, ...] = tuple(COMMITMENT_PARAMETERS)
+#: Parameters of the commitment games a period may give, in ``[periods.commitment]``
+#: (the keys of :data:`kzgame.games.commitment_game.COMMITMENT_PARAMETERS`).
+COMMITMENT_KEYS: tuple[str, ...] = ("breakdown_risk", "exit_premium")
 _SPEC_KEYS = ("value", "range", "source", "indicator", "reasoning", "informed_by_verdict",
               "override")
 _SPEC_REQUIRED = ("value", "range", "source", "indicator", "reasoning")
@@ -1319,7 +1319,12 @@ class _Loader:
             )
         low = self.number(rng[0], period=period, key=f"{key}.range")
         high = self.number(rng[1], period=period, key=f"{key}.range")
-        domain = DOMAINS[name] if name in DOMAINS else COMMITMENT_PARAMETERS[name].domain
+        if name in DOMAINS:
+            domain = DOMAINS[name]
+        else:  # a commitment game's parameter (imported here: not on import kzgame's path)
+            from ..games.commitment_game import COMMITMENT_PARAMETERS
+
+            domain = COMMITMENT_PARAMETERS[name].domain
         for what, x in (("value", value), ("range low", low), ("range high", high)):
             if not domain.contains(x):
                 raise self.error(

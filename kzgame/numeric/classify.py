@@ -31,7 +31,6 @@ import numpy as np
 
 from ..game.outcomes import outcome_codes
 from ..game.tree import Game
-from ..games.commitment_game import commitment_game, get_commitment
 from ..games.period_game import get_protocol, period
 from ..params import PARAMETERS, ParameterError, Period
 from ..strategy import CODE_DTYPE, Strategy
@@ -275,6 +274,8 @@ def classify(
     atol = check_atol(atol)
     vectorized.use_numba(backend)
     if game is None and commitment is not None:
+        from ..games.commitment_game import commitment_game, get_commitment
+
         get_commitment(commitment)
         game = commitment_game(commitment, protocol)
         vectorized.check_names(game, params)
