@@ -100,6 +100,13 @@ class Commitment:
         One line on what it assumes.
     reference : str
         Where the assumption comes from.
+
+    Examples
+    --------
+    >>> COMMITMENTS["brinkmanship"].parameters
+    ('breakdown_risk', 'exit_premium')
+    >>> COMMITMENTS["none"].parameters
+    ('exit_premium',)
     """
 
     name: str
