@@ -6,7 +6,8 @@ rising power R, in the regime led by Russia, E), prints a table
     period, Delta_R, Delta_E, iota, iota*, margin, G_I, G_H, equilibrium strategy,
     source's verdict, robustness
 
-and writes the phase diagram (Delta_R / Delta_E against iota, regions coloured
+then each period's verdict under each commitment assumption (full, none,
+brinkmanship), and writes the phase diagram (Delta_R / Delta_E against iota, regions coloured
 by R's strategy, each period with its Monte Carlo uncertainty cloud, arrows
 along time) to ``phase_diagram.png`` in the output folder.
 
@@ -34,6 +35,7 @@ import sys
 from pathlib import Path
 
 from kzgame import KzgameError, holdup_threshold
+from kzgame.analysis.commitment import commitment_verdicts
 from kzgame.analysis.uncertainty import case_monte_carlo
 from kzgame.io.cases import load_case
 from kzgame.io.plots import check_out_dir, phase_diagram, save_figure
@@ -102,6 +104,18 @@ def main(argv=None) -> int:
           f"of {args.draws:,} Monte Carlo draws over the file's ranges giving the same strategy. "
           "iota*: the indispensability at which hold-up starts to beat the period's best other "
           "strategy (above 1: no iota in [0, 1] makes a hold-up pay); margin: iota - iota*.")
+    # Commitment: the verdicts assume R carries out its threat to leave after a refused
+    # hold-up; without commitment R chooses again, under brinkmanship a refusal ends in
+    # breakdown with probability pi (kzgame.analysis.commitment, docs/theory/commitment.md).
+    print()
+    print("Verdict under each commitment assumption (full: the period game; none: R "
+          "chooses again after a refusal; brinkmanship: breakdown with probability pi):")
+    for p in case.periods:
+        pi = p.commitment.get("breakdown_risk")
+        v = commitment_verdicts(p.values, protocol=args.protocol,
+                                breakdown_risk=None if pi is None else pi.value)
+        print(f"  {p.label}: full {v.verdicts['full']}, none {v.verdicts['none']}, "
+              f"brinkmanship {v.describe_brinkmanship()}")
     # Validation: agreement counted only where no value was informed by the verdict,
     # and a leave-one-period-out refit of the shared parameters (kzgame.io.validation).
     print()

@@ -143,3 +143,15 @@ def test_example_error_is_one_line(tmp_path):
     assert proc.stderr.strip().splitlines() == [
         f"kazakhstan_eaeu.py: error: {tmp_path / 'nope.toml'}: cannot read: "
         "No such file or directory"]
+
+
+def test_example_prints_the_verdict_under_each_commitment_assumption(example):
+    from kzgame.analysis.commitment import commitment_verdicts
+
+    proc, _ = example
+    assert proc.returncode == 0, proc.stderr
+    for p in load_case(MODEL).periods:
+        v = commitment_verdicts(p.values)
+        line = (f"  {p.label}: full {v.verdicts['full']}, none {v.verdicts['none']}, "
+                f"brinkmanship {v.describe_brinkmanship()}")
+        assert line in proc.stdout.splitlines()

@@ -164,7 +164,11 @@ _PERIOD_KEYS = (
     "codings",
     "indicators",
     "params",
+    "commitment",
 )
+#: Parameters of the commitment games a period may give, in ``[periods.commitment]``
+#: (the keys of :data:`kzgame.games.commitment_game.COMMITMENT_PARAMETERS`).
+COMMITMENT_KEYS: tuple[str, ...] = ("breakdown_risk", "exit_premium")
 _SPEC_KEYS = ("value", "range", "source", "indicator", "reasoning", "informed_by_verdict",
               "override")
 _SPEC_REQUIRED = ("value", "range", "source", "indicator", "reasoning")
@@ -747,6 +751,11 @@ class CasePeriod:
     codings, indicators : tuple
         The codebook entries the period gives (:class:`kzgame.io.codebook.CodedValue`,
         :class:`kzgame.io.codebook.IndicatorValue`).
+    commitment : mapping of str to ParamSpec
+        The commitment games' parameters the period gives in
+        ``[periods.commitment]`` (``breakdown_risk``, ``exit_premium``), with
+        range and provenance; empty if it gives none
+        (:mod:`kzgame.games.commitment_game`).
     """
 
     label: str
@@ -762,6 +771,7 @@ class CasePeriod:
     codings: tuple[CodedValue, ...] = ()
     indicators: tuple[IndicatorValue, ...] = ()
     file: str = field(default="<string>", repr=False, compare=False)
+    commitment: Mapping[str, ParamSpec] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def values(self) -> dict[str, float]:
@@ -1309,7 +1319,12 @@ class _Loader:
             )
         low = self.number(rng[0], period=period, key=f"{key}.range")
         high = self.number(rng[1], period=period, key=f"{key}.range")
-        domain = DOMAINS[name]
+        if name in DOMAINS:
+            domain = DOMAINS[name]
+        else:  # a commitment game's parameter (imported here: not on import kzgame's path)
+            from ..games.commitment_game import COMMITMENT_PARAMETERS
+
+            domain = COMMITMENT_PARAMETERS[name].domain
         for what, x in (("value", value), ("range low", low), ("range high", high)):
             if not domain.contains(x):
                 raise self.error(
@@ -1822,6 +1837,13 @@ class _Loader:
                 raise self.error(
                     f"nothing to override: the codebook does not give {k} in this period",
                     period=label, key=f"params.{k}.override")
+        commitment: dict[str, ParamSpec] = {}
+        if "commitment" in obj:  # the commitment games' parameters (optional)
+            cobj = self.table(obj["commitment"], COMMITMENT_KEYS, period=label,
+                              key="commitment")
+            commitment = {name: self.spec(name, cobj[name], period=label,
+                                          prefix="commitment.", inherited=False)
+                          for name in COMMITMENT_KEYS if name in cobj}
         specs = {**defaults, **derived, **own}
         missing = [k for k in REQUIRED_PARAMETERS if k not in specs]
         if missing:
@@ -1854,6 +1876,7 @@ class _Loader:
             codings=coded,
             indicators=indicators,
             file=self.file,
+            commitment=MappingProxyType(commitment),
         )
 
 

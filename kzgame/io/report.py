@@ -5,9 +5,9 @@
 * ``report.md`` - the report: the case, a results table (stakes, gains,
   the model's strategy, the source's verdict, robustness), the figures, the
   strategy shares and the most influential ranges, the classification under
-  every bargaining protocol, the thresholds in LaTeX with their values per
-  period, the findings, and an appendix with every parameter's value, range
-  and provenance;
+  every bargaining protocol and under each commitment assumption, the
+  thresholds in LaTeX with their values per period, the findings, and an
+  appendix with every parameter's value, range and provenance;
 * ``phase.png``, ``robustness.png``, ``sensitivity.png`` - the figures of
   :mod:`kzgame.io.plots`;
 * ``thresholds.tex`` - the gains and thresholds as a LaTeX fragment;
@@ -48,6 +48,7 @@ from .plots import (
     save_figure,
     sensitivity_chart,
 )
+from .report_commitment import commitment_section
 from .validation import Validation, validate
 
 __all__ = ["ReportFiles", "write_report"]
@@ -418,6 +419,7 @@ def write_report(
     md += _table(["Period"] + [f"`{k}`" for k in PROTOCOLS], rows)
     md += ["", "Protocols: " + "; ".join(f"`{k}`: {v.summary}" for k, v in PROTOCOLS.items())
            + ".", ""]
+    md += commitment_section(case, protocol, mc)
     md += _validation_section(case, validation)
     md += ["## Thresholds", ""]
     tmd, tex = _latex_thresholds(case, protocol)

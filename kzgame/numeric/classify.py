@@ -139,6 +139,7 @@ def classify(
     /,
     *,
     protocol: str = "nash",
+    commitment: str | None = None,
     atol: float = 0.0,
     backend: Backend = "auto",
     **params: Any,
@@ -167,6 +168,15 @@ def classify(
     protocol : str, default "nash"
         The bargaining protocol (a key of :data:`kzgame.model.PROTOCOLS`),
         for the period game.
+    commitment : {None, "full", "none", "brinkmanship"}, optional
+        For the period game: what follows E's refusal of a hold-up
+        (:func:`kzgame.games.commitment_game.commitment_game`).  None (the
+        default) is the period game itself; ``"full"`` is the same game with
+        R's outside option split (``exit_premium``, default 0); ``"none"``:
+        R chooses again after a refusal; ``"brinkmanship"``: a refusal ends
+        in breakdown with probability ``breakdown_risk`` (required).  The
+        codes are the same strategy codes; brinkmanship adds 4, a refused
+        hold-up (``'accept + exit'``).
     atol : float, default 0.0
         Values within ``atol`` of the best count as tied, at **every**
         decision node: in the period game R's choice and E's reply to a
@@ -251,13 +261,34 @@ def classify(
     ... }), parameters={"k": "real"})
     >>> classify(entry, k=[-1.0, 0.0, 1.0])
     array([0, 1, 1], dtype=int8)
+
+    Without commitment R's threat is empty where it would rather stay:
+
+    >>> point = dict(share=0.5, outside_r=[0.3, 0.6], outside_e=0.0, indispensability=0.9,
+    ...              survival=0.8, invest_cost=0.05)
+    >>> classify(**point), classify(commitment="none", **point)
+    (array([2, 2], dtype=int8), array([0, 2], dtype=int8))
+    >>> classify(commitment="brinkmanship", breakdown_risk=[0.1, 0.5], **point)
+    array([2, 2], dtype=int8)
     """
     atol = check_atol(atol)
     vectorized.use_numba(backend)
+    if game is None and commitment is not None:
+        from ..games.commitment_game import commitment_game, get_commitment
+
+        get_commitment(commitment)
+        game = commitment_game(commitment, protocol)
+        vectorized.check_names(game, params)
+        if any(is_dask(v) for v in params.values()):
+            return _classify_dask(game, None, atol, backend, params)
+        return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol,
+                                          backend)
     if game is None:
         get_protocol(protocol)
         check_names(params)
         game = period(protocol)
+    elif commitment is not None:
+        raise TypeError("commitment applies to the period game; a Game is classified as built")
     elif not isinstance(game, Game):
         raise TypeError(
             f"classify expects a kzgame.game.Game (or no game: the period game), got "
