@@ -25,18 +25,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ..game.outcomes import outcome_codes
-from ..game.tree import Game
-from ..games.period_game import get_protocol, period
-from ..params import PARAMETERS, ParameterError, Period
+from ..params import PARAMETERS, ParameterError, Period, check_atol
 from ..strategy import CODE_DTYPE, Strategy
-from . import vectorized
-from .point import check_atol
+from . import kernels, vectorized
+from .period_plans import period_game, scalar_code
 from .vectorized import BACKENDS, NUMBA_MIN_POINTS
+
+if TYPE_CHECKING:  # a Game is imported only when one is passed (it needs sympy)
+    from ..game.tree import Game
 
 __all__ = [
     "BACKENDS",
@@ -97,7 +97,7 @@ def prepare(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     (array([0. , 0.1]), array(0.5))
     """
     check_names(params)
-    game = period("nash")  # every protocol's game declares every registry parameter
+    game = period_game("nash")  # every protocol's game declares every registry parameter
     out = vectorized.game_arrays(game, params)
     vectorized.validate(game, out)
     return out
@@ -254,11 +254,16 @@ def classify(
     """
     atol = check_atol(atol)
     vectorized.use_numba(backend)
+    if game is None and backend != "numba":
+        # One point given as plain floats: validated and classified in Python
+        # (the same printed code; anything else, or an error, takes the array path).
+        code = scalar_code(protocol, params, atol)
+        if code is not None:
+            return np.array(code, dtype=CODE_DTYPE)
     if game is None:
-        get_protocol(protocol)
+        game = period_game(protocol)  # the protocol is checked here
         check_names(params)
-        game = period(protocol)
-    elif not isinstance(game, Game):
+    elif not _is_game(game):
         raise TypeError(
             f"classify expects a kzgame.game.Game (or no game: the period game), got "
             f"{type(game).__name__}"
@@ -271,6 +276,12 @@ def classify(
     if any(is_dask(v) for v in params.values()):
         return _classify_dask(game, protocol, atol, backend, params)
     return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol, backend)
+
+
+def _is_game(game: Any) -> bool:
+    from ..game.tree import Game
+
+    return isinstance(game, Game)
 
 
 # --------------------------------------------------------------------------
@@ -325,7 +336,7 @@ def _classify_dask(
         _classify_block,
         tuple(range(nd))[::-1],
         *args,
-        dtype=CODE_DTYPE if protocol is not None else outcome_codes(game).dtype,
+        dtype=CODE_DTYPE if protocol is not None else kernels.code_dtype(game),
         names=tuple(names),
         constants=constants,
         game=None if protocol is not None else game,

@@ -55,21 +55,24 @@ import importlib.util
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from ..errors import KzgameError
-from ..game.induction import require_perfect_information
-from ..game.outcomes import outcome_codes
-from ..game.tree import Game
 from .cache import cache_dir, import_source
 from .chunks import layout
-from .codegen import GainsCode, compile_source, gains_code, numpy_namespace
+from .printed import GainsCode, compile_source, numpy_namespace
+
+if TYPE_CHECKING:  # games (and sympy) are imported where a game's code is printed
+    from ..game.tree import Game
 
 __all__ = [
     "NUMBA_AVAILABLE",
     "InductionCode",
+    "code_dtype",
+    "gains_function",
     "induction_code",
     "kernel_source",
     "numba_kernel",
@@ -138,6 +141,8 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str):
     for the movers above, n's outcome code) is selected by the same chain of
     tests, ``x_0 if t_0 else (x_1 if t_1 else ... x_{K-1})``.
     """
+    from ..game.outcomes import outcome_codes
+
     codes = outcome_codes(game)
     numba = flavour == "numba"
 
@@ -236,11 +241,16 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str):
     return lines, oc[0][1], chance_values, finite, flat.astype(np.int64)
 
 
-_CODE: WeakKeyDictionary[Game, InductionCode] = WeakKeyDictionary()
+_CODE: WeakKeyDictionary[Any, InductionCode] = WeakKeyDictionary()
+_DTYPES: WeakKeyDictionary[Any, np.dtype] = WeakKeyDictionary()
 
 
 def induction_code(game: Game) -> InductionCode:
     """Print backward induction of ``game`` (cached per game; see :class:`InductionCode`).
+
+    ``game`` may also be a game's printed record made without sympy (the
+    period game's shipped kernels, :class:`kzgame.numeric.period_plans.PeriodPlan`),
+    whose code is looked up here, never printed.
 
     Raises
     ------
@@ -249,6 +259,13 @@ def induction_code(game: Game) -> InductionCode:
     """
     if game in _CODE:
         return _CODE[game]
+    if hasattr(game, "induction"):  # a printed record: its code is part of it
+        _CODE[game] = game.induction
+        _DTYPES[game] = np.dtype(game.code_dtype)
+        return game.induction
+    from ..game.induction import require_perfect_information
+    from .codegen import gains_code
+
     require_perfect_information(game, "classify")
     gc = gains_code(game)
     numba_lines, code, chance_values, finite, tables = _print_rule(game, gc, "numba")
@@ -261,6 +278,35 @@ def induction_code(game: Game) -> InductionCode:
     )  # fmt: skip
     _CODE[game] = out
     return out
+
+
+def code_dtype(game: Game) -> np.dtype:
+    """The dtype of ``game``'s outcome codes (:func:`kzgame.game.outcomes.outcome_codes`)."""
+    if game not in _DTYPES:
+        if hasattr(game, "induction"):
+            induction_code(game)
+        else:
+            from ..game.outcomes import outcome_codes
+
+            _DTYPES[game] = outcome_codes(game).dtype
+    return _DTYPES[game]
+
+
+_GAINS: WeakKeyDictionary[Any, object] = WeakKeyDictionary()
+
+
+def gains_function(game: Game):
+    """The printed gains of ``game`` as a function on floats or NumPy arrays (cached).
+
+    The function of :func:`kzgame.numeric.codegen.gains_function`, compiled
+    from :attr:`InductionCode.gains` (so that a printed record needs no sympy).
+    """
+    if game not in _GAINS:
+        source = induction_code(game).gains.source()
+        _GAINS[game] = compile_source(
+            source, f"<kzgame-gains-{id(game):x}>", numpy_namespace()
+        )["gains"]
+    return _GAINS[game]
 
 
 _NUMPY: WeakKeyDictionary[Game, object] = WeakKeyDictionary()
@@ -286,7 +332,7 @@ def numpy_induction(game: Game):
         f"def induction(atol, _tables, {outs}):\n{body}\n"
         f"    return _asarray({code}), ({chance})\n"
     )
-    dtype = outcome_codes(game).dtype
+    dtype = code_dtype(game)
     ns = dict(
         numpy_namespace(),
         _asarray=np.asarray,
@@ -541,7 +587,7 @@ def run_numba(
     """
     ic = induction_code(game)
     ins = ic.gains.inputs
-    out = np.empty(shape, dtype=outcome_codes(game).dtype)
+    out = np.empty(shape, dtype=code_dtype(game))
     if out.size == 0:
         return out, 0, 0
     if ins:

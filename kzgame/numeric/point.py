@@ -8,12 +8,12 @@ from weakref import WeakKeyDictionary
 import numpy as np
 import sympy as sp
 
-from ..errors import ParameterError
 from ..game.induction import SubgamePerfect, backward_induction, require_perfect_information
 from ..game.tree import Game
+from ..params import check_atol
 from .codegen import gains_code, gains_function
 
-__all__ = ["solve_game"]
+__all__ = ["check_atol", "solve_game"]
 
 _PAYOFFS: WeakKeyDictionary[Game, Any] = WeakKeyDictionary()
 
@@ -24,16 +24,6 @@ def _payoff_function(game: Game):
         flat = [e for row in exprs for e in row]
         _PAYOFFS[game] = sp.lambdify(list(game.symbols.values()), flat, modules="numpy")
     return _PAYOFFS[game]
-
-
-def check_atol(atol: Any) -> float:
-    """``atol`` as a float if it is a finite non-negative real number, else ParameterError."""
-    if isinstance(atol, bool) or not isinstance(atol, int | float | np.integer | np.floating):
-        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
-    value = float(atol)
-    if not (value >= 0 and np.isfinite(value)):
-        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
-    return value
 
 
 def solve_game(game: Game, *, atol: float = 0.0, **params: Any) -> SubgamePerfect:

@@ -21,18 +21,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from ..errors import KzgameError, ParameterError
-from ..game.outcomes import outcome_codes
 from ..game.registry import real_array
-from ..game.tree import Game
+from ..params import check_atol
 from . import kernels
 from .chunks import CHUNK, block_view, chunk_indices
-from .codegen import gains_function
-from .point import check_atol
+
+if TYPE_CHECKING:
+    from ..game.tree import Game
 
 __all__ = [
     "BACKENDS",
@@ -159,7 +159,7 @@ def _evaluate(game: Game, views: list, atol: float):
     """Gains, probabilities, code and chance values of a block (NumPy)."""
     ic = kernels.induction_code(game)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        outputs = gains_function(game)(*views)
+        outputs = kernels.gains_function(game)(*views)
         code, chance = kernels.numpy_induction(game)(atol, ic.tables, *outputs)
     return dict(zip(ic.gains.outputs, outputs, strict=True)), code, chance
 
@@ -226,7 +226,7 @@ def _classify_numpy(game: Game, atol: float, arrays, shape, chunk: int = CHUNK) 
     validate(game, arrays)
     ic = kernels.induction_code(game)
     ins = ic.gains.inputs
-    out = np.empty(shape, dtype=outcome_codes(game).dtype)
+    out = np.empty(shape, dtype=kernels.code_dtype(game))
     nd = len(shape)
     for idx in chunk_indices(shape, chunk):
         named, code, chance = _evaluate(game, [block_view(arrays[k], idx, nd) for k in ins], atol)
@@ -334,6 +334,7 @@ def classify_game(
     Examples
     --------
     >>> from kzgame.game import Game, decision, outcome
+    >>> from kzgame.game.outcomes import outcome_codes
     >>> deterrence = Game(
     ...     decision("Challenger", {
     ...         "status quo": outcome(Challenger=0, Defender=0),
@@ -349,6 +350,8 @@ def classify_game(
     >>> codes, outcome_codes(deterrence).decode(codes)
     (array([0, 1], dtype=int8), array(['status quo', 'challenge/concede'], dtype='<U17'))
     """
+    from ..game.tree import Game
+
     if not isinstance(game, Game):
         raise KzgameError(f"classify expects a kzgame.game.Game, got {type(game).__name__}")
     atol = check_atol(atol)
