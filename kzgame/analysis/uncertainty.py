@@ -61,8 +61,8 @@ from typing import Any
 import numpy as np
 
 from ..game.registry import short_repr
-from ..model import get_protocol
 from ..numeric.classify import DEFAULTS, check_names, classify
+from ..numeric.period_plans import period_game
 from ..params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
 from ..strategy import Strategy
 
@@ -789,7 +789,7 @@ def monte_carlo(
     ...
     kzgame.errors.ParameterError: bins = 20: give an integer from 2 to 5 (at least ...)
     """
-    get_protocol(protocol)
+    period_game(protocol)  # checks the protocol
     check_distribution(distribution)
     check_choice("method", method, METHODS)
     n = check_int("n", n, 1, why=" (the number of draws)")
@@ -900,7 +900,7 @@ def case_monte_carlo(
     n = check_int("n", n, 1, why=" (the number of draws)")
     check_distribution(distribution)
     check_choice("method", method, METHODS)
-    get_protocol(protocol)
+    period_game(protocol)  # checks the protocol
     periods = getattr(case, "periods", None)
     if periods is None:
         raise TypeError(f"expected a case (kzgame.io.cases.Case), got {type(case).__name__}")

@@ -22,29 +22,30 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._version import __version__
 from ..analysis.uncertainty import DISTRIBUTIONS, case_monte_carlo
-from ..model import PROTOCOLS
+from ..numeric.period_plans import protocol_names
 from ..params import PARAMETERS, KzgameError
 from ..strategy import Strategy
 from ._format import number as _fmt
 from ._format import share as _pct
 from ._format import terminal as _t
-from .cases import Case, CasePeriod, load_case
-from .plots import (
-    PARAMETER_LABELS,
-    XAXES,
-    check_out_dir,
-    phase_diagram,
-    robustness_chart,
-    save_figure,
-)
-from .plots import sensitivity_chart as _sensitivity_chart
+from .figure_options import PARAMETER_LABELS, XAXES
+
+if TYPE_CHECKING:
+    from .cases import Case, CasePeriod
+
+# Model files (sympy, through solve) and figures (matplotlib) are imported by the
+# commands that use them: ``kzgame --help`` loads neither.
 
 __all__ = ["main"]
+
+#: The protocols' names (:data:`kzgame.model.PROTOCOLS`), for the parser's choices.
+PROTOCOLS: tuple[str, ...] = protocol_names()
 
 #: Plain-text parameter symbols for the terminal: the figures' labels without TeX.
 _SYMBOLS = {k: v.strip("$").lstrip("\\") for k, v in PARAMETER_LABELS.items()}
@@ -145,6 +146,8 @@ def _check_draws(draws: int, needed: bool) -> None:
 
 
 def _cmd_solve(args, out) -> int:
+    from .cases import load_case
+
     case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
@@ -203,6 +206,8 @@ def _cmd_solve(args, out) -> int:
 
 
 def _cmd_check(args, out) -> int:
+    from .cases import load_case
+
     status = 0
     for f in args.files:
         try:
@@ -255,6 +260,8 @@ def _cmd_new(args, out) -> int:
 
 def _cmd_sweep(args, out) -> int:
     from ..analysis.sweep import Progress, check_csv, check_grid, sweep
+    from .cases import load_case
+    from .plots import check_out_dir
 
     fixed: dict[str, float] | CasePeriod = {}
     if args.file:
@@ -301,6 +308,10 @@ def _monte_carlo_for_figures(case: Case, args):
 
 
 def _cmd_plot(args, out) -> int:
+    from .cases import load_case
+    from .plots import check_out_dir, phase_diagram, robustness_chart, save_figure
+    from .plots import sensitivity_chart as _sensitivity_chart
+
     case = load_case(args.file)
     folder = check_out_dir(args.out)
     mc = _monte_carlo_for_figures(case, args)
@@ -318,6 +329,8 @@ def _cmd_plot(args, out) -> int:
 
 
 def _cmd_report(args, out) -> int:
+    from .cases import load_case
+    from .plots import check_out_dir
     from .report import write_report
 
     case = load_case(args.file)
