@@ -12,7 +12,7 @@ is loaded.  Solvers trust validated input.
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -229,7 +229,7 @@ class Period:
 
     def as_dict(self) -> dict[str, float]:
         """The parameters as a plain ``dict`` (name -> value)."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in PARAMETERS}  # asdict, without its copies
 
     def replace(self, **changes: float) -> Period:
         """A copy with some parameters changed (validated again).

@@ -90,6 +90,12 @@ class Domain:
 
     def contains(self, x: float) -> bool:
         """Whether the number ``x`` is finite and lies in the interval."""
+        if type(x) is float:  # the common case, in plain Python (the same comparisons)
+            if not -math.inf < x < math.inf:
+                return False
+            if (x <= self.low) if self.low_open else (x < self.low):
+                return False
+            return (x < self.high) if self.high_open else (x <= self.high)
         return bool(self.mask(np.asarray(x, dtype=float)))
 
     def assumptions(self) -> dict[str, bool]:

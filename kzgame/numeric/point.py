@@ -63,12 +63,21 @@ def solve_game(game: Game, *, atol: float = 0.0, **params: Any) -> SubgamePerfec
     atol = check_atol(atol)
     values = game.values(params)
     code = gains_code(game)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    out = pay = None
+    try:  # Python floats first: the same IEEE operations as numpy's, without its overhead
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out = gains_function(game)(*(values[k] for k in code.inputs))
+            pay = _payoff_function(game)(*values.values())
+    except ArithmeticError:  # a division by zero or an overflowing power
+        out = None
+    if out is None or not all(isinstance(x, float) for x in (*out, *pay)):
         # numpy scalars, so that a division by zero or a complex power gives inf or nan
         # (reported with the node and leaf below) as in classify, not a Python exception
-        floats = {k: np.float64(v) for k, v in values.items()}
-        out = gains_function(game)(*(floats[k] for k in code.inputs))
-        pay = _payoff_function(game)(*floats.values())
+        # or a complex number
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            floats = {k: np.float64(v) for k, v in values.items()}
+            out = gains_function(game)(*(floats[k] for k in code.inputs))
+            pay = _payoff_function(game)(*floats.values())
     named = dict(zip(code.outputs, (float(x) for x in out), strict=True))
     gains: dict[int, dict[int, float]] = {}
     for (n, leaf), var in code.gains.items():
