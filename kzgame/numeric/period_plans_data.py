@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = 'c2822f47040350e68a9667c1366d49468cd62c9d88f0fa30cc1d56057cbe7794'
+FINGERPRINT = '4589650f40412f1942506f54086dc7ef3d9b176deec5a332d3c36e18ae35dbc7'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
