@@ -192,6 +192,8 @@ class Period:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
+            if type(value) is float and DOMAINS[f.name].contains(value):
+                continue  # a float in its domain: what the checks below leave it
             if isinstance(value, bool | np.bool_):
                 raise ParameterError(
                     f"{f.name} must be a single number, got {value!r} (a boolean); give 0 or 1"
