@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..errors import KzgameError
-from .cache import cache_dir, import_source
+from .cache import cache_dir, check_numba_files, import_source, record_numba_files
 from .chunks import layout
 from .printed import GainsCode, compile_source, numpy_namespace
 
@@ -521,6 +522,8 @@ def require_numba() -> None:
 
 
 _KERNELS: WeakKeyDictionary[Game, dict] = WeakKeyDictionary()
+#: Kernels from the disk cache whose numba files are recorded after their first call.
+_UNRECORDED: dict[Any, tuple[Any, str]] = {}
 
 
 def numba_kernel(game: Game, varying: tuple[bool, ...] | None = None):
@@ -544,7 +547,13 @@ def numba_kernel(game: Game, varying: tuple[bool, ...] | None = None):
     if directory is not None:
         source = kernel_source(game, varying, cache=True)
         try:
-            kernel = import_source(source, directory, tag or "scalar").kernel
+            module = import_source(source, directory, tag or "scalar")
+            kernel = module.kernel
+            check_numba_files(kernel, directory, module.__name__)  # before numba loads them
+            _UNRECORDED[kernel] = (directory, module.__name__)
+        except PermissionError as e:  # a folder others can write to: compile in memory
+            warnings.warn(f"{e}; compiling in memory", RuntimeWarning, stacklevel=2)
+            kernel = None
         except (OSError, RuntimeError):  # an unusable cache: compile in memory instead
             kernel = None
     if kernel is None:
@@ -597,4 +606,10 @@ def run_numba(
     varying = tuple(bool(s == 1) for s in strides[:, -1]) if ins else ()
     kernel = numba_kernel(game, varying)
     status, start = kernel(ext, strides, out.reshape(-1), float(atol), ic.tables, *bufs)
+    if kernel in _UNRECORDED:  # numba has loaded or written its cache files: record them
+        directory, name = _UNRECORDED.pop(kernel)
+        try:
+            record_numba_files(kernel, directory, name)
+        except OSError:  # a read-only cache: its files are checked again next time
+            pass
     return out, int(status), int(start)

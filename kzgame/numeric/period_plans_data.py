@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = '4589650f40412f1942506f54086dc7ef3d9b176deec5a332d3c36e18ae35dbc7'
+FINGERPRINT = 'e32542655b9f4b141c23547e42e5fa828ddc56229b2afe13a3a6b46bfdcfc57b'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
