@@ -19,6 +19,11 @@ best of ``--repeat`` passes over all the points, per call:
   prebuilt Period (the full ``Result``: gains, payoffs, margin, the engine's
   profile);
 * ``kzgame.solve(kzgame.Period(**floats))``: both;
+* ``kzgame.solve(period).normal_form``: solve, then the 4x2 float normal form
+  (computed on first access, from the tree);
+* ``kzgame.solve(period).equilibria``: solve, then the exact Nash
+  equilibrium set of the normal form (rational arithmetic, components;
+  on the first 30 points, one pass);
 * quantecon's ``support_enumeration(NormalFormGame(bimatrix))`` on the
   period's 4x2 normal form (computed beforehand, not timed): the per-game
   figure of ``benchmarks/run_all.py``; and the same on NormalFormGames
@@ -91,6 +96,10 @@ def main() -> None:
             ("kzgame.solve(period), Period prebuilt", best(kzgame.solve, periods, args.repeat)),
             ("kzgame.solve(kzgame.Period(**floats))",
              best(lambda p: kzgame.solve(kzgame.Period(**p)), points, args.repeat)),
+            ("kzgame.solve(period).normal_form (floats)",
+             best(lambda p: kzgame.solve(p).normal_form, periods, args.repeat)),
+            (f"kzgame.solve(period).equilibria (exact NE set; {len(periods[:30])} pts)",
+             best(lambda p: kzgame.solve(p).equilibria, periods[:30], 1)),
         ]
     peer = None
     try:
@@ -123,7 +132,7 @@ def main() -> None:
         print(f"(R's subgame-perfect plan is R's part of an equilibrium quantecon found in "
               f"{agree} of {args.points} games)")
         c = rows[0][1] / peer
-        s = rows[3][1] / peer
+        s = rows[3][1] / peer  # solve on a prebuilt Period: the SPE and the Result
         print(f"goal <= 3x quantecon: classify on floats {c:.2f}x "
               f"({'met' if c <= 3 else 'NOT met'}), solve {s:.2f}x "
               f"({'met' if s <= 3 else 'NOT met'})")

@@ -78,10 +78,14 @@ def _positive_int(text: str) -> int:
 
 
 def _number(text: str, what: str) -> float:
+    shown = text if len(text) <= 40 else text[:37] + "..."
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{what}: {text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{what}: {shown!r} is not a number") from None
+    if not np.isfinite(value):  # float("9" * 400) is inf: refused here, not as a nan later
+        raise argparse.ArgumentTypeError(f"{what}: {shown!r} is not a finite number")
+    return value
 
 
 def _axis(text: str) -> tuple[str, float, float, int]:
@@ -151,7 +155,7 @@ def _cmd_solve(args, out) -> int:
     case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
-    periods = [case.period(args.period)] if args.period else list(case.periods)
+    periods = [case.period(args.period)] if args.period is not None else list(case.periods)
     mc = {}
     if args.draws:
         mc = case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
@@ -274,7 +278,7 @@ def _cmd_sweep(args, out) -> int:
         else:
             base = case.period(args.period)
         fixed = base.values
-    elif args.period:
+    elif args.period is not None:
         raise UsageError("kzgame sweep: --period needs a model FILE (see 'kzgame sweep --help')")
     fixed = {**fixed, **dict(args.set or [])}
     (x, x0, x1, nx), (y, y0, y1, ny) = args.x, args.y
@@ -313,8 +317,8 @@ def _cmd_plot(args, out) -> int:
     from .plots import sensitivity_chart as _sensitivity_chart
 
     case = load_case(args.file)
+    mc = _monte_carlo_for_figures(case, args)  # validates the options before any folder
     folder = check_out_dir(args.out)
-    mc = _monte_carlo_for_figures(case, args)
     paths = [
         save_figure(phase_diagram(case, mc, protocol=args.protocol, xaxis=args.x_axis),
                     folder / "phase.png"),
@@ -334,8 +338,8 @@ def _cmd_report(args, out) -> int:
     from .report import write_report
 
     case = load_case(args.file)
+    mc = _monte_carlo_for_figures(case, args)  # validates the options before any folder
     folder = check_out_dir(args.out)
-    mc = _monte_carlo_for_figures(case, args)
     files = write_report(case, folder, protocol=args.protocol, seed=args.seed, xaxis=args.x_axis,
                          mc=mc)
     print(f"wrote {files.report}", file=out)

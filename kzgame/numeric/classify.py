@@ -207,8 +207,10 @@ def classify(
         On an unknown or missing parameter, any value outside its domain
         (the first invalid parameter in the game's order, then in C
         order), parameters that do not broadcast together, a chance
-        probability outside [0, 1] at some point, or a point whose gains
-        overflow float64 (parameters near 1e308).
+        probability outside [0, 1] at some point, a point whose gains
+        overflow float64 (parameters near 1e308), or a grid whose codes
+        would exceed :data:`kzgame.numeric.vectorized.MAX_BYTES` (checked
+        before anything is allocated).
     GameError
         For a game with an information set of several nodes.
     KzgameError

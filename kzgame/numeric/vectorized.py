@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BACKENDS",
+    "MAX_BYTES",
     "NUMBA_MIN_POINTS",
+    "check_output_size",
     "as_float",
     "broadcast_shape",
     "classify_arrays",
@@ -49,6 +51,11 @@ __all__ = [
 BACKENDS: tuple[str, ...] = ("auto", "numba", "numpy")
 
 Backend = Literal["auto", "numba", "numpy"]
+
+#: Largest output (bytes of codes) one classify call allocates; a larger grid is refused
+#: up front with the size it would need.  Raise it (``kzgame.numeric.vectorized.MAX_BYTES
+#: = ...``) on a larger machine, or classify dask arrays (:mod:`kzgame.analysis.distributed`).
+MAX_BYTES: int = 2 * 1024**3
 
 #: ``backend="auto"`` uses numba (when installed) from this many points on.
 #: Below it the numpy backend is as fast as the call overhead, and a kernel
@@ -139,6 +146,28 @@ def broadcast_shape(arrays: Mapping[str, Any]) -> tuple[int, ...] | None:
     except ValueError:
         shapes = ", ".join(f"{k}{tuple(np.shape(a))}" for k, a in arrays.items() if np.ndim(a))
         raise ParameterError(f"the parameters do not broadcast together: {shapes}") from None
+
+
+def check_output_size(game: Game, shape: tuple[int, ...]) -> None:
+    """Raise :class:`ParameterError` if the codes of ``shape`` would exceed :data:`MAX_BYTES`.
+
+    Examples
+    --------
+    >>> from kzgame.numeric.period_plans import period_game
+    >>> check_output_size(period_game("nash"), (100_000, 100_000))
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.ParameterError: the parameters broadcast to shape (100000, 100000) ...
+    """
+    points = math.prod(shape)
+    needed = points * kernels.code_dtype(game).itemsize
+    if needed > MAX_BYTES:
+        raise ParameterError(
+            f"the parameters broadcast to shape {shape} ({points:.3g} points): the codes "
+            f"would need {needed / 2**30:.3g} GiB of memory, more than the "
+            f"{MAX_BYTES / 2**30:.3g} GiB limit (kzgame.numeric.vectorized.MAX_BYTES); "
+            "classify fewer points at a time, or dask arrays (kzgame.analysis.distributed)"
+        )
 
 
 def use_numba(backend: str) -> bool:
@@ -275,6 +304,7 @@ def classify_arrays(
     """
     fast = use_numba(backend)
     shape = broadcast_shape(arrays)
+    check_output_size(game, shape)  # before anything of the grid's size is allocated
     if backend == "auto" and math.prod(shape) < NUMBA_MIN_POINTS:
         fast = False  # not worth compiling a kernel for
     kernels.induction_code(game)  # GameError for imperfect information, before any work
