@@ -606,8 +606,9 @@ def run_numba(
     varying = tuple(bool(s == 1) for s in strides[:, -1]) if ins else ()
     kernel = numba_kernel(game, varying)
     status, start = kernel(ext, strides, out.reshape(-1), float(atol), ic.tables, *bufs)
-    if kernel in _UNRECORDED:  # numba has loaded or written its cache files: record them
-        directory, name = _UNRECORDED.pop(kernel)
+    entry = _UNRECORDED.pop(kernel, None)  # (dask may run kernels in several threads)
+    if entry is not None:  # numba has loaded or written its cache files: record them
+        directory, name = entry
         try:
             record_numba_files(kernel, directory, name)
         except OSError:  # a read-only cache: its files are checked again next time

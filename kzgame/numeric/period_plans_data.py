@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = 'e32542655b9f4b141c23547e42e5fa828ddc56229b2afe13a3a6b46bfdcfc57b'
+FINGERPRINT = 'e367b1fd4106fe9498f10fc5d9a0f4147bc0bf937b66e0ac4f41c922119d2d3f'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
