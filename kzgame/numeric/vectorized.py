@@ -52,7 +52,7 @@ BACKENDS: tuple[str, ...] = ("auto", "numba", "numpy")
 
 Backend = Literal["auto", "numba", "numpy"]
 
-#: Largest output (bytes of codes) one classify call allocates; a larger grid is refused
+#: Largest output (bytes of codes) one classify call allocates; a larger grid is rejected
 #: up front with the size it would need.  Raise it (``kzgame.numeric.vectorized.MAX_BYTES
 #: = ...``) on a larger machine, or classify dask arrays (:mod:`kzgame.analysis.distributed`).
 MAX_BYTES: int = 2 * 1024**3
