@@ -15,71 +15,92 @@ thresholds between the strategies.
 array([1, 2], dtype=int8)
 """
 
-from ._version import __version__
-from .analysis.band import near_boundary
-from .analysis.counterfactual import (
-    Counterfactual,
-    HoldupThreshold,
-    Switch,
-    counterfactuals,
-    holdup_threshold,
-    switches,
-)
-from .analysis.protocols import ProtocolComparison, compare_protocols
-from .analysis.regions import Region, region
-from .analysis.statics import StaticsTable, comparative_statics
-from .analysis.thresholds import Threshold, all_thresholds, threshold
-from .analysis.uncertainty import monte_carlo
-from .errors import GameError, KzgameError, NoSurplusWarning, ParameterError
-from .game import Game, chance, decision, outcome
-from .games import period
-from .io.cases import Case, ModelFileError, load_case
-from .model import PROTOCOLS
-from .numeric.classify import classify
-from .params import Period
-from .solve import Result, solve
-from .strategy import Strategy
+from __future__ import annotations
 
-__all__ = [
-    "__version__",
+import sys
+import types
+from typing import Any
+
+from ._lazy import lazy_exports
+from ._version import __version__
+
+# Lazy exports (PEP 562): ``import kzgame`` loads only this file, ``_lazy`` and
+# ``_version``; each public name's module is imported on first access
+# (``kzgame.classify``), so that sympy, matplotlib and numba load only when something
+# needs them.  To export a new name, add ONE line to _EXPORTS: "name": "module",
+# where module is relative to kzgame (e.g. "dynamics.paths" for kzgame.dynamics.paths);
+# it then appears in __all__ and dir(kzgame).  tests/test_lazy_imports.py checks every entry
+# (kzgame/game, games and analysis export their names the same way).
+_EXPORTS: dict[str, str] = {
     # games as data: build any game, solve and classify it
-    "Game",
-    "decision",
-    "chance",
-    "outcome",
-    "period",
+    "Game": "game.tree",
+    "decision": "game.tree",
+    "chance": "game.tree",
+    "outcome": "game.tree",
+    "period": "games.period_game",
     # the period game
-    "Period",
-    "solve",
-    "Result",
-    "Strategy",
-    "classify",
-    "PROTOCOLS",
+    "Period": "params",
+    "solve": "solve",
+    "Result": "solve",
+    "Strategy": "strategy",
+    "classify": "numeric.classify",
+    "PROTOCOLS": "model",
     # thresholds and what moves them
-    "threshold",
-    "Threshold",
-    "all_thresholds",
-    "region",
-    "Region",
-    "near_boundary",
-    "comparative_statics",
-    "StaticsTable",
-    "counterfactuals",
-    "Counterfactual",
-    "switches",
-    "Switch",
-    "holdup_threshold",
-    "HoldupThreshold",
-    "compare_protocols",
-    "ProtocolComparison",
+    "threshold": "analysis.thresholds",
+    "Threshold": "analysis.thresholds",
+    "all_thresholds": "analysis.thresholds",
+    "region": "analysis.regions",
+    "Region": "analysis.regions",
+    "near_boundary": "analysis.band",
+    "comparative_statics": "analysis.statics",
+    "StaticsTable": "analysis.statics",
+    "counterfactuals": "analysis.counterfactual",
+    "Counterfactual": "analysis.counterfactual",
+    "switches": "analysis.counterfactual",
+    "Switch": "analysis.counterfactual",
+    "holdup_threshold": "analysis.counterfactual",
+    "HoldupThreshold": "analysis.counterfactual",
+    "compare_protocols": "analysis.protocols",
+    "ProtocolComparison": "analysis.protocols",
+    # is the hold-up threat believed? commitment (issue 11)
+    "commitment_game": "games.commitment_game",
+    "COMMITMENTS": "games.commitment_game",
+    "commitment_verdicts": "analysis.commitment",
+    "compare_commitments": "analysis.commitment",
+    "CommitmentVerdicts": "analysis.commitment",
     # calibrated cases and uncertainty
-    "load_case",
-    "Case",
-    "monte_carlo",
+    "load_case": "io.cases",
+    "Case": "io.cases",
+    "monte_carlo": "analysis.uncertainty",
     # errors and warnings
-    "KzgameError",
-    "ParameterError",
-    "GameError",
-    "ModelFileError",
-    "NoSurplusWarning",
-]
+    "KzgameError": "errors",
+    "ParameterError": "errors",
+    "GameError": "errors",
+    "ModelFileError": "io.cases",
+    "NoSurplusWarning": "errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+
+class _Package(types.ModuleType):
+    """kzgame's module type: a submodule never hides the public name it shares.
+
+    Importing the submodule ``kzgame.solve`` binds it as the attribute ``solve`` of
+    the package (the import system does that); here that binding is skipped, so
+    ``kzgame.solve`` stays the function (as it was when ``__init__`` imported it).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            name in _EXPORTS
+            and isinstance(value, types.ModuleType)
+            and value.__name__ == f"{__name__}.{name}"
+        ):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -12,7 +12,7 @@ is loaded.  Solvers trust validated input.
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ __all__ = [
     "NoSurplusWarning",
     "ParameterError",
     "Period",
+    "check_atol",
     "check_parameter",
     "positive_int",
 ]
@@ -96,6 +97,28 @@ def positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ParameterError(f"{name} = {value!r}: give a positive integer")
     return int(value)
+
+
+def check_atol(atol: Any) -> float:
+    """``atol`` as a float if it is a finite non-negative real number, else ParameterError.
+
+    The tie tolerance of :func:`kzgame.classify` and :func:`kzgame.solve`.
+
+    Examples
+    --------
+    >>> check_atol(0)
+    0.0
+    >>> check_atol(-1e-9)
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.ParameterError: atol = -1e-09 is outside the allowed range [0, inf)
+    """
+    if isinstance(atol, bool) or not isinstance(atol, int | float | np.integer | np.floating):
+        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
+    value = float(atol)
+    if not (value >= 0 and np.isfinite(value)):
+        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
+    return value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,6 +192,8 @@ class Period:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
+            if type(value) is float and DOMAINS[f.name].contains(value):
+                continue  # a float in its domain: what the checks below leave it
             if isinstance(value, bool | np.bool_):
                 raise ParameterError(
                     f"{f.name} must be a single number, got {value!r} (a boolean); give 0 or 1"
@@ -206,7 +231,7 @@ class Period:
 
     def as_dict(self) -> dict[str, float]:
         """The parameters as a plain ``dict`` (name -> value)."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in PARAMETERS}  # asdict, without its copies
 
     def replace(self, **changes: float) -> Period:
         """A copy with some parameters changed (validated again).

@@ -22,58 +22,39 @@ Layout (imports run down the list, never up):
     R's strategy, and the comparison of bargaining protocols.
 """  # noqa: E501
 
-from .band import BAND, near_boundary
-from .boundaries import BOUNDARIES, CONCESSION, STRATEGIES
-from .counterfactual import (
-    Counterfactual,
-    HoldupThreshold,
-    Switch,
-    counterfactuals,
-    holdup_threshold,
-    switches,
-)
-from .games import (
-    Boundary,
-    Flip,
-    OutcomeRegion,
-    boundary,
-    boundary_statics,
-    outcome_region,
-    smallest_flips,
-)
-from .protocols import ProtocolComparison, compare_protocols
-from .regions import Region, region
-from .signs import ASSUMPTION_SIGNS
-from .statics import StaticsTable, comparative_statics
-from .thresholds import Threshold, all_thresholds, threshold
+from .._lazy import lazy_exports
 
-__all__ = [
-    "ASSUMPTION_SIGNS",
-    "BAND",
-    "BOUNDARIES",
-    "Boundary",
-    "CONCESSION",
-    "Counterfactual",
-    "Flip",
-    "HoldupThreshold",
-    "OutcomeRegion",
-    "ProtocolComparison",
-    "Region",
-    "STRATEGIES",
-    "StaticsTable",
-    "Switch",
-    "Threshold",
-    "all_thresholds",
-    "boundary",
-    "boundary_statics",
-    "compare_protocols",
-    "comparative_statics",
-    "counterfactuals",
-    "holdup_threshold",
-    "near_boundary",
-    "outcome_region",
-    "region",
-    "smallest_flips",
-    "switches",
-    "threshold",
-]
+# Public names and their modules, imported on first use (kzgame._lazy): importing this
+# package loads none of them.  To export a name, add one line "name": "module".
+_EXPORTS: dict[str, str] = {
+    "ASSUMPTION_SIGNS": "signs",
+    "BAND": "band",
+    "BOUNDARIES": "boundaries",
+    "Boundary": "games",
+    "CONCESSION": "boundaries",
+    "Counterfactual": "counterfactual",
+    "Flip": "games",
+    "HoldupThreshold": "counterfactual",
+    "OutcomeRegion": "games",
+    "ProtocolComparison": "protocols",
+    "Region": "regions",
+    "STRATEGIES": "boundaries",
+    "StaticsTable": "statics",
+    "Switch": "counterfactual",
+    "Threshold": "thresholds",
+    "all_thresholds": "thresholds",
+    "boundary": "games",
+    "boundary_statics": "games",
+    "compare_protocols": "protocols",
+    "comparative_statics": "statics",
+    "counterfactuals": "counterfactual",
+    "holdup_threshold": "counterfactual",
+    "near_boundary": "band",
+    "outcome_region": "games",
+    "region": "regions",
+    "smallest_flips": "games",
+    "switches": "counterfactual",
+    "threshold": "thresholds",
+}
+__all__ = list(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

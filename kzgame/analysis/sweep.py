@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from ..model import get_protocol
 from ..numeric.classify import check_names, classify
+from ..numeric.period_plans import period_game
 from ..params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
 from ..strategy import Strategy
 from .uncertainty import (
@@ -464,7 +464,7 @@ def sweep(
         If the grid would not fit in memory (:func:`check_grid`), a flag is
         not a bool, or ``dask=True`` and dask is not installed.
     """
-    get_protocol(protocol)
+    period_game(protocol)  # checks the protocol
     if x == y:
         raise ParameterError(f"sweep needs two different parameters, got {x!r} twice")
     xv = _axis(x, x_values, "x")

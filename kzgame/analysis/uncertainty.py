@@ -61,8 +61,8 @@ from typing import Any
 import numpy as np
 
 from ..game.registry import short_repr
-from ..model import get_protocol
 from ..numeric.classify import DEFAULTS, check_names, classify
+from ..numeric.period_plans import period_game
 from ..params import PARAMETERS, KzgameError, ParameterError, Period, check_parameter
 from ..strategy import Strategy
 
@@ -120,12 +120,20 @@ def human_bytes(size: float) -> str:
     ('512 B', '3.0 GiB', '86.7 EiB')
     """
     units = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
-    size = float(size)
+    try:
+        size = float(size)
+    except OverflowError:  # an integer beyond floats (--draws of 400 digits)
+        return f"1e{int(int(size).bit_length() * 0.30103)} B"
     for unit in units[:-1]:
         if size < 1024:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.3g} {units[-1]}"
+
+
+def _count(n: int) -> str:
+    """A count for messages: with thousands separators, or its size if it is huge."""
+    return f"{n:,}" if n < 10**30 else short_repr(n)
 
 
 def check_memory(what: str, needed: int, hint: str = "") -> None:
@@ -368,7 +376,7 @@ def draw(
                           "(numpy.random.default_rng(seed))")
     ranges = _check_ranges(ranges)
     drawn = sum(low != high for low, _, high in ranges.values())
-    check_memory(f"n = {n:,} draws of {drawn} parameter(s)", n * 8 * drawn)
+    check_memory(f"n = {_count(n)} draws of {drawn} parameter(s)", n * 8 * drawn)
     return _draw(ranges, n, rng, distribution)
 
 
@@ -789,7 +797,7 @@ def monte_carlo(
     ...
     kzgame.errors.ParameterError: bins = 20: give an integer from 2 to 5 (at least ...)
     """
-    get_protocol(protocol)
+    period_game(protocol)  # checks the protocol
     check_distribution(distribution)
     check_choice("method", method, METHODS)
     n = check_int("n", n, 1, why=" (the number of draws)")
@@ -808,7 +816,7 @@ def monte_carlo(
     ranges = triples(target)
     varying = [name for name, (low, _, high) in ranges.items() if low != high]
     check_memory(
-        f"n = {n:,} draws of {len(varying)} parameter(s)",
+        f"n = {_count(n)} draws of {len(varying)} parameter(s)",
         n * (_BYTES_PER_DRAW + 8 * len(varying)) * (2 if method == "sobol" else 1),
         f"at most about {MAX_BYTES // (_BYTES_PER_DRAW + 8 * len(varying)):,} draws fit; "
         "draw fewer, or use kzgame.analysis.distributed.monte_carlo",
@@ -900,7 +908,7 @@ def case_monte_carlo(
     n = check_int("n", n, 1, why=" (the number of draws)")
     check_distribution(distribution)
     check_choice("method", method, METHODS)
-    get_protocol(protocol)
+    period_game(protocol)  # checks the protocol
     periods = getattr(case, "periods", None)
     if periods is None:
         raise TypeError(f"expected a case (kzgame.io.cases.Case), got {type(case).__name__}")

@@ -31,14 +31,16 @@ from __future__ import annotations
 import itertools
 import numbers
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from ..errors import GameError, KzgameError
 from .registry import short_repr
-from .tree import MAX_OUTCOMES, Game
+
+if TYPE_CHECKING:  # the tree (and sympy) load when a game is built, not to check codes
+    from .tree import Game
 
 __all__ = ["OutcomeCodes", "check_codes", "outcome_codes"]
 
@@ -138,6 +140,8 @@ _CACHE: WeakKeyDictionary[Game, OutcomeCodes] = WeakKeyDictionary()
 
 def outcome_codes(game: Game) -> OutcomeCodes:
     """The outcome codes of ``game`` (cached per game)."""
+    from .tree import MAX_OUTCOMES
+
     if game in _CACHE:
         return _CACHE[game]
     label_order = {lab: k for k, lab in enumerate(game.outcomes)}

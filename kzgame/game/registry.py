@@ -30,12 +30,14 @@ import math
 import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy as sp
 
 from ..errors import GameError, ParameterError
+
+if TYPE_CHECKING:  # sympy is imported where a symbol or expression is built
+    import sympy as sp
 
 __all__ = [
     "DERIVED",
@@ -88,6 +90,12 @@ class Domain:
 
     def contains(self, x: float) -> bool:
         """Whether the number ``x`` is finite and lies in the interval."""
+        if type(x) is float:  # the common case, in plain Python (the same comparisons)
+            if not -math.inf < x < math.inf:
+                return False
+            if (x <= self.low) if self.low_open else (x < self.low):
+                return False
+            return (x < self.high) if self.high_open else (x <= self.high)
         return bool(self.mask(np.asarray(x, dtype=float)))
 
     def assumptions(self) -> dict[str, bool]:
@@ -278,6 +286,8 @@ class Parameter:
         if not (isinstance(self.name, str) and self.name.isidentifier()):
             raise GameError(f"parameter name {self.name!r} is not a Python identifier")
         if not self.latex:
+            import sympy as sp
+
             object.__setattr__(self, "latex", sp.latex(sp.Symbol(self.name)))
         if self.default is not None and not self.domain.contains(self.default):
             raise GameError(
@@ -288,6 +298,8 @@ class Parameter:
     @cached_property
     def symbol(self) -> sp.Symbol:
         """The sympy symbol, with the assumptions of its domain."""
+        import sympy as sp
+
         return sp.Symbol(self.name, **self.domain.assumptions())
 
     @property
@@ -396,6 +408,8 @@ class Derived:
     @cached_property
     def symbol(self) -> sp.Symbol:
         """The sympy symbol (real)."""
+        import sympy as sp
+
         return sp.Symbol(self.name, real=True)
 
     @cached_property
@@ -416,6 +430,8 @@ class Derived:
         >>> DERIVED["stake_e"].inverse
         -stake_e + surplus*(1 - share)
         """
+        import sympy as sp
+
         x = REGISTRY[self.eliminates].symbol
         slope = sp.expand(self.expression).coeff(x)
         rest = self.expression.subs(x, 0)
@@ -432,6 +448,8 @@ class Derived:
     @cached_property
     def function(self):
         """The definition as a numpy function of :attr:`arguments` (broadcasting)."""
+        import sympy as sp
+
         return sp.lambdify([REGISTRY[k].symbol for k in self.arguments], self.expression)
 
     def evaluate(self, values: Any) -> Any:

@@ -685,6 +685,9 @@ class Game:
         out: dict[str, Any] = {}
         for k, p in self.parameters.items():
             v = params.get(k, p.default)
+            if not arrays and type(v) is float and p.domain.contains(v):
+                out[k] = v  # a float in its domain: what the checks below return for it
+                continue
             if not arrays and isinstance(v, bool):
                 raise ParameterError(f"{k} must be a single number, got {v!r}")
             arr = p.check(v)  # real numbers only (names the parameter otherwise)

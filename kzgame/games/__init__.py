@@ -14,8 +14,18 @@
 (('Challenger', 'Defender'), ('A', 'B'))
 """
 
-from .crisis_game import crisis_bargaining
-from .deterrence_game import deterrence
-from .period_game import PROTOCOLS, Protocol, get_protocol, period
+from .._lazy import lazy_exports
 
-__all__ = ["PROTOCOLS", "Protocol", "crisis_bargaining", "deterrence", "get_protocol", "period"]
+# Public names and their modules, imported on first use (kzgame._lazy): importing this
+# package loads none of them.  To export a name, add one line "name": "module".
+_EXPORTS: dict[str, str] = {
+    "PROTOCOLS": "period_game",
+    "Protocol": "period_game",
+    "crisis_bargaining": "crisis_game",
+    "deterrence": "deterrence_game",
+    "get_protocol": "period_game",
+    "period": "period_game",
+}
+__all__ = list(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+

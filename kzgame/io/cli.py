@@ -22,29 +22,30 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._version import __version__
 from ..analysis.uncertainty import DISTRIBUTIONS, case_monte_carlo
-from ..model import PROTOCOLS
+from ..numeric.period_plans import protocol_names
 from ..params import PARAMETERS, KzgameError
 from ..strategy import Strategy
 from ._format import number as _fmt
 from ._format import share as _pct
 from ._format import terminal as _t
-from .cases import Case, CasePeriod, load_case
-from .plots import (
-    PARAMETER_LABELS,
-    XAXES,
-    check_out_dir,
-    phase_diagram,
-    robustness_chart,
-    save_figure,
-)
-from .plots import sensitivity_chart as _sensitivity_chart
+from .figure_options import PARAMETER_LABELS, XAXES
+
+if TYPE_CHECKING:
+    from .cases import Case, CasePeriod
+
+# Model files (sympy, through solve) and figures (matplotlib) are imported by the
+# commands that use them: ``kzgame --help`` loads neither.
 
 __all__ = ["main"]
+
+#: The protocols' names (:data:`kzgame.model.PROTOCOLS`), for the parser's choices.
+PROTOCOLS: tuple[str, ...] = protocol_names()
 
 #: Plain-text parameter symbols for the terminal: the figures' labels without TeX.
 _SYMBOLS = {k: v.strip("$").lstrip("\\") for k, v in PARAMETER_LABELS.items()}
@@ -77,10 +78,14 @@ def _positive_int(text: str) -> int:
 
 
 def _number(text: str, what: str) -> float:
+    shown = text if len(text) <= 40 else text[:37] + "..."
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{what}: {text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{what}: {shown!r} is not a number") from None
+    if not np.isfinite(value):  # float("9" * 400) is inf: refused here, not as a nan later
+        raise argparse.ArgumentTypeError(f"{what}: {shown!r} is not a finite number")
+    return value
 
 
 def _axis(text: str) -> tuple[str, float, float, int]:
@@ -145,10 +150,12 @@ def _check_draws(draws: int, needed: bool) -> None:
 
 
 def _cmd_solve(args, out) -> int:
+    from .cases import load_case
+
     case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
-    periods = [case.period(args.period)] if args.period else list(case.periods)
+    periods = [case.period(args.period)] if args.period is not None else list(case.periods)
     mc = {}
     if args.draws:
         mc = case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
@@ -203,6 +210,8 @@ def _cmd_solve(args, out) -> int:
 
 
 def _cmd_check(args, out) -> int:
+    from .cases import load_case
+
     status = 0
     for f in args.files:
         try:
@@ -255,6 +264,8 @@ def _cmd_new(args, out) -> int:
 
 def _cmd_sweep(args, out) -> int:
     from ..analysis.sweep import Progress, check_csv, check_grid, sweep
+    from .cases import load_case
+    from .plots import check_out_dir
 
     fixed: dict[str, float] | CasePeriod = {}
     if args.file:
@@ -267,7 +278,7 @@ def _cmd_sweep(args, out) -> int:
         else:
             base = case.period(args.period)
         fixed = base.values
-    elif args.period:
+    elif args.period is not None:
         raise UsageError("kzgame sweep: --period needs a model FILE (see 'kzgame sweep --help')")
     fixed = {**fixed, **dict(args.set or [])}
     (x, x0, x1, nx), (y, y0, y1, ny) = args.x, args.y
@@ -301,9 +312,13 @@ def _monte_carlo_for_figures(case: Case, args):
 
 
 def _cmd_plot(args, out) -> int:
+    from .cases import load_case
+    from .plots import check_out_dir, phase_diagram, robustness_chart, save_figure
+    from .plots import sensitivity_chart as _sensitivity_chart
+
     case = load_case(args.file)
+    mc = _monte_carlo_for_figures(case, args)  # validates the options before any folder
     folder = check_out_dir(args.out)
-    mc = _monte_carlo_for_figures(case, args)
     paths = [
         save_figure(phase_diagram(case, mc, protocol=args.protocol, xaxis=args.x_axis),
                     folder / "phase.png"),
@@ -318,11 +333,13 @@ def _cmd_plot(args, out) -> int:
 
 
 def _cmd_report(args, out) -> int:
+    from .cases import load_case
+    from .plots import check_out_dir
     from .report import write_report
 
     case = load_case(args.file)
+    mc = _monte_carlo_for_figures(case, args)  # validates the options before any folder
     folder = check_out_dir(args.out)
-    mc = _monte_carlo_for_figures(case, args)
     files = write_report(case, folder, protocol=args.protocol, seed=args.seed, xaxis=args.x_axis,
                          mc=mc)
     print(f"wrote {files.report}", file=out)

@@ -46,13 +46,13 @@ from ..analysis.uncertainty import (
     check_int,
     check_seed,
 )
-from ..game.registry import REGISTRY
 from ..numeric.classify import classify
 from ..params import PARAMETERS, KzgameError
 from ..strategy import Strategy
 from ._format import share as _fmt_pct
 from ._format import terminal
 from .cases import Case
+from .figure_options import PARAMETER_LABELS, XAXES
 
 __all__ = [
     "PARAMETER_LABELS",
@@ -73,10 +73,6 @@ STRATEGY_COLORS: dict[Strategy, str] = {
     Strategy.HOLD_UP: "#D55E00",
     Strategy.EXIT: "#CC79A7",
 }
-#: Mathtext symbol of each parameter (MODEL.md's notation, from the registry).
-PARAMETER_LABELS: dict[str, str] = {name: p.label for name, p in REGISTRY.items()}
-#: The x coordinates :func:`phase_diagram` can use.
-XAXES: tuple[str, ...] = ("auto", "ratio", "balance")
 
 _XLABELS = {
     "ratio": "$\\Delta_R / \\Delta_E$: R's stake in the regime over E's (dimensionless)\n"

@@ -25,18 +25,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ..game.outcomes import outcome_codes
-from ..game.tree import Game
-from ..games.period_game import get_protocol, period
-from ..params import PARAMETERS, ParameterError, Period
+from ..params import PARAMETERS, ParameterError, Period, check_atol
 from ..strategy import CODE_DTYPE, Strategy
-from . import vectorized
-from .point import check_atol
+from . import kernels, vectorized
+from .period_plans import period_game, scalar_code
 from .vectorized import BACKENDS, NUMBA_MIN_POINTS
+
+if TYPE_CHECKING:  # a Game is imported only when one is passed (it needs sympy)
+    from ..game.tree import Game
 
 __all__ = [
     "BACKENDS",
@@ -97,7 +97,7 @@ def prepare(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     (array([0. , 0.1]), array(0.5))
     """
     check_names(params)
-    game = period("nash")  # every protocol's game declares every registry parameter
+    game = period_game("nash")  # every protocol's game declares every registry parameter
     out = vectorized.game_arrays(game, params)
     vectorized.validate(game, out)
     return out
@@ -217,8 +217,10 @@ def classify(
         On an unknown or missing parameter, any value outside its domain
         (the first invalid parameter in the game's order, then in C
         order), parameters that do not broadcast together, a chance
-        probability outside [0, 1] at some point, or a point whose gains
-        overflow float64 (parameters near 1e308).
+        probability outside [0, 1] at some point, a point whose gains
+        overflow float64 (parameters near 1e308), or a grid whose codes
+        would exceed :data:`kzgame.numeric.vectorized.MAX_BYTES` (checked
+        before anything is allocated).
     GameError
         For a game with an information set of several nodes.
     KzgameError
@@ -283,13 +285,18 @@ def classify(
             return _classify_dask(game, None, atol, backend, params)
         return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol,
                                           backend)
+    if game is None and backend != "numba":
+        # One point given as plain floats: validated and classified in Python
+        # (the same printed code; anything else, or an error, takes the array path).
+        code = scalar_code(protocol, params, atol)
+        if code is not None:
+            return np.array(code, dtype=CODE_DTYPE)
     if game is None:
-        get_protocol(protocol)
+        game = period_game(protocol)  # the protocol is checked here
         check_names(params)
-        game = period(protocol)
     elif commitment is not None:
         raise TypeError("commitment applies to the period game; a Game is classified as built")
-    elif not isinstance(game, Game):
+    elif not _is_game(game):
         raise TypeError(
             f"classify expects a kzgame.game.Game (or no game: the period game), got "
             f"{type(game).__name__}"
@@ -302,6 +309,12 @@ def classify(
     if any(is_dask(v) for v in params.values()):
         return _classify_dask(game, protocol, atol, backend, params)
     return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol, backend)
+
+
+def _is_game(game: Any) -> bool:
+    from ..game.tree import Game
+
+    return isinstance(game, Game)
 
 
 # --------------------------------------------------------------------------
@@ -356,7 +369,7 @@ def _classify_dask(
         _classify_block,
         tuple(range(nd))[::-1],
         *args,
-        dtype=CODE_DTYPE if protocol is not None else outcome_codes(game).dtype,
+        dtype=CODE_DTYPE if protocol is not None else kernels.code_dtype(game),
         names=tuple(names),
         constants=constants,
         game=None if protocol is not None else game,

@@ -23,8 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import linecache
-from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 import sympy as sp
@@ -32,6 +30,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from ..game.gains import node_gains
 from ..game.tree import Game
+from .printed import GainsCode, compile_source, numpy_namespace
 
 __all__ = [
     "GainsCode",
@@ -84,40 +83,6 @@ class Printer(NumPyPrinter):
         return super()._print_Pow(expr, rational=rational)
 
 
-@dataclass(frozen=True)
-class GainsCode:
-    """The printed gains and probabilities of one game.
-
-    Attributes
-    ----------
-    inputs : tuple of str
-        The parameters the outputs depend on, in the game's parameter order.
-    lines : tuple of str
-        Assignments, executable top to bottom: derived quantities, common
-        subexpressions, then the outputs.
-    gains : dict of (int, int) to str
-        The variable holding each gain: ``(decision node, leaf) -> name``.
-    probabilities : dict of (int, int) to str
-        The variable holding each chance probability: ``(chance node, branch) -> name``.
-    """
-
-    inputs: tuple[str, ...]
-    lines: tuple[str, ...]
-    gains: dict[tuple[int, int], str]
-    probabilities: dict[tuple[int, int], str]
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        """Every output variable: gains, then probabilities."""
-        return tuple(self.gains.values()) + tuple(self.probabilities.values())
-
-    def source(self, name: str = "gains") -> str:
-        """Python source of ``name(*inputs) -> outputs`` (floats or broadcasting arrays)."""
-        body = "\n".join(f"    {ln}" for ln in self.lines) or "    pass"
-        outs = f"({', '.join(self.outputs)},)" if self.outputs else "()"
-        return f"def {name}({', '.join(self.inputs)}):\n{body}\n    return {outs}\n"
-
-
 _CODE: WeakKeyDictionary[Game, GainsCode] = WeakKeyDictionary()
 _FUNCTIONS: WeakKeyDictionary[Game, object] = WeakKeyDictionary()
 
@@ -160,39 +125,6 @@ def gains_code(game: Game) -> GainsCode:
     code = GainsCode(inputs, tuple(derived_lines + cse_lines + out_lines), gain_names, prob_names)
     _CODE[game] = code
     return code
-
-
-def compile_source(source: str, filename: str, namespace: dict) -> dict:
-    """Execute generated ``source`` in ``namespace`` (registered for tracebacks).
-
-    Only text this package generated from a game's sympy expressions is
-    compiled here, never text from a user or a file.
-    """
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), namespace)
-    return namespace
-
-
-def numpy_namespace() -> dict:
-    """The names printed code may call, bound to NumPy (for arrays and floats alike).
-
-    ``_maximum``/``_minimum`` (``Max``/``Min``), ``_where`` (the classifier's
-    selections), and the functions and constants the safe parser admits
-    (``sqrt``, ``exp``, ``log``, ``pi``, ``e``).
-    """
-    import numpy as np
-
-    return {
-        "_maximum": np.maximum,
-        "_minimum": np.minimum,
-        "_where": np.where,
-        "sqrt": np.sqrt,
-        "exp": np.exp,
-        "log": np.log,
-        "pi": np.pi,
-        "e": np.e,
-        "numpy": np,
-    }
 
 
 def gains_function(game: Game):

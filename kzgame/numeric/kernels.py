@@ -53,23 +53,27 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from ..errors import KzgameError
-from ..game.induction import require_perfect_information
-from ..game.outcomes import outcome_codes
-from ..game.tree import Game
-from .cache import cache_dir, import_source
+from .cache import cache_dir, check_numba_files, import_source, record_numba_files
 from .chunks import layout
-from .codegen import GainsCode, compile_source, gains_code, numpy_namespace
+from .printed import GainsCode, compile_source, numpy_namespace
+
+if TYPE_CHECKING:  # games (and sympy) are imported where a game's code is printed
+    from ..game.tree import Game
 
 __all__ = [
     "NUMBA_AVAILABLE",
     "InductionCode",
+    "code_dtype",
+    "gains_function",
     "induction_code",
     "kernel_source",
     "numba_kernel",
@@ -138,6 +142,8 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str):
     for the movers above, n's outcome code) is selected by the same chain of
     tests, ``x_0 if t_0 else (x_1 if t_1 else ... x_{K-1})``.
     """
+    from ..game.outcomes import outcome_codes
+
     codes = outcome_codes(game)
     numba = flavour == "numba"
 
@@ -236,11 +242,16 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str):
     return lines, oc[0][1], chance_values, finite, flat.astype(np.int64)
 
 
-_CODE: WeakKeyDictionary[Game, InductionCode] = WeakKeyDictionary()
+_CODE: WeakKeyDictionary[Any, InductionCode] = WeakKeyDictionary()
+_DTYPES: WeakKeyDictionary[Any, np.dtype] = WeakKeyDictionary()
 
 
 def induction_code(game: Game) -> InductionCode:
     """Print backward induction of ``game`` (cached per game; see :class:`InductionCode`).
+
+    ``game`` may also be a game's printed record made without sympy (the
+    period game's shipped kernels, :class:`kzgame.numeric.period_plans.PeriodPlan`),
+    whose code is looked up here, never printed.
 
     Raises
     ------
@@ -249,6 +260,13 @@ def induction_code(game: Game) -> InductionCode:
     """
     if game in _CODE:
         return _CODE[game]
+    if hasattr(game, "induction"):  # a printed record: its code is part of it
+        _CODE[game] = game.induction
+        _DTYPES[game] = np.dtype(game.code_dtype)
+        return game.induction
+    from ..game.induction import require_perfect_information
+    from .codegen import gains_code
+
     require_perfect_information(game, "classify")
     gc = gains_code(game)
     numba_lines, code, chance_values, finite, tables = _print_rule(game, gc, "numba")
@@ -261,6 +279,35 @@ def induction_code(game: Game) -> InductionCode:
     )  # fmt: skip
     _CODE[game] = out
     return out
+
+
+def code_dtype(game: Game) -> np.dtype:
+    """The dtype of ``game``'s outcome codes (:func:`kzgame.game.outcomes.outcome_codes`)."""
+    if game not in _DTYPES:
+        if hasattr(game, "induction"):
+            induction_code(game)
+        else:
+            from ..game.outcomes import outcome_codes
+
+            _DTYPES[game] = outcome_codes(game).dtype
+    return _DTYPES[game]
+
+
+_GAINS: WeakKeyDictionary[Any, object] = WeakKeyDictionary()
+
+
+def gains_function(game: Game):
+    """The printed gains of ``game`` as a function on floats or NumPy arrays (cached).
+
+    The function of :func:`kzgame.numeric.codegen.gains_function`, compiled
+    from :attr:`InductionCode.gains` (so that a printed record needs no sympy).
+    """
+    if game not in _GAINS:
+        source = induction_code(game).gains.source()
+        _GAINS[game] = compile_source(
+            source, f"<kzgame-gains-{id(game):x}>", numpy_namespace()
+        )["gains"]
+    return _GAINS[game]
 
 
 _NUMPY: WeakKeyDictionary[Game, object] = WeakKeyDictionary()
@@ -286,7 +333,7 @@ def numpy_induction(game: Game):
         f"def induction(atol, _tables, {outs}):\n{body}\n"
         f"    return _asarray({code}), ({chance})\n"
     )
-    dtype = outcome_codes(game).dtype
+    dtype = code_dtype(game)
     ns = dict(
         numpy_namespace(),
         _asarray=np.asarray,
@@ -475,6 +522,8 @@ def require_numba() -> None:
 
 
 _KERNELS: WeakKeyDictionary[Game, dict] = WeakKeyDictionary()
+#: Kernels from the disk cache whose numba files are recorded after their first call.
+_UNRECORDED: dict[Any, tuple[Any, str]] = {}
 
 
 def numba_kernel(game: Game, varying: tuple[bool, ...] | None = None):
@@ -498,7 +547,13 @@ def numba_kernel(game: Game, varying: tuple[bool, ...] | None = None):
     if directory is not None:
         source = kernel_source(game, varying, cache=True)
         try:
-            kernel = import_source(source, directory, tag or "scalar").kernel
+            module = import_source(source, directory, tag or "scalar")
+            kernel = module.kernel
+            check_numba_files(kernel, directory, module.__name__)  # before numba loads them
+            _UNRECORDED[kernel] = (directory, module.__name__)
+        except PermissionError as e:  # a folder others can write to: compile in memory
+            warnings.warn(f"{e}; compiling in memory", RuntimeWarning, stacklevel=2)
+            kernel = None
         except (OSError, RuntimeError):  # an unusable cache: compile in memory instead
             kernel = None
     if kernel is None:
@@ -541,7 +596,7 @@ def run_numba(
     """
     ic = induction_code(game)
     ins = ic.gains.inputs
-    out = np.empty(shape, dtype=outcome_codes(game).dtype)
+    out = np.empty(shape, dtype=code_dtype(game))
     if out.size == 0:
         return out, 0, 0
     if ins:
@@ -551,4 +606,11 @@ def run_numba(
     varying = tuple(bool(s == 1) for s in strides[:, -1]) if ins else ()
     kernel = numba_kernel(game, varying)
     status, start = kernel(ext, strides, out.reshape(-1), float(atol), ic.tables, *bufs)
+    entry = _UNRECORDED.pop(kernel, None)  # (dask may run kernels in several threads)
+    if entry is not None:  # numba has loaded or written its cache files: record them
+        directory, name = entry
+        try:
+            record_numba_files(kernel, directory, name)
+        except OSError:  # a read-only cache: its files are checked again next time
+            pass
     return out, int(status), int(start)

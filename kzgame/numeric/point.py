@@ -8,12 +8,12 @@ from weakref import WeakKeyDictionary
 import numpy as np
 import sympy as sp
 
-from ..errors import ParameterError
 from ..game.induction import SubgamePerfect, backward_induction, require_perfect_information
 from ..game.tree import Game
+from ..params import check_atol
 from .codegen import gains_code, gains_function
 
-__all__ = ["solve_game"]
+__all__ = ["check_atol", "solve_game"]
 
 _PAYOFFS: WeakKeyDictionary[Game, Any] = WeakKeyDictionary()
 
@@ -24,16 +24,6 @@ def _payoff_function(game: Game):
         flat = [e for row in exprs for e in row]
         _PAYOFFS[game] = sp.lambdify(list(game.symbols.values()), flat, modules="numpy")
     return _PAYOFFS[game]
-
-
-def check_atol(atol: Any) -> float:
-    """``atol`` as a float if it is a finite non-negative real number, else ParameterError."""
-    if isinstance(atol, bool) or not isinstance(atol, int | float | np.integer | np.floating):
-        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
-    value = float(atol)
-    if not (value >= 0 and np.isfinite(value)):
-        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
-    return value
 
 
 def solve_game(game: Game, *, atol: float = 0.0, **params: Any) -> SubgamePerfect:
@@ -73,12 +63,21 @@ def solve_game(game: Game, *, atol: float = 0.0, **params: Any) -> SubgamePerfec
     atol = check_atol(atol)
     values = game.values(params)
     code = gains_code(game)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    out = pay = None
+    try:  # Python floats first: the same IEEE operations as numpy's, without its overhead
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out = gains_function(game)(*(values[k] for k in code.inputs))
+            pay = _payoff_function(game)(*values.values())
+    except ArithmeticError:  # a division by zero or an overflowing power
+        out = None
+    if out is None or not all(isinstance(x, float) for x in (*out, *pay)):
         # numpy scalars, so that a division by zero or a complex power gives inf or nan
         # (reported with the node and leaf below) as in classify, not a Python exception
-        floats = {k: np.float64(v) for k, v in values.items()}
-        out = gains_function(game)(*(floats[k] for k in code.inputs))
-        pay = _payoff_function(game)(*floats.values())
+        # or a complex number
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            floats = {k: np.float64(v) for k, v in values.items()}
+            out = gains_function(game)(*(floats[k] for k in code.inputs))
+            pay = _payoff_function(game)(*floats.values())
     named = dict(zip(code.outputs, (float(x) for x in out), strict=True))
     gains: dict[int, dict[int, float]] = {}
     for (n, leaf), var in code.gains.items():

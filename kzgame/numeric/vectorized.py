@@ -21,22 +21,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from ..errors import KzgameError, ParameterError
-from ..game.outcomes import outcome_codes
 from ..game.registry import real_array
-from ..game.tree import Game
+from ..params import check_atol
 from . import kernels
 from .chunks import CHUNK, block_view, chunk_indices
-from .codegen import gains_function
-from .point import check_atol
+
+if TYPE_CHECKING:
+    from ..game.tree import Game
 
 __all__ = [
     "BACKENDS",
+    "MAX_BYTES",
     "NUMBA_MIN_POINTS",
+    "check_output_size",
     "as_float",
     "broadcast_shape",
     "classify_arrays",
@@ -49,6 +51,11 @@ __all__ = [
 BACKENDS: tuple[str, ...] = ("auto", "numba", "numpy")
 
 Backend = Literal["auto", "numba", "numpy"]
+
+#: Largest output (bytes of codes) one classify call allocates; a larger grid is rejected
+#: up front with the size it would need.  Raise it (``kzgame.numeric.vectorized.MAX_BYTES
+#: = ...``) on a larger machine, or classify dask arrays (:mod:`kzgame.analysis.distributed`).
+MAX_BYTES: int = 2 * 1024**3
 
 #: ``backend="auto"`` uses numba (when installed) from this many points on.
 #: Below it the numpy backend is as fast as the call overhead, and a kernel
@@ -141,6 +148,28 @@ def broadcast_shape(arrays: Mapping[str, Any]) -> tuple[int, ...] | None:
         raise ParameterError(f"the parameters do not broadcast together: {shapes}") from None
 
 
+def check_output_size(game: Game, shape: tuple[int, ...]) -> None:
+    """Raise :class:`ParameterError` if the codes of ``shape`` would exceed :data:`MAX_BYTES`.
+
+    Examples
+    --------
+    >>> from kzgame.numeric.period_plans import period_game
+    >>> check_output_size(period_game("nash"), (100_000, 100_000))
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.ParameterError: the parameters broadcast to shape (100000, 100000) ...
+    """
+    points = math.prod(shape)
+    needed = points * kernels.code_dtype(game).itemsize
+    if needed > MAX_BYTES:
+        raise ParameterError(
+            f"the parameters broadcast to shape {shape} ({points:.3g} points): the codes "
+            f"would need {needed / 2**30:.3g} GiB of memory, more than the "
+            f"{MAX_BYTES / 2**30:.3g} GiB limit (kzgame.numeric.vectorized.MAX_BYTES); "
+            "classify fewer points at a time, or dask arrays (kzgame.analysis.distributed)"
+        )
+
+
 def use_numba(backend: str) -> bool:
     """Whether ``backend`` asks for numba (checking that it is installed)."""
     if backend not in BACKENDS:
@@ -159,7 +188,7 @@ def _evaluate(game: Game, views: list, atol: float):
     """Gains, probabilities, code and chance values of a block (NumPy)."""
     ic = kernels.induction_code(game)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        outputs = gains_function(game)(*views)
+        outputs = kernels.gains_function(game)(*views)
         code, chance = kernels.numpy_induction(game)(atol, ic.tables, *outputs)
     return dict(zip(ic.gains.outputs, outputs, strict=True)), code, chance
 
@@ -226,7 +255,7 @@ def _classify_numpy(game: Game, atol: float, arrays, shape, chunk: int = CHUNK) 
     validate(game, arrays)
     ic = kernels.induction_code(game)
     ins = ic.gains.inputs
-    out = np.empty(shape, dtype=outcome_codes(game).dtype)
+    out = np.empty(shape, dtype=kernels.code_dtype(game))
     nd = len(shape)
     for idx in chunk_indices(shape, chunk):
         named, code, chance = _evaluate(game, [block_view(arrays[k], idx, nd) for k in ins], atol)
@@ -275,6 +304,7 @@ def classify_arrays(
     """
     fast = use_numba(backend)
     shape = broadcast_shape(arrays)
+    check_output_size(game, shape)  # before anything of the grid's size is allocated
     if backend == "auto" and math.prod(shape) < NUMBA_MIN_POINTS:
         fast = False  # not worth compiling a kernel for
     kernels.induction_code(game)  # GameError for imperfect information, before any work
@@ -334,6 +364,7 @@ def classify_game(
     Examples
     --------
     >>> from kzgame.game import Game, decision, outcome
+    >>> from kzgame.game.outcomes import outcome_codes
     >>> deterrence = Game(
     ...     decision("Challenger", {
     ...         "status quo": outcome(Challenger=0, Defender=0),
@@ -349,6 +380,8 @@ def classify_game(
     >>> codes, outcome_codes(deterrence).decode(codes)
     (array([0, 1], dtype=int8), array(['status quo', 'challenge/concede'], dtype='<U17'))
     """
+    from ..game.tree import Game
+
     if not isinstance(game, Game):
         raise KzgameError(f"classify expects a kzgame.game.Game, got {type(game).__name__}")
     atol = check_atol(atol)
