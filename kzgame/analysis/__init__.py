@@ -26,6 +26,7 @@ from .band import BAND, near_boundary
 from .boundaries import BOUNDARIES, CONCESSION, STRATEGIES
 from .counterfactual import (
     Counterfactual,
+    Counterfactuals,
     HoldupThreshold,
     Switch,
     counterfactuals,
@@ -54,6 +55,7 @@ __all__ = [
     "Boundary",
     "CONCESSION",
     "Counterfactual",
+    "Counterfactuals",
     "Flip",
     "HoldupThreshold",
     "OutcomeRegion",

@@ -57,8 +57,8 @@ from .boundaries import validate_parameter
 from .games import locate
 from .thresholds import all_thresholds, threshold
 
-__all__ = ["Counterfactual", "HoldupThreshold", "Switch", "counterfactuals", "holdup_threshold",
-           "switches"]
+__all__ = ["Counterfactual", "Counterfactuals", "HoldupThreshold", "Switch", "counterfactuals",
+           "holdup_threshold", "switches"]
 
 
 @dataclass(frozen=True)
@@ -348,9 +348,21 @@ def _flip(period: Period, protocol: str, parameter: str, x0: float, inside: floa
     )
 
 
+class Counterfactuals(list[Counterfactual]):
+    """What :func:`counterfactuals` returns: a list of :class:`Counterfactual` that also
+    converts to a table (:meth:`to_pandas`)."""
+
+    def to_pandas(self):
+        """One row per counterfactual as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.counterfactuals_frame`; needs the ``frames`` extra)."""
+        from .frames import counterfactuals_frame
+
+        return counterfactuals_frame(self)
+
+
 def counterfactuals(
     period: Period, protocol: str = "nash", parameters: Iterable[str] | None = None
-) -> list[Counterfactual]:
+) -> Counterfactuals:
     """For each parameter, the smallest decrease and increase that flip R's strategy.
 
     Computed from the closed-form thresholds (:func:`switches`) and located
@@ -366,8 +378,9 @@ def counterfactuals(
 
     Returns
     -------
-    list of Counterfactual
-        Per parameter, the decrease (if any) then the increase (if any).
+    Counterfactuals
+        A list of :class:`Counterfactual`: per parameter, the decrease (if
+        any) then the increase (if any); ``to_pandas()`` makes it a table.
 
     Raises
     ------
@@ -391,7 +404,7 @@ def counterfactuals(
     for name in names:
         validate_parameter(name, protocol)
     current = int(classify(protocol=protocol, **period.as_dict()))
-    out = []
+    out = Counterfactuals()
     for name in names:
         x0 = getattr(period, name)
         knots, probes, codes = _scan(period, name, protocol)

@@ -209,6 +209,16 @@ class StaticsTable:
             "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
         )
 
+    def to_pandas(self):
+        """The signs as a :class:`pandas.DataFrame` (rows: ``wrt``, columns: boundaries).
+
+        ``attrs["methods"]`` says which signs were sampled
+        (:func:`kzgame.analysis.frames.statics_frame`; needs the ``frames`` extra).
+        """
+        from .frames import statics_frame
+
+        return statics_frame(self)
+
 
 def _combine(signs: list[str]) -> str | None:
     """One sign from the pieces' signs, or None if they conflict (then sample)."""

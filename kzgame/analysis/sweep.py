@@ -211,6 +211,27 @@ class SweepResult:
     def _header(self) -> list[str]:
         return _header(self.x, self.y)
 
+    def to_xarray(self):
+        """The grid as an :class:`xarray.DataArray`: dims ``(y, x)`` named after the
+        parameters, their values as coordinates, ``attrs["strategies"]`` the code names
+        (:func:`kzgame.analysis.frames.sweep_xarray`; needs the ``frames`` extra)."""
+        from .frames import sweep_xarray
+
+        return sweep_xarray(self)
+
+    @classmethod
+    def from_xarray(cls, array) -> SweepResult:
+        """The result :meth:`to_xarray` converted (the inverse conversion)."""
+        from .frames import sweep_from_xarray
+
+        return sweep_from_xarray(array)
+
+    def to_pandas(self):
+        """The grid as a long :class:`pandas.DataFrame`, one row per point (as the CSV)."""
+        from .frames import sweep_frame
+
+        return sweep_frame(self)
+
     def to_csv(self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None,
                max_bytes: int | None = CSV_MAX_BYTES) -> Path:
         """Write the grid to ``path`` in long form.

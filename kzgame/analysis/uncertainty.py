@@ -490,6 +490,17 @@ class MonteCarloResult:
                 return s
         raise KzgameError(f"no sensitivity entry for {parameter!r}")
 
+    def to_pandas(self, table: str = "shares"):
+        """The shares, the sensitivity table or the kept draws as a :class:`pandas.DataFrame`.
+
+        ``table`` is ``"shares"``, ``"sensitivity"`` or ``"draws"``
+        (:func:`kzgame.analysis.frames.monte_carlo_frame`; needs the
+        ``frames`` extra).
+        """
+        from .frames import monte_carlo_frame
+
+        return monte_carlo_frame(self, table)
+
 
 _K = len(Strategy)
 

@@ -998,6 +998,18 @@ class Case:
                 )
         return checks
 
+    def to_pandas(self, protocol: str = "nash"):
+        """The solved periods as a :class:`pandas.DataFrame`, one row per period.
+
+        Index: the labels; columns: years, parameters, stakes, gains, E's
+        reply, margin, the strategy (code and categorical) and the source's
+        verdict (:func:`kzgame.analysis.frames.case_frame`; needs the
+        ``frames`` extra).
+        """
+        from ..analysis.frames import case_frame
+
+        return case_frame(self, protocol)
+
 
 # ---------------------------------------------------------------------------
 # Reading files: regular files only, with a size cap, never a blocking open

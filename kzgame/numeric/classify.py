@@ -34,7 +34,7 @@ from ..game.tree import Game
 from ..games.period_game import get_protocol, period
 from ..params import PARAMETERS, ParameterError, Period
 from ..strategy import CODE_DTYPE, Strategy
-from . import vectorized
+from . import pandas_inputs, vectorized
 from .point import check_atol
 from .vectorized import BACKENDS, NUMBA_MIN_POINTS
 
@@ -186,11 +186,13 @@ def classify(
         against each other like numpy arrays (without being copied to the
         broadcast shape).  If any is a dask array, the result is a dask
         array computed block by block; values are then validated as each
-        block is computed.
+        block is computed.  If any is a pandas Series, the Series are
+        aligned by index label and the result is a Series with that index
+        (:mod:`kzgame.numeric.pandas_inputs`).
 
     Returns
     -------
-    numpy.ndarray (or dask.array.Array)
+    numpy.ndarray (or dask.array.Array, or pandas.Series)
         The code at each point, shape = the broadcast shape of the
         parameters (0-d for scalars); int8 for the period game (0 accept,
         1 invest, 2 hold-up, 3 exit: :meth:`kzgame.Strategy.decode`), the
@@ -251,7 +253,14 @@ def classify(
     ... }), parameters={"k": "real"})
     >>> classify(entry, k=[-1.0, 0.0, 1.0])
     array([0, 1, 1], dtype=int8)
+
+    pandas Series (e.g. a DataFrame's columns, ``**df``) are aligned by
+    index label and give a Series of codes with that index
+    (:mod:`kzgame.numeric.pandas_inputs`).
     """
+    params, wrap = pandas_inputs.split(params)  # pandas Series: aligned by label
+    if wrap is not None:
+        return wrap(classify(game, protocol=protocol, atol=atol, backend=backend, **params))
     atol = check_atol(atol)
     vectorized.use_numba(backend)
     if game is None:
