@@ -6,8 +6,9 @@
   the model's strategy, the source's verdict, robustness), the figures, the
   strategy shares and the most influential ranges, the classification under
   every bargaining protocol, the thresholds in LaTeX with their values per
-  period, the findings, and an appendix with every parameter's value, range
-  and provenance;
+  period, the findings, an appendix with every parameter's value, range
+  and provenance, and a reproducibility block (versions, command, seed, the
+  model file's SHA-256: :mod:`kzgame.io.provenance`);
 * ``phase.png``, ``robustness.png``, ``sensitivity.png`` - the figures of
   :mod:`kzgame.io.plots`;
 * ``thresholds.tex`` - the gains and thresholds as a LaTeX fragment;
@@ -48,6 +49,7 @@ from .plots import (
     save_figure,
     sensitivity_chart,
 )
+from .provenance import provenance
 from .validation import Validation, validate
 
 __all__ = ["ReportFiles", "write_report"]
@@ -465,6 +467,7 @@ def write_report(
         md += _table(["Parameter", "Value", "Range", "Source", "Indicator", "Reasoning"],
                      rows, "lrllll")
         md.append("")
+    md += provenance(case.path, command=command, seed=seed).markdown()
     report = out / "report.md"
     report.write_text("\n".join(md).rstrip() + "\n", encoding="utf-8")
     latex = out / "thresholds.tex"
