@@ -328,6 +328,11 @@ def _cmd_report(args, out) -> int:
     print(f"wrote {files.report}", file=out)
     for p in [*files.figures.values(), files.latex, files.csv]:
         print(f"wrote {p}", file=out)
+    if args.html:
+        from .html_report import write_html_report
+
+        page = write_html_report(case, folder, protocol=args.protocol, markdown=files.report)
+        print(f"wrote {page}", file=out)
     return 0
 
 
@@ -415,6 +420,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="phase diagram's x: ratio Delta_R/Delta_E, balance "
                             "Delta_R - Delta_E, or auto (ratio where Delta_E > 0)")
         _mc_options(p, 100_000)
+        if name == "report":
+            p.add_argument("--html", action="store_true",
+                           help="also write report.html: one self-contained page with the "
+                                "interactive phase diagram and the report's tables (needs "
+                                "kzgame[html])")
         p.set_defaults(func=func)
     return parser
 
