@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -145,7 +146,7 @@ class Counterfactual:
         )
 
 
-def _code(period: Period, protocol: str, parameter: str, x) -> np.ndarray:
+def _code(period: Period, protocol: str, parameter: str, x: Any) -> np.ndarray:
     return classify(protocol=protocol, **{**period.as_dict(), parameter: x})
 
 
@@ -228,7 +229,7 @@ def _probe_points(knots: list[float], parameter: str) -> list[float]:
     return pts
 
 
-def _scan(period: Period, parameter: str, protocol: str):
+def _scan(period: Period, parameter: str, protocol: str) -> Any:
     """The knots, the probe points and their strategy codes."""
     if not isinstance(period, Period):
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
@@ -291,7 +292,7 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
     return tuple(out)
 
 
-def _nearest_knot(knots, x: float) -> tuple[float, tuple]:
+def _nearest_knot(knots: Any, x: float) -> tuple[float, tuple]:
     """The knot nearest to ``x`` within ``MATCH`` (at x's scale, floor 1), else ``(nan, ())``."""
     tol = MATCH * max(1.0, abs(x))
     near = [k for k in knots if abs(k[0] - x) <= tol]
@@ -424,7 +425,7 @@ def counterfactuals(
             critical, pairs = _nearest_knot(knots, value)
             if not math.isfinite(critical):
                 # no closed-form root there: only rounding of nearly tied gains can flip it
-                at = {**period.as_dict(), name: np.array([value, x0])}
+                at: dict[str, Any] = {**period.as_dict(), name: np.array([value, x0])}
                 if not bool(near_boundary(protocol=protocol, **at).any()):
                     raise KzgameError(
                         f"{name}: the classifier's strategy changes at {value!r}, where no "

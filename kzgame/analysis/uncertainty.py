@@ -171,8 +171,8 @@ def check_int(name: str, value: Any, low: int, high: int | None = None,
 def _triple(name: str, v: Any) -> Triple:
     """``(low, mode, high)`` from a number, ``(low, high)`` or ``(mode, low, high)``."""
     if isinstance(v, list | tuple) or (isinstance(v, np.ndarray) and v.ndim == 1):
-        arr = check_parameter(name, v)
-        if arr.ndim != 1:
+        arr: np.ndarray | None = check_parameter(name, v)
+        if arr is None or arr.ndim != 1:
             arr = None
         elif arr.size == 2:
             low, high = (float(x) for x in arr)
@@ -373,9 +373,9 @@ def draw(
 
 
 def _draw(ranges: Mapping[str, Triple], n: int, rng: np.random.Generator,
-          distribution: str) -> dict[str, np.ndarray | float]:
+          distribution: str) -> dict[str, Any]:
     """:func:`draw` on checked input."""
-    out: dict[str, np.ndarray | float] = {}
+    out: dict[str, Any] = {}
     for name, (low, mode, high) in ranges.items():
         if low == high:
             out[name] = low
@@ -490,7 +490,7 @@ class MonteCarloResult:
                 return s
         raise KzgameError(f"no sensitivity entry for {parameter!r}")
 
-    def to_pandas(self, table: str = "shares"):
+    def to_pandas(self, table: str = "shares") -> Any:
         """The shares, the sensitivity table or the kept draws as a :class:`pandas.DataFrame`.
 
         ``table`` is ``"shares"``, ``"sensitivity"`` or ``"draws"``
@@ -832,7 +832,7 @@ def monte_carlo(
     if sensitivity and varying and method == "sobol":
         _salib()
         _check_sobol_size(n, len(varying))
-    point_values = {k: t[1] for k, t in ranges.items()}
+    point_values: dict[str, Any] = {k: t[1] for k, t in ranges.items()}
     point = Strategy.from_code(int(classify(protocol=protocol, **point_values)))
     samples = _draw(ranges, n, rng, distribution)
     codes = np.broadcast_to(classify(protocol=protocol, **samples), (n,))
@@ -857,7 +857,7 @@ def monte_carlo(
                 zero = (0.0, 0.0, 0.0) if method == "sobol" else (None, None, None)
                 entries.append(Sensitivity(name, 0.0, 0.0, point, point, *zero))
                 continue
-            extra: tuple = (None, None, None)
+            extra: Any = (None, None, None)
             if method == "sobol":
                 s1, *extra = sobol[name]
             else:

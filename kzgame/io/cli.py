@@ -22,6 +22,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from ..strategy import Strategy
 from ._format import number as _fmt
 from ._format import share as _pct
 from ._format import terminal as _t
-from .cases import Case, CasePeriod, load_case
+from .cases import Case, load_case
 from .plots import (
     PARAMETER_LABELS,
     XAXES,
@@ -57,7 +58,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and an exception, not a usage dump."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
@@ -114,7 +115,7 @@ def _assignment(text: str) -> tuple[str, float]:
     return name, _number(value, name)
 
 
-def _print_table(rows: list[list[str]], out) -> None:
+def _print_table(rows: list[list[str]], out: Any) -> None:
     rows = [[_t(c) for c in r] for r in rows]  # cells may hold model-file text
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, r in enumerate(rows):
@@ -144,7 +145,7 @@ def _check_draws(draws: int, needed: bool) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _cmd_solve(args, out) -> int:
+def _cmd_solve(args: Any, out: Any) -> int:
     case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
@@ -202,7 +203,7 @@ def _cmd_solve(args, out) -> int:
     return 0
 
 
-def _cmd_check(args, out) -> int:
+def _cmd_check(args: Any, out: Any) -> int:
     status = 0
     for f in args.files:
         try:
@@ -212,8 +213,8 @@ def _cmd_check(args, out) -> int:
             print(f"kzgame: error: {_t(e)}", file=sys.stderr)
             status = 1
             continue
-        for e in errors:
-            print(f"kzgame: error: {_t(e)}", file=sys.stderr)
+        for problem in errors:
+            print(f"kzgame: error: {_t(problem)}", file=sys.stderr)
         for w in warns:
             print(f"kzgame: warning: {_t(w)}", file=sys.stderr)
         if errors:
@@ -236,7 +237,7 @@ def _cmd_check(args, out) -> int:
     return status
 
 
-def _cmd_new(args, out) -> int:
+def _cmd_new(args: Any, out: Any) -> int:
     from .cases import template
 
     path = Path(args.file)
@@ -253,10 +254,10 @@ def _cmd_new(args, out) -> int:
     return 0
 
 
-def _cmd_sweep(args, out) -> int:
+def _cmd_sweep(args: Any, out: Any) -> int:
     from ..analysis.sweep import Progress, check_csv, check_grid, sweep
 
-    fixed: dict[str, float] | CasePeriod = {}
+    fixed: dict[str, Any] = {}
     if args.file:
         case = load_case(args.file)
         if args.period is None:
@@ -293,14 +294,14 @@ def _cmd_sweep(args, out) -> int:
     return 0
 
 
-def _monte_carlo_for_figures(case: Case, args):
+def _monte_carlo_for_figures(case: Case, args: Any) -> Any:
     _check_draws(args.draws, needed=True)
     case.check_protocol(args.protocol)
     return case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
                             protocol=args.protocol, keep=True)
 
 
-def _cmd_plot(args, out) -> int:
+def _cmd_plot(args: Any, out: Any) -> int:
     case = load_case(args.file)
     folder = check_out_dir(args.out)
     mc = _monte_carlo_for_figures(case, args)
@@ -317,7 +318,7 @@ def _cmd_plot(args, out) -> int:
     return 0
 
 
-def _cmd_report(args, out) -> int:
+def _cmd_report(args: Any, out: Any) -> int:
     from .report import write_report
 
     case = load_case(args.file)

@@ -35,6 +35,7 @@ True
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sympy as sp
 from sympy.printing.jscode import JavascriptCodePrinter
@@ -59,7 +60,7 @@ class JSPrinter(JavascriptCodePrinter):
     def __init__(self) -> None:
         super().__init__({"strict": False})
 
-    def _nested(self, name: str, args) -> str:
+    def _nested(self, name: str, args: Any) -> str:
         out = self._print(args[0])
         for arg in args[1:]:
             out = f"{name}({out}, {self._print(arg)})"

@@ -26,6 +26,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sympy as sp
 
@@ -112,7 +113,7 @@ def _main_piece(expr: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
     return expr, sp.true
 
 
-def _threshold_rows(case: Case, protocol: str):
+def _threshold_rows(case: Case, protocol: str) -> Any:
     """LaTeX lines and per-period values of the thresholds (via kzgame.analysis.thresholds)."""
     out = []
     for parameter, between, assume in _THRESHOLDS:
@@ -192,7 +193,7 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
-def _reference(r) -> str:
+def _reference(r: Any) -> str:
     """A reference as one Markdown line (author, year, title, venue, DOI or URL), every
     field escaped: the report's version of ``Reference.format``."""
     parts = [f"{md_inline(r.author)} ({md_inline(r.year)}). *{md_inline(r.title)}*"]

@@ -103,7 +103,8 @@ def prepare(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     return out
 
 
-def choose(g_invest, g_holdup, g_exit, concedes, atol: float = 0.0) -> np.ndarray:
+def choose(g_invest: Any, g_holdup: Any, g_exit: Any, concedes: Any,
+           atol: float = 0.0) -> np.ndarray:
     """Pick R's strategy code from its gains relative to accept (the tie rule).
 
     A hold-up is available only where E concedes (``concedes`` true); a
@@ -263,6 +264,7 @@ def classify(
         return wrap(classify(game, protocol=protocol, atol=atol, backend=backend, **params))
     atol = check_atol(atol)
     vectorized.use_numba(backend)
+    game_given = game
     if game is None:
         get_protocol(protocol)
         check_names(params)
@@ -276,9 +278,9 @@ def classify(
         raise TypeError("protocol applies to the period game; a Game is classified as built")
     else:
         vectorized.check_names(game, params)
-        protocol = None
     if any(is_dask(v) for v in params.values()):
-        return _classify_dask(game, protocol, atol, backend, params)
+        return _classify_dask(game, protocol if game_given is None else None, atol, backend,
+                              params)
     return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol, backend)
 
 
@@ -301,13 +303,15 @@ def _classify_block(*blocks, names, constants, game, protocol, atol, backend):
 
 def _classify_dask(
     game: Game, protocol: str | None, atol: float, backend: str, params: Mapping[str, Any]
-):
+) -> Any:
     import dask.array as da
 
-    values = {
+    values: dict[str, Any] = {
         k: params[k] if k in params else p.default for k, p in game.parameters.items()
     }
-    names, arrays, constants = [], [], {}
+    names: list[str] = []
+    arrays: list[Any] = []
+    constants: dict[str, float] = {}
     for k, v in values.items():
         if is_dask(v):
             if v.dtype.kind not in "iuf":  # as real_array: no booleans, strings, complex...

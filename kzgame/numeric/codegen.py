@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import linecache
 from dataclasses import dataclass
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import sympy as sp
@@ -63,7 +64,7 @@ class Printer(NumPyPrinter):
             }
         )
 
-    def _nested(self, name: str, args) -> str:
+    def _nested(self, name: str, args: Any) -> str:
         out = self._print(args[0])
         for arg in args[1:]:
             out = f"{name}({out}, {self._print(arg)})"
@@ -195,7 +196,7 @@ def numpy_namespace() -> dict:
     }
 
 
-def gains_function(game: Game):
+def gains_function(game: Game) -> Any:
     """The generated gains function of ``game``, on floats or NumPy arrays (cached per game).
 
     Its arguments are :attr:`GainsCode.inputs`; it returns the tuple

@@ -18,7 +18,7 @@ __all__ = ["solve_game"]
 _PAYOFFS: WeakKeyDictionary[Game, Any] = WeakKeyDictionary()
 
 
-def _payoff_function(game: Game):
+def _payoff_function(game: Game) -> Any:
     if game not in _PAYOFFS:
         exprs = [game.nodes[i].payoffs for i in game.leaves]
         flat = [e for row in exprs for e in row]
