@@ -208,8 +208,8 @@ def backward_induction(
         floor = best - atol
         chosen = next(a for a, v in enumerate(node_vals) if v >= floor)
         choice[node.index] = chosen
-        node_gain[node.name] = dict(zip(node.actions, vals, strict=True))
-        if sum(v >= floor for v in vals) > 1:
+        node_gain[node.name] = dict(zip(node.actions, node_vals, strict=True))
+        if sum(v >= floor for v in node_vals) > 1:
             ties.append(node.name)
 
     path: list[str] = []
