@@ -15,9 +15,9 @@ bash scripts/ensure-chromium.sh
 .venv/bin/python -m mypy   # configured in pyproject.toml ([tool.mypy]: files = kzgame)
 # pytest exits 5 when it collects no test: with set -e that fails the run.
 if [ "$#" -eq 0 ]; then
-    # Coverage floor: measured 0 % on the whole suite (see benchmarks/README.md).
+    # Coverage floor: 77 % of kzgame/ measured on the whole suite (2026-11-30); floor 75.
     .venv/bin/python -m pytest --nbmake --cov=kzgame --cov-report=term:skip-covered \
-        --cov-fail-under=0 tests kzgame docs examples/kazakhstan_tutorial.ipynb
+        --cov-fail-under=75 tests kzgame docs examples/kazakhstan_tutorial.ipynb
 else
     .venv/bin/python -m pytest "$@"
 fi
