@@ -54,6 +54,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "kzgame_docs",
+    "kzgame_api_check",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

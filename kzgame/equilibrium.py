@@ -30,6 +30,7 @@ R plays hold-up; E plays concede: subgame perfect
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -131,7 +132,7 @@ def equilibrium_set(period_values: Period, protocol: str = "nash") -> list[Compo
 
 
 def nashpy_equilibria(
-    A, B, method: str = "support_enumeration"
+    A: Any, B: Any, method: str = "support_enumeration"
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
     """The equilibria nashpy finds, and the warnings it gave (a cross-check).
 

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import sympy as sp
 
@@ -57,7 +58,7 @@ _LATEX_NAMES = {
 }
 
 
-def latex(expr: sp.Basic, **options) -> str:
+def latex(expr: sp.Basic, **options: Any) -> str:
     """LaTeX of a kzgame expression, with the symbols of MODEL.md (V, s, o_R, ...).
 
     Keyword arguments are passed on to :func:`sympy.latex`.

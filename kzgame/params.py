@@ -121,6 +121,13 @@ def check_atol(atol: Any) -> float:
     return value
 
 
+def _default(name: str) -> float:
+    """The registry's default of a parameter that has one."""
+    value = REGISTRY[name].default
+    assert value is not None, f"{name} has no default"
+    return value
+
+
 @dataclass(frozen=True, kw_only=True)
 class Period:
     """The parameters of one period of the game (MODEL.md, "Parameters").
@@ -183,11 +190,11 @@ class Period:
     indispensability: float
     survival: float
     invest_cost: float
-    surplus: float = REGISTRY["surplus"].default
-    power: float = REGISTRY["power"].default
-    holdup_cost: float = REGISTRY["holdup_cost"].default
-    discount_r: float = REGISTRY["discount_r"].default
-    discount_e: float = REGISTRY["discount_e"].default
+    surplus: float = _default("surplus")
+    power: float = _default("power")
+    holdup_cost: float = _default("holdup_cost")
+    discount_r: float = _default("discount_r")
+    discount_e: float = _default("discount_e")
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -229,7 +236,7 @@ class Period:
         """Delta_E = (1 - s) V - o_E, what E loses if the regime collapses (``stake_e``)."""
         return float(DERIVED["stake_e"].evaluate(self.as_dict()))
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, Any]:
         """The parameters as a plain ``dict`` (name -> value)."""
         return {name: getattr(self, name) for name in PARAMETERS}  # asdict, without its copies
 

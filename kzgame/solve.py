@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -120,7 +120,7 @@ class Result:
         nf = reduced_normal_form(self.game, exact=True, **self.period.as_dict())
         return equilibrium_components(nf)
 
-    def nashpy(self, method: str = "support_enumeration"):
+    def nashpy(self, method: str = "support_enumeration") -> Any:
         """nashpy's equilibria of the float normal form and its warnings, a cross-check
         (see :func:`kzgame.equilibrium.nashpy_equilibria`)."""
         from .equilibrium import nashpy_equilibria
@@ -128,6 +128,12 @@ class Result:
         return nashpy_equilibria(*self.normal_form, method=method)
 
 
+@overload
+def solve(period_or_game: Period, protocol: str = ..., *, atol: float = ...,
+          **params: Any) -> Result: ...
+@overload
+def solve(period_or_game: Game, protocol: str = ..., *, atol: float = ...,
+          **params: Any) -> SubgamePerfect: ...
 def solve(
     period_or_game: Period | Game,
     protocol: str = "nash",

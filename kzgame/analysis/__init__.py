@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "Boundary": "games",
     "CONCESSION": "boundaries",
     "Counterfactual": "counterfactual",
+    "Counterfactuals": "counterfactual",
     "Flip": "games",
     "HoldupThreshold": "counterfactual",
     "OutcomeRegion": "games",

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import sympy as sp
 
@@ -77,7 +78,7 @@ def to_parameters(expr: sp.Basic) -> sp.Basic:
     return expr.xreplace(_TO_PERIOD)
 
 
-def _sign(expr: sp.Expr, assume: Assumptions = (), factor: bool = True):
+def _sign(expr: sp.Expr, assume: Assumptions = (), factor: bool = True) -> Any:
     return sign(expr, assume, factor, game=period("nash"))
 
 
@@ -152,7 +153,7 @@ class Piece:
 @cache
 def branch_factors(
     protocol: str, between: tuple[str, str], period_form: bool, assume: Assumptions
-):
+) -> Any:
     """G_a - G_b by branch: (constant, [(factor, multiplicity)], condition, sign of denominator).
 
     The numerator is factored once, in the stakes; for each parameter the
@@ -212,7 +213,7 @@ def tie_winner(between: tuple[str, str]) -> str:
     return "concede"
 
 
-def kink_pieces(between, name, branches, assume) -> list[Piece]:
+def kink_pieces(between: Any, name: Any, branches: Any, assume: Any) -> list[Piece]:
     """Switches at a kink of a Max where G_a - G_b is 0 on a whole interval on one side.
 
     Under the ``outside-option`` protocol with h = 0, for instance, a hold-up
@@ -262,7 +263,8 @@ def kink_pieces(between, name, branches, assume) -> list[Piece]:
 _STRICT = {sp.Ge: sp.Gt, sp.Le: sp.Lt}
 
 
-def _at_root(cond, x, root, parameter, branches, index, direction) -> sp.Boolean:
+def _at_root(cond: Any, x: Any, root: Any, parameter: Any, branches: Any, index: Any,
+             direction: Any) -> sp.Boolean:
     """A branch's condition at its root x*, where the root is a genuine switch.
 
     x* has the factors of A in its denominator, which are != 0 where the
@@ -295,7 +297,8 @@ def _at_root(cond, x, root, parameter, branches, index, direction) -> sp.Boolean
 
 
 @cache
-def pieces(protocol: str, between: tuple[str, str], parameter: str, assume: Assumptions):
+def pieces(protocol: str, between: tuple[str, str], parameter: str,
+           assume: Assumptions) -> Any:
     x = SYMBOLS[parameter]
     pieces = []
     branches = branch_factors(protocol, between, parameter in STAKE_PARAMETERS, assume)

@@ -38,7 +38,8 @@ def atom_cases(atom: sp.Expr) -> list[tuple[sp.Expr, sp.Boolean]]:
         u = atom.args[0]
         return [(u, sp.Ge(u, 0)), (-u, sp.Lt(u, 0))]
     if isinstance(atom, sp.Piecewise):
-        cases, previous = [], []
+        cases: list = []
+        previous: list = []
         for e, c in atom.args:
             cases.append((e, sp.And(c, *(sp.Not(p) for p in previous))))
             previous.append(c)

@@ -47,7 +47,7 @@ from ..games.commitment_game import (
     get_commitment,
 )
 from ..games.period_game import PROTOCOLS, get_protocol
-from ..numeric.classify import classify
+from ..numeric.classify import Backend, classify
 from ..solve import solve
 from ..strategy import Strategy
 from .games import OutcomeRegion, outcome_region
@@ -135,7 +135,7 @@ class CommitmentVerdicts:
         return f"hold-up if pi > {self.risk_threshold:.3g}, else {self.fallback}"
 
 
-def _values(values: Mapping[str, Any]) -> dict[str, float]:
+def _values(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     out.pop("breakdown_risk", None)
     return out
@@ -265,7 +265,7 @@ def compare_commitments(
     protocol: str = "nash",
     breakdown_risk: Any = None,
     atol: float = 0.0,
-    backend: str = "auto",
+    backend: Backend = "auto",
     **params: Any,
 ) -> CommitmentComparison:
     """Classify parameter arrays under full commitment, no commitment and brinkmanship.

@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,8 +58,8 @@ from .boundaries import validate_parameter
 from .games import locate
 from .thresholds import all_thresholds, threshold
 
-__all__ = ["Counterfactual", "HoldupThreshold", "Switch", "counterfactuals", "holdup_threshold",
-           "switches"]
+__all__ = ["Counterfactual", "Counterfactuals", "HoldupThreshold", "Switch", "counterfactuals",
+           "holdup_threshold", "switches"]
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Counterfactual:
         )
 
 
-def _code(period: Period, protocol: str, parameter: str, x) -> np.ndarray:
+def _code(period: Period, protocol: str, parameter: str, x: Any) -> np.ndarray:
     return classify(protocol=protocol, **{**period.as_dict(), parameter: x})
 
 
@@ -228,7 +229,7 @@ def _probe_points(knots: list[float], parameter: str) -> list[float]:
     return pts
 
 
-def _scan(period: Period, parameter: str, protocol: str):
+def _scan(period: Period, parameter: str, protocol: str) -> Any:
     """The knots, the probe points and their strategy codes."""
     if not isinstance(period, Period):
         raise TypeError(f"expected a kzgame.Period, got {type(period).__name__}")
@@ -291,7 +292,7 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
     return tuple(out)
 
 
-def _nearest_knot(knots, x: float) -> tuple[float, tuple]:
+def _nearest_knot(knots: Any, x: float) -> tuple[float, tuple]:
     """The knot nearest to ``x`` within ``MATCH`` (at x's scale, floor 1), else ``(nan, ())``."""
     tol = MATCH * max(1.0, abs(x))
     near = [k for k in knots if abs(k[0] - x) <= tol]
@@ -348,9 +349,21 @@ def _flip(period: Period, protocol: str, parameter: str, x0: float, inside: floa
     )
 
 
+class Counterfactuals(list[Counterfactual]):
+    """What :func:`counterfactuals` returns: a list of :class:`Counterfactual` that also
+    converts to a table (:meth:`to_pandas`)."""
+
+    def to_pandas(self):
+        """One row per counterfactual as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.counterfactuals_frame`; needs the ``frames`` extra)."""
+        from .frames import counterfactuals_frame
+
+        return counterfactuals_frame(self)
+
+
 def counterfactuals(
     period: Period, protocol: str = "nash", parameters: Iterable[str] | None = None
-) -> list[Counterfactual]:
+) -> Counterfactuals:
     """For each parameter, the smallest decrease and increase that flip R's strategy.
 
     Computed from the closed-form thresholds (:func:`switches`) and located
@@ -366,8 +379,9 @@ def counterfactuals(
 
     Returns
     -------
-    list of Counterfactual
-        Per parameter, the decrease (if any) then the increase (if any).
+    Counterfactuals
+        A list of :class:`Counterfactual`: per parameter, the decrease (if
+        any) then the increase (if any); ``to_pandas()`` makes it a table.
 
     Raises
     ------
@@ -391,7 +405,7 @@ def counterfactuals(
     for name in names:
         validate_parameter(name, protocol)
     current = int(classify(protocol=protocol, **period.as_dict()))
-    out = []
+    out = Counterfactuals()
     for name in names:
         x0 = getattr(period, name)
         knots, probes, codes = _scan(period, name, protocol)
@@ -411,7 +425,7 @@ def counterfactuals(
             critical, pairs = _nearest_knot(knots, value)
             if not math.isfinite(critical):
                 # no closed-form root there: only rounding of nearly tied gains can flip it
-                at = {**period.as_dict(), name: np.array([value, x0])}
+                at: dict[str, Any] = {**period.as_dict(), name: np.array([value, x0])}
                 if not bool(near_boundary(protocol=protocol, **at).any()):
                     raise KzgameError(
                         f"{name}: the classifier's strategy changes at {value!r}, where no "

@@ -145,7 +145,7 @@ class Play:
 
     def labels(self, game: Game) -> frozenset[str]:
         """The outcome labels the play reaches."""
-        return frozenset(game.nodes[i].label for i in self.leaves(game))
+        return frozenset(str(game.nodes[i].label) for i in self.leaves(game))
 
     def value(self, game: Game, mover: int) -> sp.Expr:
         """The play's value to the mover of decision node ``mover`` (symbolic, in gains)."""
@@ -666,6 +666,7 @@ class Boundary:
         from scipy.optimize import brentq
 
         fn = self._numeric_fns[k]
+        assert fn is not None
         dom = self.game.parameters[self.parameter].domain
         lo = dom.low if math.isfinite(dom.low) else -1e3
         hi = dom.high if math.isfinite(dom.high) else 1e3
@@ -770,9 +771,10 @@ def comparisons(
     found = _COMPARISONS[game]
     if between is None:
         return list(found)
-    a, b = between
-    return [(m, a, b, c, d) if (na, nb) == (a, b) else (m, a, b, c, -d)
-            for m, na, nb, c, d in found if (na, nb) in ((a, b), (b, a))]
+    first, second = between
+    return [(m, first, second, c, d) if (na, nb) == (first, second)
+            else (m, first, second, c, -d)
+            for m, na, nb, c, d in found if (na, nb) in ((first, second), (second, first))]
 
 
 def _nonzero(e: sp.Expr, game: Game, assume: Assumptions) -> bool:
@@ -1130,7 +1132,7 @@ def from_order(i: int) -> float:
     return struct.unpack("<d", struct.pack("<Q", bits))[0]
 
 
-def locate(code_at: Callable[[float], int], inside: float, outside: float,
+def locate(code_at: Callable[[float], Any], inside: float, outside: float,
            max_steps: int = 200) -> tuple[float, float]:
     """Adjacent floats (lo, hi) between ``inside`` and ``outside`` where ``code_at`` changes.
 

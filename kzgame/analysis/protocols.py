@@ -115,6 +115,24 @@ class ProtocolComparison:
             lines.append("no points to compare")
         return "\n".join(lines)
 
+    def to_pandas(self):
+        """The comparison as a :class:`pandas.DataFrame` (a row per protocol for a period,
+        a row per point and a column per protocol for arrays;
+        :func:`kzgame.analysis.frames.protocols_frame`; needs the ``frames`` extra)."""
+        from .frames import protocols_frame
+
+        return protocols_frame(self)
+
+    def to_xarray(self, dims=None, coords=None):
+        """The codes as an :class:`xarray.DataArray` with a leading ``protocol`` dimension.
+
+        ``dims`` names the compared arrays' dimensions and ``coords`` gives
+        their values (:func:`kzgame.analysis.frames.protocols_xarray`).
+        """
+        from .frames import protocols_xarray
+
+        return protocols_xarray(self, dims, coords)
+
 
 def compare_protocols(
     period: Period | None = None,

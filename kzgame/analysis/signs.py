@@ -190,13 +190,14 @@ def never_zero(poly: sp.Expr, pairs: tuple) -> bool:
     if not (all(c > 0 for c in coeffs) or all(c < 0 for c in coeffs)):
         return False
     always_zero = set()
-    choices = []
+    choices: list[tuple] = []
     for g in gens:
         if g.is_positive:
             continue
         pair = next((ab for ab in pairs if g in ab), None)
         partner = None if pair is None else pair[1 - pair.index(g)]
-        if partner is not None and partner in gens and not partner.is_positive:
+        if pair is not None and partner is not None and partner in gens \
+                and not partner.is_positive:
             if pair not in choices:
                 choices.append(pair)
         else:

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -174,7 +175,7 @@ class StaticsTable:
         return self.methods[self._key(between, wrt)]
 
     def _key(self, between: tuple[str, str], wrt: str) -> tuple[tuple[str, str], str]:
-        key = (tuple(between), wrt)
+        key = ((between[0], between[1]), wrt)
         if key not in self.signs:
             raise KzgameError(
                 f"no entry d {self.parameter}*({'/'.join(map(str, between))}) / d {wrt}; "
@@ -208,6 +209,16 @@ class StaticsTable:
         return "\n".join(
             "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
         )
+
+    def to_pandas(self):
+        """The signs as a :class:`pandas.DataFrame` (rows: ``wrt``, columns: boundaries).
+
+        ``attrs["methods"]`` says which signs were sampled
+        (:func:`kzgame.analysis.frames.statics_frame`; needs the ``frames`` extra).
+        """
+        from .frames import statics_frame
+
+        return statics_frame(self)
 
 
 def _combine(signs: list[str]) -> str | None:
@@ -292,13 +303,13 @@ def comparative_statics(
     norm = normalize_assume(assume)
     columns = []
     for pair in boundaries:
-        t = threshold(parameter, pair, protocol, assume=norm)
+        t = threshold(parameter, pair, protocol, assume=dict(norm))
         if t.exists:
             columns.append(t)
     wrts = tuple(p for p in get_protocol(protocol).parameters if p != parameter)
     signs: dict = {}
     methods: dict = {}
-    points = None
+    points: dict[str, np.ndarray] = {}
     syms = [SYMBOLS[k] for k in PARAMETERS]
     for t in columns:
         # x* = -B/A on each piece; dx*/dp has the sign of W = A_p B - A B_p
@@ -307,7 +318,7 @@ def comparative_statics(
         for wrt in wrts:
             p = SYMBOLS[wrt]
             parts = [(sp.diff(a, p) * b, a * sp.diff(b, p), a) for a, b in slopes]
-            piece_signs = []
+            piece_signs: list[Any] = []
             for ap_b, a_bp, _ in parts:
                 w = ap_b - a_bp
                 got = (0, True) if w == 0 else sign(w, norm, game=period(protocol))
@@ -318,8 +329,8 @@ def comparative_statics(
                 methods[(t.between, wrt)] = "symbolic"
             else:
                 undecided[wrt] = parts
-        if undecided and points is None:
-            points = sample(samples, seed=seed, assume=norm)
+        if undecided and not points:
+            points = sample(samples, seed=seed, assume=dict(norm))
         for wrt, parts in undecided.items():
             values, scales = [], []
             for (ap_b, a_bp, a), (_, cond) in zip(parts, t.pieces, strict=True):

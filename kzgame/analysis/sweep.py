@@ -95,11 +95,11 @@ class Progress:
     place on a terminal and one line per 10 % otherwise.
     """
 
-    def __init__(self, label: str = "sweep", stream=None) -> None:
+    def __init__(self, label: str = "sweep", stream: Any = None) -> None:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self._last = -1
-        self._bar = None
+        self._bar: Any = None
 
     def __call__(self, done: int, total: int) -> None:
         tqdm = _tqdm()
@@ -210,6 +210,27 @@ class SweepResult:
 
     def _header(self) -> list[str]:
         return _header(self.x, self.y)
+
+    def to_xarray(self):
+        """The grid as an :class:`xarray.DataArray`: dims ``(y, x)`` named after the
+        parameters, their values as coordinates, ``attrs["strategies"]`` the code names
+        (:func:`kzgame.analysis.frames.sweep_xarray`; needs the ``frames`` extra)."""
+        from .frames import sweep_xarray
+
+        return sweep_xarray(self)
+
+    @classmethod
+    def from_xarray(cls, array: Any) -> SweepResult:
+        """The result :meth:`to_xarray` converted (the inverse conversion)."""
+        from .frames import sweep_from_xarray
+
+        return sweep_from_xarray(array)
+
+    def to_pandas(self):
+        """The grid as a long :class:`pandas.DataFrame`, one row per point (as the CSV)."""
+        from .frames import sweep_frame
+
+        return sweep_frame(self)
 
     def to_csv(self, path: str | os.PathLike[str], *, progress: ProgressCallback | None = None,
                max_bytes: int | None = CSV_MAX_BYTES) -> Path:
@@ -392,7 +413,7 @@ def is_dask(values: Any) -> bool:
     return hasattr(values, "compute") and hasattr(values, "chunks")
 
 
-def _axis(name: Any, values: Any, which: str):
+def _axis(name: Any, values: Any, which: str) -> Any:
     if not isinstance(name, str) or name not in PARAMETERS:
         raise ParameterError(
             f"unknown {which} parameter {short_repr(name)}; "
@@ -475,7 +496,7 @@ def sweep(
         raise KzgameError(
             f"progress = {short_repr(progress)}: give True, False, None or a callable"
         )
-    fixed = _fixed_values(base, (x, y))
+    fixed: dict[str, Any] = _fixed_values(base, (x, y))
     check_grid(int(xv.shape[0]), int(yv.shape[0]))
     use_dask = dask or is_dask(xv) or is_dask(yv)
     total = int(xv.shape[0]) * int(yv.shape[0])
@@ -492,7 +513,7 @@ def sweep(
         codes = np.empty((yv.size, xv.size), dtype=np.int8)
         for start in range(0, yv.size, rows):
             stop = min(start + rows, yv.size)
-            axes = {x: xv[None, :], y: yv[start:stop, None]}
+            axes: dict[str, Any] = {x: xv[None, :], y: yv[start:stop, None]}
             block = classify(protocol=protocol, **fixed, **axes)
             codes[start:stop] = np.broadcast_to(block, (stop - start, xv.size))
             if report:
@@ -524,7 +545,8 @@ def check_grid(nx: int, ny: int) -> int:
     return total
 
 
-def _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points, show: bool) -> np.ndarray:
+def _sweep_dask(fixed: Any, x: Any, xv: Any, y: Any, yv: Any, protocol: Any, chunk_points: Any,
+                show: bool) -> np.ndarray:
     try:
         import dask.array as da
     except ImportError:  # pragma: no cover - dask is an optional extra

@@ -221,7 +221,7 @@ class Threshold:
         free = set().union(*(e.free_symbols for e in exprs))
         return tuple(k for k in PARAMETERS if SYMBOLS[k] in free)
 
-    def _lambdify(self, expr) -> Callable:
+    def _lambdify(self, expr: Any) -> Callable:
         return sp.lambdify([SYMBOLS[k] for k in self._args], expr, modules="numpy", cse=True)
 
     @cached_property
@@ -235,7 +235,7 @@ class Threshold:
     def _direction_fn(self) -> Callable:
         return self._lambdify(self.direction)
 
-    def _evaluate(self, fn, params: Mapping[str, Any]):
+    def _evaluate(self, fn: Any, params: Mapping[str, Any]) -> Any:
         values, shape = gather(params, self._args, REGISTRY)
         with np.errstate(all="ignore"):
             out = fn(*values)

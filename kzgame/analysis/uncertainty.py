@@ -179,8 +179,8 @@ def check_int(name: str, value: Any, low: int, high: int | None = None,
 def _triple(name: str, v: Any) -> Triple:
     """``(low, mode, high)`` from a number, ``(low, high)`` or ``(mode, low, high)``."""
     if isinstance(v, list | tuple) or (isinstance(v, np.ndarray) and v.ndim == 1):
-        arr = check_parameter(name, v)
-        if arr.ndim != 1:
+        arr: np.ndarray | None = check_parameter(name, v)
+        if arr is None or arr.ndim != 1:
             arr = None
         elif arr.size == 2:
             low, high = (float(x) for x in arr)
@@ -381,9 +381,9 @@ def draw(
 
 
 def _draw(ranges: Mapping[str, Triple], n: int, rng: np.random.Generator,
-          distribution: str) -> dict[str, np.ndarray | float]:
+          distribution: str) -> dict[str, Any]:
     """:func:`draw` on checked input."""
-    out: dict[str, np.ndarray | float] = {}
+    out: dict[str, Any] = {}
     for name, (low, mode, high) in ranges.items():
         if low == high:
             out[name] = low
@@ -497,6 +497,17 @@ class MonteCarloResult:
             if s.parameter == parameter:
                 return s
         raise KzgameError(f"no sensitivity entry for {parameter!r}")
+
+    def to_pandas(self, table: str = "shares") -> Any:
+        """The shares, the sensitivity table or the kept draws as a :class:`pandas.DataFrame`.
+
+        ``table`` is ``"shares"``, ``"sensitivity"`` or ``"draws"``
+        (:func:`kzgame.analysis.frames.monte_carlo_frame`; needs the
+        ``frames`` extra).
+        """
+        from .frames import monte_carlo_frame
+
+        return monte_carlo_frame(self, table)
 
 
 _K = len(Strategy)
@@ -829,7 +840,7 @@ def monte_carlo(
     if sensitivity and varying and method == "sobol":
         _salib()
         _check_sobol_size(n, len(varying))
-    point_values = {k: t[1] for k, t in ranges.items()}
+    point_values: dict[str, Any] = {k: t[1] for k, t in ranges.items()}
     point = Strategy.from_code(int(classify(protocol=protocol, **point_values)))
     samples = _draw(ranges, n, rng, distribution)
     codes = np.broadcast_to(classify(protocol=protocol, **samples), (n,))
@@ -854,7 +865,7 @@ def monte_carlo(
                 zero = (0.0, 0.0, 0.0) if method == "sobol" else (None, None, None)
                 entries.append(Sensitivity(name, 0.0, 0.0, point, point, *zero))
                 continue
-            extra: tuple = (None, None, None)
+            extra: Any = (None, None, None)
             if method == "sobol":
                 s1, *extra = sobol[name]
             else:

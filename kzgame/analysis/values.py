@@ -56,7 +56,7 @@ def gather(
     except ValueError:
         shown = ", ".join(f"{k} {v.shape}" for k, v in checked.items())
         raise ParameterError(f"the parameters' shapes do not broadcast: {shown}") from None
-    values = [
+    values: list[Any] = [
         checked[k] if k in checked else np.float64(parameters[k].default) for k in args
     ]
     # lambdified logical_and.reduce needs equal shapes: broadcast (views, no copies)

@@ -109,6 +109,7 @@ def node_gains(game: Game) -> Mapping[int, NodeGains]:
             i: (sp.Integer(0) if i == ref else simplify_gain(game.nodes[i].payoffs[k] - base, game))
             for i in sub
         }
+        assert n.player is not None  # a decision node
         out[n.index] = NodeGains(n.index, n.player, ref, gains)
     _CACHE[game] = out
     return out

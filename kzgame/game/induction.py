@@ -203,13 +203,13 @@ def backward_induction(
     for node in reversed(game.nodes):  # children before parents
         if node.kind != "decision":
             continue
-        vals = [value(node.index, c) for c in node.children]
-        best = max(vals)
+        node_vals = [value(node.index, c) for c in node.children]
+        best = max(node_vals)
         floor = best - atol
-        chosen = next(a for a, v in enumerate(vals) if v >= floor)
+        chosen = next(a for a, v in enumerate(node_vals) if v >= floor)
         choice[node.index] = chosen
-        node_gain[node.name] = dict(zip(node.actions, vals, strict=True))
-        if sum(v >= floor for v in vals) > 1:
+        node_gain[node.name] = dict(zip(node.actions, node_vals, strict=True))
+        if sum(v >= floor for v in node_vals) > 1:
             ties.append(node.name)
 
     path: list[str] = []

@@ -135,7 +135,7 @@ def _exact_matrix(M: Any, name: str) -> list[list[Fraction]]:
             if isinstance(x, bool | np.bool_):
                 raise GameError(f"{name}[{i}, {j}] = {x!r} is not a number")
             if isinstance(x, int | np.integer | Fraction):
-                row.append(Fraction(x))
+                row.append(Fraction(int(x)) if isinstance(x, np.integer) else Fraction(x))
                 continue
             try:
                 f = float(x)
@@ -405,7 +405,7 @@ class NashSubset:
         return _any_flag(e.subgame_perfect for e in self.equilibria)
 
 
-def _any_flag(flags) -> bool | None:
+def _any_flag(flags: Any) -> bool | None:
     flags = list(flags)
     if any(f is True for f in flags):
         return True
@@ -669,6 +669,7 @@ def _expected(nf: NormalForm, behaviour: dict[str, dict[str, Any]], i: int) -> l
     if node.kind == "chance":
         weights = nf.chance[i]
     else:
+        assert node.infoset is not None  # a decision node
         weights = tuple(behaviour[node.infoset][a] for a in node.actions)
     total = [0 * x for x in nf.leaf_payoffs[game.leaves[0]]]
     for w, c in zip(weights, node.children, strict=True):
@@ -764,6 +765,7 @@ def subgame_perfect(nf: NormalForm, profile: Sequence[Sequence[Any]]) -> bool | 
                        for v in acc for w in options}
                 _check_size(acc)
             return acc
+        assert node.player is not None and node.infoset is not None  # a decision node
         k = players[node.player]
         beta = behaviour[node.infoset]
         out: set[tuple[Any, ...]] = set()
@@ -798,7 +800,7 @@ def _check_size(values: set) -> None:
         )
 
 
-def _product(kids: list[set[tuple[Any, ...]]]):
+def _product(kids: list[set[tuple[Any, ...]]]) -> Any:
     size = math.prod(len(k) for k in kids)
     if size > MAX_CONTINUATIONS:
         raise GameError(

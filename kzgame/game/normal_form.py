@@ -113,6 +113,7 @@ def own_histories(game: Game) -> list[dict[str, History]]:
         hist = dict(out[n.parent])
         if parent.kind == "decision":
             action = parent.actions[parent.children.index(n.index)]
+            assert parent.player is not None and parent.infoset is not None
             hist[parent.player] = hist[parent.player] + ((parent.infoset, action),)
         out.append(hist)
     return out
@@ -127,6 +128,7 @@ def _player_infosets(game: Game, player: str) -> list[str]:
 def _check_perfect_recall(game: Game, histories: list[dict[str, History]]) -> None:
     for name, members in game.infosets.items():
         player = game.nodes[members[0]].player
+        assert player is not None  # information sets hold decision nodes
         first = histories[members[0]][player]
         for m in members[1:]:
             if histories[m][player] != first:
@@ -238,7 +240,7 @@ def _is_rational_input(v: Any) -> bool:
 _FLOAT: WeakKeyDictionary[Game, Any] = WeakKeyDictionary()
 
 
-def _float_function(game: Game):
+def _float_function(game: Game) -> Any:
     """One lambdified function: every leaf payoff, then every chance probability."""
     if game not in _FLOAT:
         exprs = [e for i in game.leaves for e in game.nodes[i].payoffs]
@@ -448,8 +450,9 @@ class NormalForm:
             actions = self.game.nodes[self.game.infosets[h][0]].actions
             weight = {a: 0 * sigma[0] for a in actions}
             for w, plan in zip(sigma, plans, strict=True):
-                if plan[j] is not None:
-                    weight[plan[j]] = weight[plan[j]] + w
+                act = plan[j]
+                if act is not None:
+                    weight[act] = weight[act] + w
             total = sum(weight.values())
             out[h] = None if total == 0 else {a: w / total for a, w in weight.items()}
         return out
@@ -533,8 +536,8 @@ def reduced_normal_form(game: Game, *, exact: bool | None = None, **params: Any)
     for i in game.leaves:
         weight: Any = Fraction(1) if exact else 1.0
         m = i
-        while game.nodes[m].parent is not None:
-            parent = game.nodes[game.nodes[m].parent]
+        while (up := game.nodes[m].parent) is not None:
+            parent = game.nodes[up]
             if parent.kind == "chance":
                 weight = weight * chance_probs[parent.index][parent.children.index(m)]
             m = parent.index

@@ -122,7 +122,7 @@ class OutcomeCodes:
     tables: dict[int, np.ndarray]
     dtype: np.dtype
 
-    def decode(self, codes) -> np.ndarray:
+    def decode(self, codes: Any) -> np.ndarray:
         """An array of outcome names from an array of codes.
 
         Raises
@@ -148,7 +148,7 @@ def outcome_codes(game: Game) -> OutcomeCodes:
     possible: dict[int, set[frozenset[str]]] = {}
     for n in reversed(game.nodes):  # children before parents
         if n.kind == "outcome":
-            possible[n.index] = {frozenset([n.label])}
+            possible[n.index] = {frozenset([str(n.label)])}
         elif n.kind == "decision":
             possible[n.index] = set().union(*(possible[c] for c in n.children))
         else:
@@ -194,8 +194,8 @@ def outcome_codes(game: Game) -> OutcomeCodes:
                 f"{size} entries; the game has too many outcomes below it"
             )
         table = np.full((len(sets),) * len(n.children), -1, dtype=np.int64)
-        for parts in itertools.product(*(at_node[c] for c in n.children)):
-            table[parts] = code[frozenset().union(*(sets[p] for p in parts))]
+        for combo in itertools.product(*(at_node[c] for c in n.children)):
+            table[combo] = code[frozenset().union(*(sets[p] for p in combo))]
         tables[n.index] = table
     result = OutcomeCodes(sets, names, at_node, tables, dtype)
     _CACHE[game] = result

@@ -477,10 +477,10 @@ class Game:
         infos: list[NodeInfo] = []
         for i, (node, path, parent) in enumerate(raw):
             where = "/".join(path) or "root"
-            kids = tuple(children[i])
+            child_ix = tuple(children[i])
             if isinstance(node, Decision):
                 infos.append(NodeInfo(
-                    i, "decision", path, parent, kids, tuple(a for a, _ in node.actions),
+                    i, "decision", path, parent, child_ix, tuple(a for a, _ in node.actions),
                     node.player, node.infoset if node.infoset is not None else f"@{where}",
                 ))  # fmt: skip
             elif isinstance(node, Chance):
@@ -490,10 +490,11 @@ class Game:
                 )
                 self._check_probabilities(where, [b for b, _, _ in node.branches], probs)
                 infos.append(NodeInfo(
-                    i, "chance", path, parent, kids, tuple(b for b, _, _ in node.branches),
+                    i, "chance", path, parent, child_ix, tuple(b for b, _, _ in node.branches),
                     probabilities=probs,
                 ))  # fmt: skip
             else:
+                assert isinstance(node, Outcome)
                 given = dict(node.payoffs)
                 unknown = sorted(set(given) - set(self.players))
                 if unknown:
@@ -535,7 +536,7 @@ class Game:
         sets: dict[str, list[NodeInfo]] = {}
         for n in self.nodes:
             if n.kind == "decision":
-                sets.setdefault(n.infoset, []).append(n)
+                sets.setdefault(str(n.infoset), []).append(n)
         for name, members in sets.items():
             first = members[0]
             for m in members[1:]:
@@ -567,7 +568,7 @@ class Game:
     @cached_property
     def outcomes(self) -> tuple[str, ...]:
         """The outcome labels in order of first appearance (the codes of ``classify``)."""
-        return tuple(dict.fromkeys(self.nodes[i].label for i in self.leaves))
+        return tuple(dict.fromkeys(str(self.nodes[i].label) for i in self.leaves))
 
     @cached_property
     def infosets(self) -> dict[str, tuple[int, ...]]:
@@ -575,7 +576,7 @@ class Game:
         sets: dict[str, list[int]] = {}
         for n in self.nodes:
             if n.kind == "decision":
-                sets.setdefault(n.infoset, []).append(n.index)
+                sets.setdefault(str(n.infoset), []).append(n.index)
         return {k: tuple(v) for k, v in sets.items()}
 
     @property
@@ -721,7 +722,7 @@ class Game:
             indent = "  " * len(n.path)
             head = f"{indent}{n.path[-1]}: " if n.path else indent
             if n.kind == "decision":
-                extra = "" if n.infoset.startswith("@") else f" [infoset {n.infoset}]"
+                extra = "" if str(n.infoset).startswith("@") else f" [infoset {n.infoset}]"
                 lines.append(f"{head}{n.player} chooses{extra}")
             elif n.kind == "chance":
                 probs = ", ".join(f"{a}: {p}" for a, p in zip(n.actions, n.probabilities,

@@ -170,7 +170,7 @@ def _split(protocol: str, u_RA: sp.Expr, u_EA: sp.Expr, t_R: sp.Expr,
     a, b, d = sp.Dummy("u_RA"), sp.Dummy("u_EA"), sp.Dummy("t_E")
     agree = get_protocol(protocol).split(a, b, d)
     sub = {o_R: t_R, a: u_RA, b: u_EA, d: t_E}
-    return tuple(sp.sympify(x).xreplace(sub) for x in agree)  # type: ignore[return-value]
+    return tuple(sp.sympify(x).xreplace(sub) for x in agree)
 
 
 def _leaf(R: sp.Expr, E: sp.Expr, label: str) -> Node:

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import sympy as sp
 
@@ -88,7 +89,7 @@ class Protocol:
         return period(self.name).uses()
 
 
-def _weighted_split(weight: sp.Expr):
+def _weighted_split(weight: sp.Expr) -> Any:
     """Generalized Nash bargaining with R's weight ``weight``, threat point (o_R, d_E)."""
 
     def split(u_RA: sp.Expr, u_EA: sp.Expr, d_E: sp.Expr) -> tuple[sp.Expr, sp.Expr]:

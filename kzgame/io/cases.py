@@ -236,7 +236,7 @@ class ModelFileError(KzgameError):
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv}
-_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+_UNARY: dict[type, Any] = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 
 
 def _evaluate(node: ast.AST, names: Mapping[str, float] | None = None) -> float:
@@ -495,6 +495,7 @@ def parse_bibtex(text: str) -> dict[str, tuple[str, dict[str, str]]]:
                 k = e + 1
             else:
                 vm = re.match(r"[^,]*", rest[k:])
+                assert vm is not None  # [^,]* matches the empty string too
                 value = vm[0]
                 k += vm.end()
             fields[name] = re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
@@ -1008,6 +1009,18 @@ class Case:
                 )
         return checks
 
+    def to_pandas(self, protocol: str = "nash") -> Any:
+        """The solved periods as a :class:`pandas.DataFrame`, one row per period.
+
+        Index: the labels; columns: years, parameters, stakes, gains, E's
+        reply, margin, the strategy (code and categorical) and the source's
+        verdict (:func:`kzgame.analysis.frames.case_frame`; needs the
+        ``frames`` extra).
+        """
+        from ..analysis.frames import case_frame
+
+        return case_frame(self, protocol)
+
 
 # ---------------------------------------------------------------------------
 # Reading files: regular files only, with a size cap, never a blocking open
@@ -1074,7 +1087,7 @@ def _open_regular(path: Path, cap: int) -> int:
     return fd
 
 
-def _chunks(fd: int, cap: int):
+def _chunks(fd: int, cap: int) -> Any:
     """The bytes of an open file in chunks; ValueError once more than ``cap`` are read."""
     total = 0
     while True:
@@ -1203,12 +1216,14 @@ class _Loader:
         self.collect = False
         self.problems: list[ModelFileError] = []
 
-    def error(self, message: str, *, period: str | None = None, key: str | None = None):
+    def error(self, message: str, *, period: str | None = None,
+              key: str | None = None) -> ModelFileError:
         return ModelFileError(self.file, message, period=period, key=key)
 
     # -- small typed readers -------------------------------------------------
 
-    def table(self, obj: Any, allowed: Iterable[str], *, period=None, key=None) -> dict:
+    def table(self, obj: Any, allowed: Iterable[str], *, period: Any = None,
+              key: Any = None) -> dict:
         if not isinstance(obj, dict):
             raise self.error(f"must be a table, got {type(obj).__name__}", period=period, key=key)
         allowed = tuple(allowed)
@@ -1221,7 +1236,8 @@ class _Loader:
                 )
         return obj
 
-    def text(self, obj: dict, k: str, *, required: bool, period=None, prefix="") -> str:
+    def text(self, obj: dict, k: str, *, required: bool, period: Any = None,
+             prefix: str = "") -> str:
         if k not in obj:
             if required:
                 raise self.error("missing (required)", period=period, key=prefix + k)
@@ -1233,7 +1249,8 @@ class _Loader:
             raise self.error("must not be empty", period=period, key=prefix + k)
         return v
 
-    def strings(self, obj: dict, k: str, *, period=None, prefix="", nonempty=True) -> list[str]:
+    def strings(self, obj: dict, k: str, *, period: Any = None, prefix: str = "",
+                nonempty: bool = True) -> list[str]:
         if k not in obj:
             raise self.error("missing (required)", period=period, key=prefix + k)
         v = obj[k]
@@ -1256,7 +1273,7 @@ class _Loader:
                              period=period, key=k)
         return v
 
-    def number(self, v: Any, *, period, key) -> float:
+    def number(self, v: Any, *, period: Any, key: Any) -> float:
         try:
             return parse_number(v)
         except ValueError as e:
@@ -1264,7 +1281,7 @@ class _Loader:
 
     # -- citations -----------------------------------------------------------
 
-    def line_count(self, name: str, *, period, key) -> int:
+    def line_count(self, name: str, *, period: Any, key: Any) -> int:
         if name not in self._line_counts:
             assert self.seeds is not None
             path = self.seeds / name
@@ -1279,7 +1296,7 @@ class _Loader:
                                  period=period, key=key) from None
         return self._line_counts[name]
 
-    def citations(self, texts: list[str], *, period, key) -> tuple[Citation, ...]:
+    def citations(self, texts: list[str], *, period: Any, key: Any) -> tuple[Citation, ...]:
         out = []
         for t in texts:
             try:
@@ -1294,7 +1311,7 @@ class _Loader:
                     )
                 if self.seeds is not None:
                     n = self.line_count(c.file, period=period, key=key)
-                    if c.last > n:
+                    if c.last is not None and c.last > n:
                         raise self.error(
                             f"cites line {c.last} of {c.file!r}, which has {n} lines",
                             period=period, key=key,
@@ -1304,7 +1321,8 @@ class _Loader:
 
     # -- parameter specs -----------------------------------------------------
 
-    def spec(self, name: str, obj: Any, *, period, prefix: str, inherited: bool) -> ParamSpec:
+    def spec(self, name: str, obj: Any, *, period: Any, prefix: str,
+             inherited: bool) -> ParamSpec:
         key = prefix + name
         obj = self.table(obj, _SPEC_KEYS, period=period, key=key)
         for k in _SPEC_REQUIRED:
@@ -1352,7 +1370,7 @@ class _Loader:
         return ParamSpec(name, value, low, high, source, indicator, reasoning, inherited,
                          informed, override, "defaults" if inherited else "params")
 
-    def flag(self, obj: dict, k: str, *, period, prefix: str) -> bool:
+    def flag(self, obj: dict, k: str, *, period: Any, prefix: str) -> bool:
         if k not in obj:
             raise self.error("missing (required): say true or false", period=period,
                              key=prefix + k)
@@ -1361,7 +1379,7 @@ class _Loader:
             raise self.error(f"must be true or false, got {v!r}", period=period, key=prefix + k)
         return v
 
-    def value_range(self, obj: dict, *, period, key: str) -> tuple[float, float, float]:
+    def value_range(self, obj: dict, *, period: Any, key: str) -> tuple[float, float, float]:
         if "value" not in obj:
             raise self.error("missing (required)", period=period, key=f"{key}.value")
         value = self.number(obj["value"], period=period, key=f"{key}.value")
@@ -1376,7 +1394,8 @@ class _Loader:
                              period=period, key=f"{key}.range")
         return value, low, high
 
-    def in_domain(self, name: str, vlh: tuple[float, float, float], *, period, key: str) -> None:
+    def in_domain(self, name: str, vlh: tuple[float, float, float], *, period: Any,
+                  key: str) -> None:
         domain = DOMAINS[name]
         for what, x in zip(("value", "range low", "range high"), vlh, strict=True):
             if not domain.contains(x):
@@ -1686,7 +1705,8 @@ class _Loader:
                 False, any(i.informed for i in inds), "", f"rule {pname}")
         return derived, tuple(coded), tuple(given.values())
 
-    def specs(self, obj: Any, *, period, prefix: str, inherited: bool) -> dict[str, ParamSpec]:
+    def specs(self, obj: Any, *, period: Any, prefix: str,
+              inherited: bool) -> dict[str, ParamSpec]:
         allowed = REQUIRED_PARAMETERS + OPTIONAL_PARAMETERS
         obj = self.table(obj, allowed, period=period, key=prefix.rstrip(".") or None)
         return {
@@ -1810,7 +1830,8 @@ class _Loader:
         elif "verdict_source" in obj:
             raise self.error("given without a verdict", period=label, key="verdict_source")
         notes = self.text(obj, "notes", required=False, period=label)
-        finding, finding_protocols = "", ()
+        finding = ""
+        finding_protocols: tuple[str, ...] = ()
         if isinstance(obj.get("finding"), dict):
             fobj = self.table(obj["finding"], _FINDING_KEYS, period=label, key="finding")
             finding = self.text(fobj, "text", required=True, period=label, prefix="finding.")
@@ -1885,7 +1906,8 @@ def _short_int(v: int) -> str:
     return text
 
 
-def _resolve_seeds(seeds: str | os.PathLike[str] | bool | None, model_file) -> Path | None:
+def _resolve_seeds(seeds: str | os.PathLike[str] | bool | None,
+                   model_file: Any) -> Path | None:
     if seeds is False:
         return None
     if seeds is None or seeds is True:

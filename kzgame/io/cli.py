@@ -22,7 +22,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from ._format import terminal as _t
 from .figure_options import PARAMETER_LABELS, XAXES
 
 if TYPE_CHECKING:
-    from .cases import Case, CasePeriod
+    from .cases import Case
 
 # Model files (sympy, through solve) and figures (matplotlib) are imported by the
 # commands that use them: ``kzgame --help`` loads neither.
@@ -58,7 +58,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and an exception, not a usage dump."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
@@ -119,7 +119,7 @@ def _assignment(text: str) -> tuple[str, float]:
     return name, _number(value, name)
 
 
-def _print_table(rows: list[list[str]], out) -> None:
+def _print_table(rows: list[list[str]], out: Any) -> None:
     rows = [[_t(c) for c in r] for r in rows]  # cells may hold model-file text
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, r in enumerate(rows):
@@ -149,7 +149,7 @@ def _check_draws(draws: int, needed: bool) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _cmd_solve(args, out) -> int:
+def _cmd_solve(args: Any, out: Any) -> int:
     from .cases import load_case
 
     case = load_case(args.file)
@@ -209,7 +209,7 @@ def _cmd_solve(args, out) -> int:
     return 0
 
 
-def _cmd_check(args, out) -> int:
+def _cmd_check(args: Any, out: Any) -> int:
     from .cases import load_case
 
     status = 0
@@ -221,8 +221,8 @@ def _cmd_check(args, out) -> int:
             print(f"kzgame: error: {_t(e)}", file=sys.stderr)
             status = 1
             continue
-        for e in errors:
-            print(f"kzgame: error: {_t(e)}", file=sys.stderr)
+        for problem in errors:
+            print(f"kzgame: error: {_t(problem)}", file=sys.stderr)
         for w in warns:
             print(f"kzgame: warning: {_t(w)}", file=sys.stderr)
         if errors:
@@ -245,7 +245,7 @@ def _cmd_check(args, out) -> int:
     return status
 
 
-def _cmd_new(args, out) -> int:
+def _cmd_new(args: Any, out: Any) -> int:
     from .cases import template
 
     path = Path(args.file)
@@ -262,12 +262,12 @@ def _cmd_new(args, out) -> int:
     return 0
 
 
-def _cmd_sweep(args, out) -> int:
+def _cmd_sweep(args: Any, out: Any) -> int:
     from ..analysis.sweep import Progress, check_csv, check_grid, sweep
     from .cases import load_case
     from .plots import check_out_dir
 
-    fixed: dict[str, float] | CasePeriod = {}
+    fixed: dict[str, Any] = {}
     if args.file:
         case = load_case(args.file)
         if args.period is None:
@@ -304,14 +304,14 @@ def _cmd_sweep(args, out) -> int:
     return 0
 
 
-def _monte_carlo_for_figures(case: Case, args):
+def _monte_carlo_for_figures(case: Case, args: Any) -> Any:
     _check_draws(args.draws, needed=True)
     case.check_protocol(args.protocol)
     return case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
                             protocol=args.protocol, keep=True)
 
 
-def _cmd_plot(args, out) -> int:
+def _cmd_plot(args: Any, out: Any) -> int:
     from .cases import load_case
     from .plots import check_out_dir, phase_diagram, robustness_chart, save_figure
     from .plots import sensitivity_chart as _sensitivity_chart
@@ -332,7 +332,7 @@ def _cmd_plot(args, out) -> int:
     return 0
 
 
-def _cmd_report(args, out) -> int:
+def _cmd_report(args: Any, out: Any) -> int:
     from .cases import load_case
     from .plots import check_out_dir
     from .report import write_report
@@ -345,6 +345,11 @@ def _cmd_report(args, out) -> int:
     print(f"wrote {files.report}", file=out)
     for p in [*files.figures.values(), files.latex, files.csv]:
         print(f"wrote {p}", file=out)
+    if args.html:
+        from .html_report import write_html_report
+
+        page = write_html_report(case, folder, protocol=args.protocol, markdown=files.report)
+        print(f"wrote {page}", file=out)
     return 0
 
 
@@ -432,6 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="phase diagram's x: ratio Delta_R/Delta_E, balance "
                             "Delta_R - Delta_E, or auto (ratio where Delta_E > 0)")
         _mc_options(p, 100_000)
+        if name == "report":
+            p.add_argument("--html", action="store_true",
+                           help="also write report.html: one self-contained page with the "
+                                "interactive phase diagram and the report's tables (needs "
+                                "kzgame[html])")
         p.set_defaults(func=func)
     return parser
 

@@ -205,6 +205,7 @@ def to_efg(
     outcomes = 0
     for n in g.nodes:
         if n.kind == "decision":
+            assert n.player is not None and n.infoset is not None
             k = g.players.index(n.player) + 1
             if n.infoset not in number:
                 per_player[n.player] = per_player.get(n.player, 0) + 1
@@ -297,7 +298,7 @@ def write_nfg(
 
 
 def to_pygambit(game: Game | Period, protocol: str | None = None, *, form: str = "efg",
-                **options: Any):
+                **options: Any) -> Any:
     """The game as a :class:`pygambit.Game` (read from the exported text).
 
     Parameters

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -110,14 +111,14 @@ def plain_text(text: object) -> str:
     return terminal(str(text)).replace("$", r"\$")
 
 
-def _check_options(n, seed, distribution) -> None:
+def _check_options(n: Any, seed: Any, distribution: Any) -> None:
     """The Monte Carlo options of a chart, validated whether or not they are used."""
     check_int("n", n, 1, 10**12)
     check_seed(seed)
     check_choice("distribution", distribution, DISTRIBUTIONS)
 
 
-def stake_coordinate(stake_r, stake_e, xaxis: str) -> np.ndarray:
+def stake_coordinate(stake_r: Any, stake_e: Any, xaxis: str) -> np.ndarray:
     """The phase diagram's x: Delta_R / Delta_E (NaN where Delta_E <= 0) or Delta_R - Delta_E.
 
     Examples
@@ -176,7 +177,8 @@ def _stakes(samples: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return s * v - samples["outside_r"], (1 - s) * v - samples["outside_e"]
 
 
-def _monte_carlo(case: Case, mc, *, protocol, n, seed, distribution, keep) -> dict:
+def _monte_carlo(case: Case, mc: Any, *, protocol: Any, n: Any, seed: Any, distribution: Any,
+                 keep: Any) -> dict:
     if mc is None:
         return case_monte_carlo(case, n, seed=seed, distribution=distribution,
                                 protocol=protocol, sensitivity=not keep, keep=keep)
@@ -268,6 +270,7 @@ def phase_diagram(
     for p in periods:
         r = mc[p.label]
         m = min(cloud, r.n)
+        assert r.samples is not None and r.codes is not None  # kept (keep=True)
         sample = {k: np.broadcast_to(v, (r.n,))[:m] for k, v in r.samples.items()}
         sr, se = _stakes(sample)
         cx = stake_coordinate(sr, se, xaxis)
@@ -348,7 +351,7 @@ def phase_diagram(
     return fig
 
 
-def _label_points(ax, points: np.ndarray, names: list[str], own: int) -> None:
+def _label_points(ax: Any, points: np.ndarray, names: list[str], own: int) -> None:
     """Label each location with its periods' names, trying four offsets to avoid overlaps."""
     renderer = ax.figure.canvas.get_renderer()
     to_px = ax.transData.transform
@@ -363,7 +366,7 @@ def _label_points(ax, points: np.ndarray, names: list[str], own: int) -> None:
     for xy, js in _group_points(points):
         text = ", ".join(names[j] for j in js)
         style = {"fontsize": 8.5, "fontweight": "bold"} if own in js else {"fontsize": 7.5}
-        best = None
+        best: Any = None
         for candidate in candidates:
             t, box = _annotate(ax, renderer, text, xy, candidate, style)
             outside = not (box[0] >= axb.x0 and box[2] <= axb.x1
@@ -383,7 +386,8 @@ def _label_points(ax, points: np.ndarray, names: list[str], own: int) -> None:
         taken.append(best[2])
 
 
-def _annotate(ax, renderer, text: str, xy, candidate: tuple, style: dict) -> tuple:
+def _annotate(ax: Any, renderer: Any, text: str, xy: Any, candidate: tuple,
+              style: dict) -> tuple:
     """Label ``xy`` at the offset and alignment ``candidate``; the label and its pixel box."""
     dx, dy, ha, va = candidate
     t = ax.annotate(text, xy, textcoords="offset points", xytext=(dx, dy), ha=ha, va=va,
@@ -395,8 +399,9 @@ def _annotate(ax, renderer, text: str, xy, candidate: tuple, style: dict) -> tup
 
 def _legend_handles(arrows: bool) -> list:
     """The phase diagram's legend; the arrow entry only where there are arrows (``arrows``)."""
-    handles = [Patch(facecolor=STRATEGY_COLORS[s], alpha=_REGION_ALPHA + 0.15, edgecolor="none",
-                     label=f"region: {s.value}") for s in Strategy]
+    handles: list[Any] = [
+        Patch(facecolor=STRATEGY_COLORS[s], alpha=_REGION_ALPHA + 0.15, edgecolor="none",
+              label=f"region: {s.value}") for s in Strategy]
     handles += [
         Line2D([], [], ls="none", marker="o", ms=4, color="#555555", alpha=0.6,
                label="Monte Carlo draws of the panel's period (colour = their strategy)"),

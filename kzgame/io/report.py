@@ -6,8 +6,10 @@
   the model's strategy, the source's verdict, robustness), the figures, the
   strategy shares and the most influential ranges, the classification under
   every bargaining protocol and under each commitment assumption, the
-  thresholds in LaTeX with their values per period, the findings, and an
-  appendix with every parameter's value, range and provenance;
+  thresholds in LaTeX with their values per period, the findings, an
+  appendix with every parameter's value, range and provenance, and a
+  reproducibility block (versions, command, seed, the model file's SHA-256:
+  :mod:`kzgame.io.provenance`);
 * ``phase.png``, ``robustness.png``, ``sensitivity.png`` - the figures of
   :mod:`kzgame.io.plots`;
 * ``thresholds.tex`` - the gains and thresholds as a LaTeX fragment;
@@ -25,6 +27,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sympy as sp
 
@@ -48,6 +51,7 @@ from .plots import (
     save_figure,
     sensitivity_chart,
 )
+from .provenance import provenance
 from .report_commitment import commitment_section
 from .validation import Validation, validate
 
@@ -111,7 +115,7 @@ def _main_piece(expr: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
     return expr, sp.true
 
 
-def _threshold_rows(case: Case, protocol: str):
+def _threshold_rows(case: Case, protocol: str) -> Any:
     """LaTeX lines and per-period values of the thresholds (via kzgame.analysis.thresholds)."""
     out = []
     for parameter, between, assume in _THRESHOLDS:
@@ -191,7 +195,7 @@ def _latex_thresholds(case: Case, protocol: str) -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------------------
 
 
-def _reference(r) -> str:
+def _reference(r: Any) -> str:
     """A reference as one Markdown line (author, year, title, venue, DOI or URL), every
     field escaped: the report's version of ``Reference.format``."""
     parts = [f"{md_inline(r.author)} ({md_inline(r.year)}). *{md_inline(r.title)}*"]
@@ -467,6 +471,7 @@ def write_report(
         md += _table(["Parameter", "Value", "Range", "Source", "Indicator", "Reasoning"],
                      rows, "lrllll")
         md.append("")
+    md += provenance(case.path, command=command, seed=seed).markdown()
     report = out / "report.md"
     report.write_text("\n".join(md).rstrip() + "\n", encoding="utf-8")
     latex = out / "thresholds.tex"

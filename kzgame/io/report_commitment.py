@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def _mc_survival(p: CasePeriod, m: MonteCarloResult | None, protocol: str) -> st
     """Of the draws that are hold-up under full commitment, the share kept without it."""
     if m is None or m.samples is None:
         return "—"
-    draws = {k: np.asarray(v) for k, v in m.samples.items()}
+    draws: dict[str, Any] = {k: np.asarray(v) for k, v in m.samples.items()}
     if "exit_premium" in p.commitment and "exit_premium" not in draws:
         draws["exit_premium"] = np.asarray(p.commitment["exit_premium"].value)
     share = compare_commitments(protocol=protocol, **draws).survives("none")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -178,10 +179,11 @@ def leave_one_out(case: Case, protocol: str = "nash", *, grid: int = 21
     shape = mesh[0].shape if fit else ()
     codes = []
     for p in periods:
-        values = {k: v for k, v in p.values.items() if k in used}
+        values: dict[str, Any] = {k: v for k, v in p.values.items() if k in used}
         values.update(dict(zip(fit, mesh, strict=True)))
         codes.append(np.broadcast_to(classify(protocol=protocol, **values), shape))
-    hits = np.array([c == p.verdict.code for c, p in zip(codes, periods, strict=True)])
+    hits = np.array([c == p.verdict.code for c, p in zip(codes, periods, strict=True)
+                     if p.verdict is not None])
     # Distance of each grid point to the file's own values (mean over periods), in range units.
     dist = np.zeros(shape)
     for f, m in zip(fit, mesh, strict=True):

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..params import PARAMETERS, ParameterError, Period, check_atol
 from ..strategy import CODE_DTYPE, Strategy
-from . import kernels, vectorized
+from . import kernels, pandas_inputs, vectorized
 from .period_plans import period_game, scalar_code
 from .vectorized import BACKENDS, NUMBA_MIN_POINTS
 
@@ -103,7 +103,8 @@ def prepare(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     return out
 
 
-def choose(g_invest, g_holdup, g_exit, concedes, atol: float = 0.0) -> np.ndarray:
+def choose(g_invest: Any, g_holdup: Any, g_exit: Any, concedes: Any,
+           atol: float = 0.0) -> np.ndarray:
     """Pick R's strategy code from its gains relative to accept (the tie rule).
 
     A hold-up is available only where E concedes (``concedes`` true); a
@@ -196,11 +197,13 @@ def classify(
         against each other like numpy arrays (without being copied to the
         broadcast shape).  If any is a dask array, the result is a dask
         array computed block by block; values are then validated as each
-        block is computed.
+        block is computed.  If any is a pandas Series, the Series are
+        aligned by index label and the result is a Series with that index
+        (:mod:`kzgame.numeric.pandas_inputs`).
 
     Returns
     -------
-    numpy.ndarray (or dask.array.Array)
+    numpy.ndarray (or dask.array.Array, or pandas.Series)
         The code at each point, shape = the broadcast shape of the
         parameters (0-d for scalars); int8 for the period game (0 accept,
         1 invest, 2 hold-up, 3 exit: :meth:`kzgame.Strategy.decode`), the
@@ -272,7 +275,15 @@ def classify(
     (array([2, 2], dtype=int8), array([0, 2], dtype=int8))
     >>> classify(commitment="brinkmanship", breakdown_risk=[0.1, 0.5], **point)
     array([2, 2], dtype=int8)
+
+    pandas Series (e.g. a DataFrame's columns, ``**df``) are aligned by
+    index label and give a Series of codes with that index
+    (:mod:`kzgame.numeric.pandas_inputs`).
     """
+    params, wrap = pandas_inputs.split(params)  # pandas Series: aligned by label
+    if wrap is not None:
+        return wrap(classify(game, protocol=protocol, commitment=commitment, atol=atol,
+                             backend=backend, **params))
     atol = check_atol(atol)
     vectorized.use_numba(backend)
     if game is None and commitment is not None:
@@ -291,6 +302,7 @@ def classify(
         code = scalar_code(protocol, params, atol)
         if code is not None:
             return np.array(code, dtype=CODE_DTYPE)
+    game_given = game
     if game is None:
         game = period_game(protocol)  # the protocol is checked here
         check_names(params)
@@ -305,9 +317,9 @@ def classify(
         raise TypeError("protocol applies to the period game; a Game is classified as built")
     else:
         vectorized.check_names(game, params)
-        protocol = None
     if any(is_dask(v) for v in params.values()):
-        return _classify_dask(game, protocol, atol, backend, params)
+        return _classify_dask(game, protocol if game_given is None else None, atol, backend,
+                              params)
     return vectorized.classify_arrays(game, vectorized.game_arrays(game, params), atol, backend)
 
 
@@ -336,13 +348,15 @@ def _classify_block(*blocks, names, constants, game, protocol, atol, backend):
 
 def _classify_dask(
     game: Game, protocol: str | None, atol: float, backend: str, params: Mapping[str, Any]
-):
+) -> Any:
     import dask.array as da
 
-    values = {
+    values: dict[str, Any] = {
         k: params[k] if k in params else p.default for k, p in game.parameters.items()
     }
-    names, arrays, constants = [], [], {}
+    names: list[str] = []
+    arrays: list[Any] = []
+    constants: dict[str, float] = {}
     for k, v in values.items():
         if is_dask(v):
             if v.dtype.kind not in "iuf":  # as real_array: no booleans, strings, complex...

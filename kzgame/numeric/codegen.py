@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import sympy as sp
@@ -62,7 +63,7 @@ class Printer(NumPyPrinter):
             }
         )
 
-    def _nested(self, name: str, args) -> str:
+    def _nested(self, name: str, args: Any) -> str:
         out = self._print(args[0])
         for arg in args[1:]:
             out = f"{name}({out}, {self._print(arg)})"
@@ -127,7 +128,7 @@ def gains_code(game: Game) -> GainsCode:
     return code
 
 
-def gains_function(game: Game):
+def gains_function(game: Game) -> Any:
     """The generated gains function of ``game``, on floats or NumPy arrays (cached per game).
 
     Its arguments are :attr:`GainsCode.inputs`; it returns the tuple

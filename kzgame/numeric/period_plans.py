@@ -224,7 +224,7 @@ def protocol_names() -> tuple[str, ...]:
     return tuple(shipped)
 
 
-def period_game(protocol: str):
+def period_game(protocol: str) -> Any:
     """The period game under ``protocol`` for the numeric backends.
 
     Its :class:`PeriodPlan` when the shipped code is current (no sympy), else
@@ -257,7 +257,7 @@ def _minimum(a: float, b: float) -> float:
     return a if (a != a) | (a <= b) else b
 
 
-def _scalar_function(plan: PeriodPlan):
+def _scalar_function(plan: PeriodPlan) -> Any:
     """``f(atol, *inputs) -> code or None``: the kernel's loop body on Python floats.
 
     The same printed lines as the compiled kernel (``a if t else b``

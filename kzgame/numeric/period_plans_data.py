@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = 'e367b1fd4106fe9498f10fc5d9a0f4147bc0bf937b66e0ac4f41c922119d2d3f'
+FINGERPRINT = '18cd56a615cf6e2a542d461b64451a300227e3ae83c6d2438efe2adf55488ed1'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',

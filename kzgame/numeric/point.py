@@ -18,7 +18,7 @@ __all__ = ["check_atol", "solve_game"]
 _PAYOFFS: WeakKeyDictionary[Game, Any] = WeakKeyDictionary()
 
 
-def _payoff_function(game: Game):
+def _payoff_function(game: Game) -> Any:
     if game not in _PAYOFFS:
         exprs = [game.nodes[i].payoffs for i in game.leaves]
         flat = [e for row in exprs for e in row]
@@ -63,7 +63,8 @@ def solve_game(game: Game, *, atol: float = 0.0, **params: Any) -> SubgamePerfec
     atol = check_atol(atol)
     values = game.values(params)
     code = gains_code(game)
-    out = pay = None
+    out: Any = None
+    pay: Any = None
     try:  # Python floats first: the same IEEE operations as numpy's, without its overhead
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             out = gains_function(game)(*(values[k] for k in code.inputs))

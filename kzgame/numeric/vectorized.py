@@ -144,8 +144,8 @@ def broadcast_shape(arrays: Mapping[str, Any]) -> tuple[int, ...] | None:
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
-        shapes = ", ".join(f"{k}{tuple(np.shape(a))}" for k, a in arrays.items() if np.ndim(a))
-        raise ParameterError(f"the parameters do not broadcast together: {shapes}") from None
+        shown = ", ".join(f"{k}{tuple(np.shape(a))}" for k, a in arrays.items() if np.ndim(a))
+        raise ParameterError(f"the parameters do not broadcast together: {shown}") from None
 
 
 def check_output_size(game: Game, shape: tuple[int, ...]) -> None:
@@ -184,7 +184,7 @@ def use_numba(backend: str) -> bool:
 # The numpy backend and the search for a bad point
 
 
-def _evaluate(game: Game, views: list, atol: float):
+def _evaluate(game: Game, views: list, atol: float) -> Any:
     """Gains, probabilities, code and chance values of a block (NumPy)."""
     ic = kernels.induction_code(game)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -193,7 +193,8 @@ def _evaluate(game: Game, views: list, atol: float):
     return dict(zip(ic.gains.outputs, outputs, strict=True)), code, chance
 
 
-def _locate(game: Game, arrays, shape: tuple[int, ...], start: int, atol: float) -> None:
+def _locate(game: Game, arrays: Any, shape: tuple[int, ...], start: int,
+            atol: float) -> None:
     """Raise for the first point at or after flat index ``start`` with a bad probability,
     gain or value (in C order; at a point, a probability before an overflow)."""
     ic = kernels.induction_code(game)
@@ -223,12 +224,12 @@ def _locate(game: Game, arrays, shape: tuple[int, ...], start: int, atol: float)
         shown = ", ".join(f"{k}={float(v[i])!r}" for k, v in zip(ins, values, strict=True))
         if prob_bad[i]:
             for (node, b), p in ic.gains.probabilities.items():
-                x = float(np.broadcast_to(named[p], (n,))[i])
-                if not 0.0 <= x <= 1.0:
+                prob = float(np.broadcast_to(named[p], (n,))[i])
+                if not 0.0 <= prob <= 1.0:
                     info = game.nodes[node]
                     raise ParameterError(
                         f"chance node {info.name!r}: the probability of {info.actions[b]!r} is "
-                        f"{x!r}{where} ({shown}), outside [0, 1]"
+                        f"{prob!r}{where} ({shown}), outside [0, 1]"
                     )
         undefined = any(np.isnan(np.broadcast_to(x, (n,))[i]) for x in finite)
         if undefined:
@@ -251,7 +252,8 @@ def _flat_start(idx: tuple, shape: tuple[int, ...]) -> int:
     )
 
 
-def _classify_numpy(game: Game, atol: float, arrays, shape, chunk: int = CHUNK) -> np.ndarray:
+def _classify_numpy(game: Game, atol: float, arrays: Any, shape: Any,
+                    chunk: int = CHUNK) -> np.ndarray:
     validate(game, arrays)
     ic = kernels.induction_code(game)
     ins = ic.gains.inputs
@@ -276,7 +278,7 @@ def _classify_numpy(game: Game, atol: float, arrays, shape, chunk: int = CHUNK) 
     return out
 
 
-def _classify_numba(game: Game, atol: float, arrays, shape) -> np.ndarray:
+def _classify_numba(game: Game, atol: float, arrays: Any, shape: Any) -> np.ndarray:
     ins = kernels.induction_code(game).gains.inputs
     # The kernel validates what it reads; the rest is checked here.  Where that fails,
     # every parameter is validated in order, so that the error is the one the numpy
@@ -304,6 +306,7 @@ def classify_arrays(
     """
     fast = use_numba(backend)
     shape = broadcast_shape(arrays)
+    assert shape is not None  # in-memory arrays have known shapes
     check_output_size(game, shape)  # before anything of the grid's size is allocated
     if backend == "auto" and math.prod(shape) < NUMBA_MIN_POINTS:
         fast = False  # not worth compiling a kernel for
