@@ -39,7 +39,7 @@ Examples
 ...              offer_cost=0.5)
 >>> r = best_counter_move({"J": j}, 0.0, **costs)
 >>> r.move(), r.strategies()
-('dilute', {'J': 'accept'})
+('dilute', {'J': 'hold-up'})
 >>> best_counter_move({"J": j}, 0.0, **{**costs, "dilution_cost": 0.5}).move()
 'nothing'
 """
