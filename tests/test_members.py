@@ -318,3 +318,18 @@ def test_bad_input_names_the_member_and_parameter():
         best_counter_move({"A": GOOD}, dilution_costs=1.0)
     with pytest.raises(ParameterError, match="n = 5"):
         members_game(5)
+
+
+def test_compiled_and_numpy_counter_moves_agree():
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(7)
+    m = draw(rng, 5, 3000)
+    kappa = rng.uniform(0, 1, 3000)
+    costs = {k: rng.uniform(*r, size=3000) for k, r in COSTS.items()}
+    for sel in ("united", "none"):
+        a = best_counter_move(m, kappa, selection=sel, backend="numba", **costs)
+        b = best_counter_move(m, kappa, selection=sel, backend="numpy", **costs)
+        assert (a.codes == b.codes).all()
+        assert (a.member_codes == b.member_codes).all()
+        np.testing.assert_allclose(a.payoffs, b.payoffs, rtol=0, atol=1e-12)
+        assert len(set(a.codes.tolist())) == 4

@@ -107,7 +107,8 @@ def check_contagion(value: Any) -> np.ndarray:
 
 
 def member_values(
-    members: Mapping[str, Mapping[str, Any]], *, arrays: bool = True
+    members: Mapping[str, Mapping[str, Any]], *, arrays: bool = True, shape: tuple = (),
+    member_major: bool = False,
 ) -> dict[str, np.ndarray]:
     """The members' parameters stacked on a last axis (one column per member), checked.
 
@@ -119,6 +120,10 @@ def member_values(
         1, 0.5 and 0). Values broadcast like numpy.
     arrays : bool, default True
         If false, every value must be a single number.
+    shape : tuple, default ()
+        A shape the points must also broadcast to (other parameters').
+    member_major : bool, default False
+        Put the member on the first axis instead (shape ``(n,) + broadcast``).
 
     Returns
     -------
@@ -172,13 +177,14 @@ def member_values(
                 raise ParameterError(f"member {name!r}: {k} must be a single number")
             columns[k].append(arr)
     try:
-        shape = np.broadcast_shapes(*(a.shape for col in columns.values() for a in col))
+        shape = np.broadcast_shapes(shape, *(a.shape for col in columns.values() for a in col))
     except ValueError as e:
         raise ParameterError(f"the members' parameter arrays do not broadcast: {e}") from None
     size = int(np.prod(shape, dtype=np.int64)) * n
     if size > 2**31:
         raise ParameterError(f"{size} member-points: too many (at most 2**31)")
-    return {k: np.stack([np.broadcast_to(a, shape) for a in col], axis=-1)
+    axis = 0 if member_major else -1
+    return {k: np.stack([np.broadcast_to(a, shape) for a in col], axis=axis)
             for k, col in columns.items()}
 
 

@@ -54,6 +54,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..game.registry import Parameter, make_domain
+from .compiled import NUMBA_AVAILABLE, counter_move_kernel
 from .contagion import (
     ACCEPT,
     EXIT,
@@ -63,7 +64,7 @@ from .contagion import (
     check_contagion,
     member_values,
 )
-from .vectorized import MembersSolution, solve_arrays
+from .vectorized import SELECTIONS, MembersSolution, solve_arrays
 
 __all__ = [
     "COUNTER_PARAMETERS",
@@ -159,7 +160,8 @@ class CounterMoveResult:
     member_codes : ndarray of int8 (..., n)
         The members' strategies after E's optimal move.
     solutions : dict of str to MembersSolution
-        The members' game after ``nothing``, ``dilute`` and ``deepen``.
+        The members' game after ``nothing``, ``dilute`` and ``deepen``
+        (empty from the numba backend).
     """
 
     names: tuple[str, ...]
@@ -185,6 +187,7 @@ def best_counter_move(
     contagion: Any = 0.0,
     *,
     selection: str = "united",
+    backend: str = "auto",
     **costs: Any,
 ) -> CounterMoveResult:
     """E's optimal counter-move, vectorized over broadcast parameter arrays.
@@ -198,6 +201,10 @@ def best_counter_move(
     selection : {"united", "none"}
         The members' equilibrium after each move (see
         :mod:`kzgame.members.vectorized`).
+    backend : {"auto", "numba", "numpy"}, default "auto"
+        ``numba``: one compiled loop (:mod:`kzgame.members.compiled`, the
+        ``fast`` extra); ``numpy``: array operations, which also return the
+        members' solutions after each move; ``auto``: numba if installed.
     **costs : array_like
         ``dilution``, ``dilution_cost``, ``deepening``, ``deepening_cost``,
         ``offer_cost`` (:data:`COUNTER_PARAMETERS`; default 0).
@@ -213,13 +220,23 @@ def best_counter_move(
     """
     kappa = check_contagion(contagion)
     cost = check_costs(**costs)
-    values = member_values(members)
-    shape = np.broadcast_shapes(next(iter(values.values())).shape[:-1], kappa.shape,
-                                *(c.shape for c in cost.values()))
-    values = {k: np.broadcast_to(v, shape + v.shape[-1:]) for k, v in values.items()}
+    if backend not in ("auto", "numba", "numpy"):
+        raise ParameterError(f"backend {backend!r}: choose auto, numba or numpy")
+    if selection not in SELECTIONS:
+        raise ParameterError(f"selection {selection!r}: choose one of {', '.join(SELECTIONS)}")
+    if backend == "numba" and not NUMBA_AVAILABLE:
+        raise ParameterError("backend 'numba' needs numba (pip install 'kzgame[fast]')")
+    names = tuple(members)
+    compiled = backend == "numba" or (backend == "auto" and NUMBA_AVAILABLE)
+    values = member_values(members, member_major=compiled,
+                           shape=np.broadcast_shapes(kappa.shape, *(c.shape for c in
+                                                                    cost.values())))
+    shape = next(iter(values.values())).shape[1:] if compiled else \
+        next(iter(values.values())).shape[:-1]
     kappa = np.broadcast_to(kappa, shape)
     cost = {k: np.broadcast_to(v, shape) for k, v in cost.items()}
-    names = tuple(members)
+    if compiled:
+        return _compiled(values, kappa, cost, shape, names, selection)
     sols = {m: solve_arrays(bilateral(moved_values(values, m, cost)), kappa, names, selection)
             for m in ("nothing", "dilute", "deepen")}
     offer_codes, offer_e, _ = offer_outcome(values)
@@ -234,3 +251,24 @@ def best_counter_move(
         [sols["nothing"].codes, sols["dilute"].codes, sols["deepen"].codes], offer_codes,
     ).astype(np.int8)
     return CounterMoveResult(names, codes, net, gross, gross - gross[..., :1], member_codes, sols)
+
+
+def _compiled(values, kappa, cost, shape, names, selection) -> CounterMoveResult:
+    n = len(names)
+    flat = [np.ascontiguousarray(np.reshape(values[k], (n, -1)), dtype=np.float64)
+            for k in ("surplus", "share", "outside_r", "outside_e", "indispensability",
+                      "survival", "invest_cost", "power", "holdup_cost")]
+    size = flat[0].shape[1]
+    per = [np.ascontiguousarray(np.reshape(a, -1), dtype=np.float64) for a in
+           (kappa, cost["dilution"], cost["dilution_cost"], cost["deepening"],
+            cost["deepening_cost"], cost["offer_cost"])]
+    codes = np.zeros(size, dtype=np.int64)
+    net = np.empty((size, 4))
+    member_codes = np.empty((size, n), dtype=np.int8)
+    counter_move_kernel()(*flat, *per, selection == "united", codes, net, member_codes)
+    fees = np.stack([np.zeros(size), per[2], per[4], per[5]], axis=-1)
+    gross = net + fees
+    return CounterMoveResult(
+        names, codes.reshape(shape), net.reshape(shape + (4,)), gross.reshape(shape + (4,)),
+        (gross - gross[:, :1]).reshape(shape + (4,)), member_codes.reshape(shape + (n,)), {},
+    )
