@@ -145,6 +145,12 @@ def _check_draws(draws: int, needed: bool) -> None:
 
 
 def _cmd_solve(args, out) -> int:
+    from .members_file import is_members_file
+
+    if is_members_file(args.file):  # several members: kzgame.io.members_report
+        from .members_report import cli_solve
+
+        return cli_solve(args, out)
     case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
@@ -318,7 +324,13 @@ def _cmd_plot(args, out) -> int:
 
 
 def _cmd_report(args, out) -> int:
+    from .members_file import is_members_file
     from .report import write_report
+
+    if is_members_file(args.file):  # several members: kzgame.io.members_report
+        from .members_report import cli_report
+
+        return cli_report(args, out)
 
     case = load_case(args.file)
     folder = check_out_dir(args.out)
