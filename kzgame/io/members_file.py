@@ -163,7 +163,12 @@ class _Reader:
             try:
                 cit = Citation.parse(c)
             except ValueError as e:
-                raise self.err(str(e), period, key) from None
+                message = str(e)
+                if "[references]" in message:  # members files have no [references] table
+                    message = (f"{c!r} is not a citation: write FILE:LINE or FILE:LINE-LINE (a "
+                               "seed file of [case] sources), doi:..., https://..., "
+                               "'assumption' or 'normalization'")
+                raise self.err(message, period, key) from None
             if cit.file is not None:
                 if self.sources and cit.file not in self.sources:
                     raise self.err(f"seed file {cit.file!r} is not in [case] sources", period,
