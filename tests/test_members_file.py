@@ -126,3 +126,14 @@ def test_cli_solve_and_report(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("kzgame: error:") and "duplicate member name 'Belarus'" in err
     assert err.count("\n") == 1
+
+
+def test_example_script_prints_and_draws(tmp_path, capsys):
+    import runpy
+
+    mod = runpy.run_path(str(ROOT / "examples" / "eaeu_members.py"))
+    assert mod["main"](["--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("best counter-move:") == 2
+    assert "with contagion" in out
+    assert (tmp_path / "eaeu_members.png").stat().st_size > 10_000
