@@ -333,3 +333,30 @@ def test_compiled_and_numpy_counter_moves_agree():
         assert (a.member_codes == b.member_codes).all()
         np.testing.assert_allclose(a.payoffs, b.payoffs, rtol=0, atol=1e-12)
         assert len(set(a.codes.tolist())) == 4
+
+
+def test_symbolic_move_values_match_the_solver_for_one_member():
+    import sympy as sp
+
+    from kzgame.members.symbolic import move_value
+
+    rng = np.random.default_rng(9)
+    m = draw(rng, 1, 300)
+    costs = {k: rng.uniform(*r, size=300) for k, r in COSTS.items()}
+    res = best_counter_move(m, 0.0, backend="numpy", **costs)
+    funcs = {}
+    checked = 0
+    for i in range(300):
+        before = STRATEGIES[int(res.solutions["nothing"].codes[i, 0])]
+        for j, move in enumerate(MOVES[1:3], start=1):
+            after = STRATEGIES[int(res.solutions[move].codes[i, 0])]
+            key = (move, before, after)
+            if key not in funcs:
+                e = move_value(*key)
+                syms = sorted(e.free_symbols, key=str)
+                funcs[key] = (sp.lambdify(syms, e), [str(s) for s in syms])
+            f, names = funcs[key]
+            point = {**at(m, i)["M1"], **{k: float(v[i]) for k, v in costs.items()}}
+            assert f(*(point[n] for n in names)) == pytest.approx(res.thresholds[i, j], abs=1e-12)
+            checked += 1
+    assert checked == 600 and len(funcs) >= 4
