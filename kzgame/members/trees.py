@@ -169,7 +169,8 @@ def members_game(n: int, order: str = "sequential", counter_moves: bool = False)
     -------
     Game
         Outcome labels: the members' outcomes joined by ``,`` (a refused
-        hold-up is ``exit``), prefixed by ``<move>: `` with counter-moves.
+        hold-up is ``exit``), prefixed by the counter-move and a colon (``offer: accept``) with
+        counter-moves.
         For n = 1 without counter-moves, the period game's labels.
     """
     n = _check_n(n)
