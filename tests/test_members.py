@@ -360,3 +360,26 @@ def test_symbolic_move_values_match_the_solver_for_one_member():
             assert f(*(point[n] for n in names)) == pytest.approx(res.thresholds[i, j], abs=1e-12)
             checked += 1
     assert checked == 600 and len(funcs) >= 4
+
+
+def test_engine_regions_of_the_counter_moves_match_the_solver():
+    import sympy as sp
+
+    from kzgame.members.countermoves import COUNTER_PARAMETERS
+    from kzgame.members.symbolic import counter_move_region
+
+    rng = np.random.default_rng(11)
+    m = draw(rng, 1, 400)
+    costs = {k: rng.uniform(*r, size=400) for k, r in COSTS.items()}
+    res = best_counter_move(m, 0.0, **costs)
+    names = list(MEMBER_PARAMETERS) + list(COUNTER_PARAMETERS)
+    values = [m["M1"][k] for k in MEMBER_PARAMETERS] + [costs[k] for k in COUNTER_PARAMETERS]
+    labels = np.array([f"{res.move(i)}: {res.strategies(i)['M1']}" for i in range(400)])
+    for outcome in ("nothing: hold-up", "deepen: accept", "dilute: accept", "offer: accept"):
+        cond = counter_move_region(outcome)
+        f = sp.lambdify([sp.Symbol(n, **kzgame.game.REGISTRY[n].domain.assumptions())
+                         if n in kzgame.game.REGISTRY else COUNTER_PARAMETERS[n].symbol
+                         for n in names], cond, modules="numpy")
+        inside = np.broadcast_to(f(*values), (400,))
+        assert (inside == (labels == outcome)).all(), outcome
+        assert inside.any()

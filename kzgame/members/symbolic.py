@@ -7,6 +7,10 @@ payoffs with member k's own symbols (``share_1``, ``indispensability_1``, ...).
 * :func:`transfer` and :func:`margin`: T_k and M_k;
 * :func:`contagion_threshold`: kappa* for a set of holders and a set of
   claimants (E concedes iff kappa <= kappa*);
+* :func:`counter_move_region`: for one member, the region where E's
+  counter-move and the member's strategy are a given pair, derived by the
+  engine (:func:`kzgame.analysis.games.outcome_region` on the tree with E's
+  move in front) and written in the primitive parameters;
 * :func:`move_value`: for one member, what E gains from a counter-move
   when the member's outcome goes from one strategy to another: the move's
   cost threshold on that region (regions: :func:`kzgame.region` of the
@@ -42,7 +46,7 @@ from ..games.period_game import period
 from .contagion import MEMBER_PARAMETERS, STRATEGIES
 from .countermoves import COUNTER_PARAMETERS
 
-__all__ = ["contagion_threshold", "margin", "move_value", "transfer"]
+__all__ = ["contagion_threshold", "counter_move_region", "margin", "move_value", "transfer"]
 
 _LEAF = {"accept": "accept", "invest": "invest", "hold-up": "hold-up/concede", "exit": "exit"}
 
@@ -112,3 +116,36 @@ def move_value(move: str, before: str, after: str) -> sp.Expr:
 
 
 COUNTER_PARAMETERS_MOVES = ("dilute", "deepen", "offer")
+
+
+def counter_move_region(outcome: str) -> sp.Boolean:
+    """Where, with one member, E's counter-move and the member's strategy are ``outcome``.
+
+    ``outcome`` is a label of :func:`kzgame.members.trees.members_game` ``(1,
+    counter_moves=True)``, e.g. ``"deepen: accept"``. The engine derives the
+    region over the tree's leaf payoffs; they are replaced by the period
+    game's payoffs (moved by the dilution or the deepening), so the
+    condition is in ``share``, ``outside_r``, ..., ``dilution``,
+    ``deepening`` and the three costs.
+
+    Examples
+    --------
+    >>> cond = counter_move_region("deepen: accept")
+    >>> sorted(str(s) for s in cond.free_symbols)[:4]
+    ['deepening', 'deepening_cost', 'dilution', 'dilution_cost']
+    """
+    from ..analysis.games import outcome_region, substitute
+    from .trees import LEAF_CODES, leaf_symbol, members_game
+
+    game = members_game(1, "sequential", True)
+    if outcome not in game.outcomes:
+        raise ParameterError(f"outcome {outcome!r}: one of {', '.join(game.outcomes)}")
+    sym = {k: p.symbol for k, p in COUNTER_PARAMETERS.items()}
+    iota, o_r = REGISTRY["indispensability"].symbol, REGISTRY["outside_r"].symbol
+    sub = {}
+    for move, moved in (("nothing", {}), ("dilute", {iota: (1 - sym["dilution"]) * iota}),
+                        ("deepen", {o_r: o_r - sym["deepening"]})):
+        for leaf in LEAF_CODES:
+            for player in ("R", "E"):
+                sub[leaf_symbol(leaf, player, 1, move)] = _pay(leaf, player).xreplace(moved)
+    return substitute(outcome_region(game, outcome).condition, sub)

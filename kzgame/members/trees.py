@@ -54,9 +54,11 @@ from .contagion import CONTAGION, MEMBER_PARAMETERS, STRATEGIES, member_values
 from .countermoves import COUNTER_PARAMETERS, MOVES, check_costs
 
 __all__ = [
+    "LEAF_CODES",
     "MAX_TREE_MEMBERS",
     "TreeSolution",
     "members_game",
+    "leaf_symbol",
     "leaf_values",
     "simultaneous_equilibria",
     "solve_tree",
@@ -68,13 +70,15 @@ MAX_TREE_MEMBERS: int = 4
 _ATOL = 1e-9  # the offer makes members exactly indifferent by construction
 
 
-_LEAVES = {"accept": "A", "invest": "I", "hold-up/concede": "C", "hold-up/refuse": "F",
+#: The period game's leaves and the letter that names them in the tree's symbols.
+LEAF_CODES = {"accept": "A", "invest": "I", "hold-up/concede": "C", "hold-up/refuse": "F",
            "exit": "X"}
 
 
-def _leaf_symbol(leaf: str, player: str, k: int, move: str) -> sp.Symbol:
+def leaf_symbol(leaf: str, player: str, k: int, move: str) -> sp.Symbol:
+    """The symbol of member k's payoff to ``player`` at a period-game leaf after ``move``."""
     suffix = "" if move in ("nothing", "offer") else f"_{move}"
-    return sp.Symbol(f"u{_LEAVES[leaf]}_{player}_{k}{suffix}", real=True)
+    return sp.Symbol(f"u{LEAF_CODES[leaf]}_{player}_{k}{suffix}", real=True)
 
 
 def _leaf_payoffs(k: int, move: str) -> dict[str, tuple[sp.Expr, sp.Expr]]:
@@ -83,8 +87,8 @@ def _leaf_payoffs(k: int, move: str) -> dict[str, tuple[sp.Expr, sp.Expr]]:
     The symbols' values are the period game's payoffs at member k's
     parameters (moved by dilute or deepen): :func:`leaf_values`.
     """
-    return {leaf: (_leaf_symbol(leaf, "R", k, move), _leaf_symbol(leaf, "E", k, move))
-            for leaf in _LEAVES}
+    return {leaf: (leaf_symbol(leaf, "R", k, move), leaf_symbol(leaf, "E", k, move))
+            for leaf in LEAF_CODES}
 
 
 def tree_parameters(n: int, counter_moves: bool = False) -> dict[str, Parameter]:
@@ -100,9 +104,9 @@ def tree_parameters(n: int, counter_moves: bool = False) -> dict[str, Parameter]
     out: dict[str, Parameter] = {}
     for move in (("nothing", "dilute", "deepen") if counter_moves else ("nothing",)):
         for k in range(1, n + 1):
-            for leaf in _LEAVES:
+            for leaf in LEAF_CODES:
                 for player in ("R", "E"):
-                    sym = _leaf_symbol(leaf, player, k, move)
+                    sym = leaf_symbol(leaf, player, k, move)
                     out[sym.name] = Parameter(sym.name, make_domain("real"))
     out["contagion"] = CONTAGION
     if counter_moves:
@@ -122,7 +126,7 @@ def leaf_values(members: Mapping[str, Mapping[str, Any]], contagion: Any = 0.0,
     vals = member_values(members, arrays=False)
     g = period("nash")
     syms = [REGISTRY[p].symbol for p in MEMBER_PARAMETERS]
-    exprs = [g.payoff(leaf, pl) for leaf in _LEAVES for pl in ("R", "E")]
+    exprs = [g.payoff(leaf, pl) for leaf in LEAF_CODES for pl in ("R", "E")]
     f = sp.lambdify(syms, exprs, modules="math")
     cost = None if costs is None else {k: float(v) for k, v in check_costs(**costs).items()}
     out: dict[str, float] = {}
@@ -135,9 +139,9 @@ def leaf_values(members: Mapping[str, Mapping[str, Any]], contagion: Any = 0.0,
                 point["outside_r"] -= cost["deepening"]
             pays = f(*(point[p] for p in MEMBER_PARAMETERS))
             i = 0
-            for leaf in _LEAVES:
+            for leaf in LEAF_CODES:
                 for pl in ("R", "E"):
-                    out[_leaf_symbol(leaf, pl, k, move).name] = float(pays[i])
+                    out[leaf_symbol(leaf, pl, k, move).name] = float(pays[i])
                     i += 1
     out["contagion"] = float(CONTAGION.check(contagion))
     if cost is not None:
