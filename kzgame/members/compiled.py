@@ -30,9 +30,21 @@ def _loop(V, s, o_r, o_e, iota, q, c, beta, h, kappa, dil, k_d, deep, k_g, k_o, 
     wants = np.empty(n, dtype=np.bool_)
     fall = np.empty(n, dtype=np.int8)
     pay = np.empty((4, n))
+    dr0 = np.empty(n)
+    de = np.empty(n)
+    uea = np.empty(n)
     for p in range(P):
         kap = kappa[p]
         best = -np.inf
+        for j in range(n):  # what no counter-move changes
+            vv = V[j, p]
+            ss = s[j, p]
+            qq = q[j, p]
+            dr0[j] = ss * vv - o_r[j, p]
+            de[j] = (1 - ss) * vv - o_e[j, p]
+            uea[j] = qq * (1 - ss) * vv + (1 - qq) * o_e[j, p]
+            pay[1, j] = (1 - ss) * vv
+            pay[0, j] = uea[j]
         for move in range(4):
             gross = 0.0
             sum_m = 0.0
@@ -41,24 +53,17 @@ def _loop(V, s, o_r, o_e, iota, q, c, beta, h, kappa, dil, k_d, deep, k_g, k_o, 
             any_w = False
             for j in range(n):
                 io = iota[j, p] * (1.0 - dil[p]) if move == 1 else iota[j, p]
-                orr = o_r[j, p] - deep[p] if move == 2 else o_r[j, p]
-                vv = V[j, p]
-                ss = s[j, p]
+                d_r = dr0[j] + deep[p] if move == 2 else dr0[j]
+                d_e = de[j]
                 qq = q[j, p]
                 b = beta[j, p]
-                d_r = ss * vv - orr
-                d_e = (1 - ss) * vv - o_e[j, p]
                 t = qq * (b * io * d_e - (1 - b) * d_r)
-                m = qq * (1 - b) * (d_r + io * d_e)
                 g_i = (1 - qq) * d_r - c[j, p]
                 g_h = t - h[j, p]
                 g_x = -qq * d_r
                 stay = max(0.0, g_i)
-                u_ea = qq * (1 - ss) * vv + (1 - qq) * o_e[j, p]
-                pay[0, j] = u_ea
-                pay[1, j] = (1 - ss) * vv
-                pay[2, j] = u_ea - t
-                pay[3, j] = u_ea - io * qq * d_e
+                pay[2, j] = uea[j] - t
+                pay[3, j] = uea[j] - io * qq * d_e
                 if move == 3:
                     offer = max(0.0, g_h - stay)
                     if g_x > stay + offer:
@@ -71,6 +76,7 @@ def _loop(V, s, o_r, o_e, iota, q, c, beta, h, kappa, dil, k_d, deep, k_g, k_o, 
                         mc[3, j] = 0
                         gross += pay[0, j] - offer
                     continue
+                m = qq * (1 - b) * (d_r + io * d_e)
                 tt[j] = t
                 mm[j] = m
                 fall[j] = 3 if g_x > stay else (1 if g_i > 0 else 0)
