@@ -116,6 +116,8 @@ def test_cli_solve_and_report(tmp_path, capsys):
     assert main(["report", str(EAEU), "--out", str(tmp_path / "r")]) == 0
     assert (tmp_path / "r" / "report.md").read_text().count("Kazakhstan") > 3
     assert (tmp_path / "r" / "members.png").stat().st_size > 10_000
+    assert main(["check", str(EAEU)]) == 0
+    assert "ok (members file; 4 members, 2 periods; 2 of 2" in capsys.readouterr().out
     assert main(["solve", str(EAEU), "--protocol", "ultimatum"]) == 1
     assert "nash protocol" in capsys.readouterr().err
     bad = tmp_path / "bad.toml"

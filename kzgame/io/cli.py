@@ -209,8 +209,15 @@ def _cmd_solve(args, out) -> int:
 
 
 def _cmd_check(args, out) -> int:
+    from .members_file import is_members_file
+
     status = 0
     for f in args.files:
+        if is_members_file(f):  # several members: kzgame.io.members_report
+            from .members_report import cli_check
+
+            status = max(status, cli_check(f, out))
+            continue
         try:
             case = load_case(f, collect=True)
             errors, warns = case.audit(args.protocol)

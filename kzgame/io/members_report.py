@@ -30,7 +30,7 @@ from ._format import terminal
 from .members_file import MembersCase, MembersPeriod
 from .plots import check_out_dir, plain_text, save_figure
 
-__all__ = ["cli_report", "cli_solve", "members_figure", "members_tables",
+__all__ = ["cli_check", "cli_report", "cli_solve", "members_figure", "members_tables",
            "write_members_report"]
 
 _MOVE_COLOURS = {"nothing": "#e8e8e8", "dilute": "#9ecae1", "deepen": "#a1d99b",
@@ -232,4 +232,33 @@ def cli_report(args, out) -> int:
     case = load_members_case(args.file)
     for path in write_members_report(case, args.out):
         print(f"wrote {path}", file=out)
+    return 0
+
+
+def cli_check(file: str, out) -> int:
+    """``kzgame check FILE`` for a members file: load it, compare the source verdicts."""
+    import sys
+
+    from ..errors import KzgameError
+    from .members_file import load_members_case
+
+    try:
+        case = load_members_case(file)
+    except KzgameError as e:
+        print(f"kzgame: error: {terminal(e)}", file=sys.stderr)
+        return 1
+    checks = agree = 0
+    for p in case.periods:
+        got = p.solve().strategies()
+        for m, (verdict, _) in p.verdicts.items():
+            checks += 1
+            if got[m] == verdict:
+                agree += 1
+            else:
+                print(f"kzgame: warning: {terminal(file)}: period {terminal(repr(p.label))}: "
+                      f"the model gives {terminal(m)} {got[m]}, the source {verdict}",
+                      file=sys.stderr)
+    k = len(case.periods)
+    print(f"{terminal(file)}: ok (members file; {len(case.members)} members, {k} "
+          f"period{'s' * (k != 1)}; {agree} of {checks} source verdicts reproduced)", file=out)
     return 0
