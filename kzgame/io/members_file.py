@@ -23,7 +23,16 @@ naming the file, the period, the member and the key.
 
 Examples
 --------
->>> case = load_members_case("models/eaeu_members.toml")  # doctest: +SKIP
+>>> from pathlib import Path
+>>> import kzgame
+>>> case = load_members_case(Path(kzgame.__file__).resolve().parents[1] / "models"
+...                          / "eaeu_members.toml")
+>>> case.members
+('Belarus', 'Kazakhstan', 'Armenia', 'Kyrgyzstan')
+>>> [p.label for p in case.periods]
+['2010–2013', '2015–2019']
+>>> case.period("2010–2013").params["Kazakhstan"]["outside_r"].sources
+('000_9a37ca83d57f535e.txt:104',)
 """
 
 from __future__ import annotations
