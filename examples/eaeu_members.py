@@ -70,6 +70,22 @@ def main(argv=None) -> int:
             print(f"kappa* = {k:.3f}: Russia concedes to the hold-ups iff kappa <= kappa*; "
                   f"over kappa in [0, 1] a hold-up is conceded at {held.mean():.0%} of the "
                   "values")
+        # who could ever make contagion bite: a staying member claims only if T_i > 0,
+        # i.e. o_R,i > s V - beta iota Delta_E / (1 - beta)
+        b = sol.bilateral
+        holders = [m for j, m in enumerate(period.members) if sol.codes[j] == 2]
+        if holders:
+            k1 = float((b.transfer.clip(min=0) * (b.stays & (sol.codes != 2))).sum())
+            print("margins of the holders: " + ", ".join(
+                f"{m} M = {b.margin[period.members.index(m)]:.3f}" for m in holders)
+                + f"; the precedent at kappa = 1 would cost {k1:.3f}")
+        for j, m in enumerate(period.members):
+            if sol.codes[j] in (0, 1) and b.transfer[j] <= 0:
+                v = period.values()[m]
+                o_star = (v["share"] * v["surplus"] - v["power"] * v["indispensability"]
+                          * float(b.stake_e[j]) / (1 - v["power"]))
+                print(f"  {m} claims no precedent (T = {b.transfer[j]:.3f}); it would "
+                      f"with an outside option above {o_star:.3f} (now {v['outside_r']:g})")
         res = period.counter_move()
         print("Russia's counter-moves: " + ", ".join(
             f"{mv} {res.thresholds[i]:+.3f} (cost {res.gross[i] - res.payoffs[i]:.3f})"
