@@ -68,6 +68,15 @@ _EXPORTS: dict[str, str] = {
     "commitment_verdicts": "analysis.commitment",
     "compare_commitments": "analysis.commitment",
     "CommitmentVerdicts": "analysis.commitment",
+    # several members and E's counter-moves (issue 13)
+    "solve_members": "members.vectorized",
+    "MembersSolution": "members.vectorized",
+    "best_counter_move": "members.countermoves",
+    "CounterMoveResult": "members.countermoves",
+    "MOVES": "members.countermoves",
+    "members_game": "members.trees",
+    "load_members_case": "io.members_file",
+    "MembersCase": "io.members_file",
     # calibrated cases and uncertainty
     "load_case": "io.cases",
     "Case": "io.cases",

@@ -21,6 +21,7 @@ from kzgame.io.cases import (
     loads_case,
     parse_number,
 )
+from kzgame.io.members_file import is_members_file
 from kzgame.params import DOMAINS, KzgameError, NoSurplusWarning
 from kzgame.strategy import Strategy
 
@@ -28,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 TOY = DATA / "toy_case.toml"
 TOY_SEEDS = DATA / "seeds"
-MODEL_FILES = sorted((ROOT / "models").glob("*.toml"))
+MODEL_FILES = sorted(p for p in (ROOT / "models").glob("*.toml")
+                     if not is_members_file(p))  # members files: tests/test_members_file.py
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 
 

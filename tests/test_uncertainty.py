@@ -18,12 +18,14 @@ from kzgame.analysis.uncertainty import (
     triples,
 )
 from kzgame.io.cases import load_case
+from kzgame.io.members_file import is_members_file
 from kzgame.params import KzgameError, ParameterError
 from kzgame.strategy import Strategy
 
 ROOT = Path(__file__).resolve().parent.parent
 TOY = ROOT / "tests" / "data" / "toy_case.toml"
-MODEL_FILES = sorted((ROOT / "models").glob("*.toml"))
+MODEL_FILES = sorted(p for p in (ROOT / "models").glob("*.toml")
+                     if not is_members_file(p))  # members files: tests/test_members_file.py
 
 # A period in which only the cost of investing decides: G_I = (1 - q) Delta_R - c
 # = 0.1 - c, and a hold-up never pays (G_H = 0.8 (0.225 - 0.25) < 0).

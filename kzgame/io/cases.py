@@ -2167,3 +2167,27 @@ def template(name: str = "My case", rising: str = "R", established: str = "E") -
         if '"' in v or "\\" in v or "\n" in v:
             raise ValueError(f"{what} must not contain quotes, backslashes or newlines")
     return _TEMPLATE.format(name=name, rising=rising, established=established)
+
+
+# ---------------------------------------------------------------------------
+# The hardened reading, for other model-file loaders (kzgame.io.members_file)
+# ---------------------------------------------------------------------------
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict:
+    """A TOML file parsed as data, read as :func:`load_case` reads model files.
+
+    Regular files only, at most :data:`MAX_MODEL_BYTES`, UTF-8, nested at most
+    :data:`MAX_DEPTH` deep. Raises ValueError with a one-line reason.
+    """
+    return _parse_toml(_read_capped(Path(path)))
+
+
+def parse_toml(text: str) -> dict:
+    """TOML text parsed as data, with :func:`read_toml`'s limits (ValueError otherwise)."""
+    return _parse_toml(text)
+
+
+def seed_lines(path: str | os.PathLike[str]) -> int:
+    """The number of lines of a seed file (read in chunks, capped; ValueError otherwise)."""
+    return _count_lines(Path(path))

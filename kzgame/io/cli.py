@@ -151,7 +151,12 @@ def _check_draws(draws: int, needed: bool) -> None:
 
 def _cmd_solve(args: Any, out: Any) -> int:
     from .cases import load_case
+    from .members_file import is_members_file
 
+    if is_members_file(args.file):  # several members: kzgame.io.members_report
+        from .members_report import cli_solve
+
+        return cli_solve(args, out)
     case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
@@ -211,9 +216,15 @@ def _cmd_solve(args: Any, out: Any) -> int:
 
 def _cmd_check(args: Any, out: Any) -> int:
     from .cases import load_case
+    from .members_file import is_members_file
 
     status = 0
     for f in args.files:
+        if is_members_file(f):  # several members: kzgame.io.members_report
+            from .members_report import cli_check
+
+            status = max(status, cli_check(f, out))
+            continue
         try:
             case = load_case(f, collect=True)
             errors, warns = case.audit(args.protocol)
@@ -334,8 +345,14 @@ def _cmd_plot(args: Any, out: Any) -> int:
 
 def _cmd_report(args: Any, out: Any) -> int:
     from .cases import load_case
+    from .members_file import is_members_file
     from .plots import check_out_dir
     from .report import write_report
+
+    if is_members_file(args.file):  # several members: kzgame.io.members_report
+        from .members_report import cli_report
+
+        return cli_report(args, out)
 
     case = load_case(args.file)
     mc = _monte_carlo_for_figures(case, args)  # validates the options before any folder
