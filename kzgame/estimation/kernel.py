@@ -21,7 +21,33 @@ from ..numeric.cache import cache_dir, import_source
 from ..numeric.codegen import Printer, compile_source
 from ..numeric.kernels import require_numba
 
-__all__ = ["kernel_source", "likelihood_kernel"]
+__all__ = ["ScalarPrinter", "kernel_source", "likelihood_kernel"]
+
+
+class ScalarPrinter(Printer):
+    """The engine's printer, with the derivatives of ``Max``/``Min`` printed for scalars.
+
+    ``Heaviside`` (the derivative of ``Max``) and ``Piecewise`` print as
+    conditional expressions; ``Heaviside(0) = 1/2`` (sympy's convention: the
+    likelihood is not differentiable there, and either one-sided derivative
+    would do).
+    """
+
+    def _print_Heaviside(self, expr) -> str:
+        x = self._print(expr.args[0])
+        return f"(1.0 if ({x}) > 0 else (0.5 if ({x}) == 0 else 0.0))"
+
+    def _print_Piecewise(self, expr) -> str:
+        out = "nan"
+        for value, cond in reversed(expr.args):
+            out = f"({self._print(value)} if {self._print(cond)} else {out})"
+        return out
+
+    def _print_Relational(self, expr) -> str:
+        return f"({self._print(expr.lhs)} {expr.rel_op} {self._print(expr.rhs)})"
+
+    def _print_BooleanTrue(self, expr) -> str:
+        return "True"
 
 _HEADER = '''\
 import math
@@ -29,6 +55,7 @@ from numba import njit
 from numpy import exp, log, sqrt
 
 inf = math.inf
+nan = math.nan
 pi = math.pi
 e = math.e
 
@@ -68,7 +95,7 @@ def kernel_source(game: Game, plan: tuple, cache: bool = False) -> str:
     free = tuple(k for k, kind, _ in plan if kind not in ("fixed", "data") and k != "lambda")
     lam_free = any(k == "lambda" and kind not in ("fixed", "data") for k, kind, _ in plan)
 
-    printer = Printer()
+    printer = ScalarPrinter()
     sub = {game.symbols[k]: sp.Float(v) for k, v in fixed.items()}
     exprs = [e.subs(sub) for i in game.leaves for e in game.nodes[i].payoffs]
     exprs += [p.subs(sub) for n in game.nodes if n.kind == "chance" for p in n.probabilities]
