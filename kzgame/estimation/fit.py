@@ -125,7 +125,7 @@ def _maximize(lik: Likelihood, b0: np.ndarray, maxiter: int) -> tuple[np.ndarray
                        options={"maxiter": maxiter, "gtol": 1e-9})
     b = res.x
     iters = int(res.nit)
-    for _ in range(20):  # Newton polish on the observed information
+    for _ in range(min(20, max(0, maxiter - iters))):  # Newton polish on the information
         ll, g = lik.value_and_gradient(b)
         info = information(lik, b)
         try:
@@ -441,6 +441,15 @@ def fit(
         notes.append(warn(
             f"parameters {a!r} and {b!r} enter every choice only through {a} {op} {b}: the data "
             f"identify that {kind}, not each; fix one of them"))
+    cols = [lik.columns[c] for c in spec_obj.covariates]
+    patterns = len(np.unique(np.column_stack(cols), axis=0)) if cols else 1
+    cells = patterns * (len(game.leaves) - 1)
+    if len(lik.coefficients) > cells:
+        notes.append(warn(
+            f"the specification has {len(lik.coefficients)} coefficients "
+            f"({', '.join(map(repr, lik.coefficients))}) but the data have {patterns} covariate "
+            f"pattern(s) and {len(game.leaves)} leaves, so at most {cells} can be identified "
+            "(the order condition); fix some parameters or add covariates"))
     b0 = _start(spec_obj, start)
     try:
         ll0 = lik(b0)
