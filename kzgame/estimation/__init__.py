@@ -21,7 +21,7 @@ Layout (imports run down the list):
 """
 
 from .compare import Test, clarke, likelihood_ratio, vuong
-from .diagnostics import IdentificationWarning
+from .diagnostics import DomainWarning, IdentificationWarning
 from .fit import Fit, Interval, fit
 from .likelihood import PERIOD_OUTCOMES, EstimationError, Likelihood, vocabulary
 from .qre import QRE, QREPath, qre, qre_path
@@ -31,6 +31,7 @@ from .spec import Spec
 __all__ = [
     "PERIOD_OUTCOMES",
     "QRE",
+    "DomainWarning",
     "EstimationError",
     "Fit",
     "IdentificationWarning",

@@ -38,6 +38,7 @@ from ..game.tree import Game
 __all__ = [
     "FLAT",
     "SEPARATION",
+    "DomainWarning",
     "IdentificationWarning",
     "flat_directions",
     "ratio_pairs",
@@ -54,9 +55,13 @@ class IdentificationWarning(UserWarning):
     """The data or the specification do not identify some parameters (named in the message)."""
 
 
-def warn(message: str) -> str:
-    """Issue an :class:`IdentificationWarning` and return its message."""
-    warnings.warn(message, IdentificationWarning, stacklevel=3)
+class DomainWarning(UserWarning):
+    """An estimated parameter leaves its domain in some rows (the link does not keep it there)."""
+
+
+def warn(message: str, category: type[Warning] = IdentificationWarning) -> str:
+    """Issue a warning (an :class:`IdentificationWarning` by default) and return its message."""
+    warnings.warn(message, category, stacklevel=3)
     return message
 
 

@@ -44,7 +44,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..game.tree import Game
-from .diagnostics import SEPARATION, flat_directions, ratio_pairs, warn
+from .diagnostics import SEPARATION, DomainWarning, flat_directions, ratio_pairs, warn
 from .likelihood import EstimationError, Likelihood
 from .spec import LAMBDA, Spec
 
@@ -171,7 +171,7 @@ class Fit:
     converged : bool
     iterations : int
     warnings : list of str
-        The identification warnings issued.
+        The warnings issued (identification and domain).
     """
 
     likelihood: Likelihood = field(repr=False)
@@ -419,7 +419,9 @@ def fit(
     -----
     IdentificationWarning
         Flat directions, parameters entering only as a ratio or product,
-        perfect prediction, or estimated parameters outside their domain.
+        more coefficients than outcome cells, or perfect prediction.
+    DomainWarning
+        An estimated parameter outside its domain in some rows.
     """
     lik = Likelihood(game, spec, data, outcome=outcome, outcomes=outcomes, backend=backend)
     distinct = sorted(set(lik.observed))
@@ -501,7 +503,7 @@ def fit(
             notes.append(warn(
                 f"estimated {k!r} leaves its domain {dom.describe()} in some rows (range "
                 f"{arr.min():.3g} to {arr.max():.3g}); use a link that keeps it there "
-                "(logistic for (0, 1), exp for (0, inf))"))
+                "(logistic for (0, 1), exp for (0, inf))", DomainWarning))
     return Fit(
         likelihood=lik,
         coefficients=lik.coefficients,
