@@ -496,7 +496,8 @@ def fit(
         se = np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
     theta = lik.parameters(b)[0]
     for k, arr in theta.items():
-        if k == LAMBDA or spec_obj.terms[k].column is not None:
+        # identity links only: logistic and exp keep a parameter in its range (up to rounding)
+        if k == LAMBDA or spec_obj.terms[k].link != "identity":
             continue
         dom = game.parameters[k].domain
         if not np.all(dom.mask(arr)):

@@ -73,7 +73,6 @@ def _minimum(a, b):
 @njit(nogil=True, error_model="numpy", boundscheck=False, cache={cache})
 def kernel(_b, _X, _code, _mask, _ll, _G):
     """Row log-likelihoods (_ll) and the gradient in the coefficients _b (added to _G)."""
-    for _r in range(_code.shape[0]):
 '''
 
 
@@ -108,6 +107,7 @@ def kernel_source(game: Game, plan: tuple, cache: bool = False) -> str:
     P = len(game.players)
     nf = len(free)
     body: list[str] = []
+    before: list[str] = []  # row-invariant lines (intercept-only links), before the loop
     links: list[tuple[str, tuple]] = []  # (derivative variable, coefficients) per free param
     for k, kind, arg in plan:
         var = "_lam" if k == "lambda" else k
@@ -118,17 +118,18 @@ def kernel_source(game: Game, plan: tuple, cache: bool = False) -> str:
         if kind == "data":
             body.append(f"{var} = _X[_r, {arg}]")
             continue
-        eta = " + ".join(f"_b[{i}] * _X[_r, {c}]" for i, c in arg)
-        body.append(f"_eta = {eta}")
+        into = before if all(c == 0 for _, c in arg) else body
+        eta = " + ".join(f"_b[{i}]" if c == 0 else f"_b[{i}] * _X[_r, {c}]" for i, c in arg)
+        into.append(f"_eta = {eta}")
         if kind == "identity":
-            body.append(f"{var} = _eta")
-            body.append(f"_dt_{k} = 1.0")
+            into.append(f"{var} = _eta")
+            into.append(f"_dt_{k} = 1.0")
         elif kind == "logistic":
-            body.append(f"{var} = 0.5 * (1.0 + math.tanh(0.5 * _eta))")
-            body.append(f"_dt_{k} = {var} * (1.0 - {var})")
+            into.append(f"{var} = 1.0 / (1.0 + exp(-_eta))")
+            into.append(f"_dt_{k} = {var} * (1.0 - {var})")
         elif kind == "exp":
-            body.append(f"{var} = exp(_minimum(_eta, 700.0))")
-            body.append(f"_dt_{k} = {var}")
+            into.append(f"{var} = exp(_minimum(_eta, 700.0))")
+            into.append(f"_dt_{k} = {var}")
         else:  # pragma: no cover - the spec admits only these links
             raise ValueError(f"unknown link {kind!r}")
         links.append((f"_dt_{k}", arg))
@@ -164,16 +165,24 @@ def kernel_source(game: Game, plan: tuple, cache: bool = False) -> str:
             i = game.players.index(n.player)
             for c in kids:
                 body.append(f"_u{c} = _lam * _V{c}_{i}")
+            # weights relative to the first action (one exp fewer); if that overflows,
+            # relative to the largest value
             top = f"_u{kids[0]}"
             for c in kids[1:]:
                 top = f"_maximum({top}, _u{c})"
-            body.append(f"_top{n.index} = {top}")
-            for c in kids:
-                body.append(f"_q{c} = exp(_u{c} - _top{n.index})")
+            body.append(f"_ref{n.index} = _u{kids[0]}")
+            body.append(f"_q{kids[0]} = 1.0")
+            for c in kids[1:]:
+                body.append(f"_q{c} = exp(_u{c} - _ref{n.index})")
             body.append(f"_s{n.index} = " + " + ".join(f"_q{c}" for c in kids))
+            body.append(f"if not _s{n.index} < 1e300:")
+            body.append(f"    _ref{n.index} = {top}")
+            for c in kids:
+                body.append(f"    _q{c} = exp(_u{c} - _ref{n.index})")
+            body.append(f"    _s{n.index} = " + " + ".join(f"_q{c}" for c in kids))
             for c in kids:
                 body.append(f"_p{c} = _q{c} / _s{n.index}")
-                logs.append(f"_lp{c} = _u{c} - _top{n.index} - log(_s{n.index})")
+                logs.append(f"_lp{c} = _u{c} - _ref{n.index} - log(_s{n.index})")
             for k in range(K):
                 for c in kids:
                     extra = f" + _V{c}_{i}" if k == kl else ""
@@ -236,10 +245,12 @@ def kernel_source(game: Game, plan: tuple, cache: bool = False) -> str:
         body.append("_g = " + " + ".join(f"_w{li} * _dA{leaf}_{k}"
                                          for li, leaf in enumerate(game.leaves)))
         dt, coefs = links[k]
-        for i, c in coefs:
-            body.append(f"_G[{i}] += _g * {dt} * _X[_r, {c}]")
+        for i, c in coefs:  # column 0 of _X is the intercept's ones
+            body.append(f"_G[{i}] += _g * {dt}" + ("" if c == 0 else f" * _X[_r, {c}]"))
+    pre = "".join(f"    {ln}\n" for ln in before)
     text = "\n".join(f"        {ln}" for ln in body)
-    return _HEADER.replace("{cache}", "True" if cache else "False") + text + "\n"
+    return (_HEADER.replace("{cache}", "True" if cache else "False") + pre
+            + "    for _r in range(_code.shape[0]):\n" + text + "\n")
 
 
 _KERNELS: WeakKeyDictionary[Game, dict] = WeakKeyDictionary()

@@ -105,7 +105,8 @@ def link_inverse(link: str, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if link == "identity":
         return eta, np.ones_like(eta)
     if link == "logistic":
-        theta = 0.5 * (1.0 + np.tanh(0.5 * eta))  # no overflow for large |eta|
+        with np.errstate(over="ignore"):  # exp(-eta) = inf gives theta = 0, as it should
+            theta = 1.0 / (1.0 + np.exp(-eta))
         return theta, theta * (1.0 - theta)
     if link == "exp":
         theta = np.exp(np.minimum(eta, 700.0))
