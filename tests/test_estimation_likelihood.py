@@ -67,7 +67,7 @@ CASES = {
 def random_point(lik, rng):
     b = rng.normal(scale=0.5, size=len(lik.coefficients))
     for k, sl in lik.slices.items():
-        if k == "c_B":  # identity link on a nonnegative cost: keep it positive
+        if k in ("c_B", "a"):  # identity link on a nonnegative cost: keep it positive
             b[sl] = np.abs(b[sl]) + 0.05
     return b
 
@@ -193,3 +193,31 @@ def test_lambda_from_a_data_column():
         leaves = slow.vocabulary[obs]
         direct += np.log(sum(r.leaves[g.nodes[j].name][i] for j in leaves))
     assert ll == pytest.approx(direct, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["period-nash", "deterrence", "crisis"])
+def test_probit_gradient_and_probabilities(name):
+    """The probit model (NumPy path): gradient equals finite differences (a four-action node
+    by quadrature in the period game, two-action nodes in closed form), and the leaf
+    probabilities equal qre(model="probit")."""
+    make, spec, draw, outcomes = CASES[name]
+    game = make()
+    rng = np.random.default_rng(31)
+    data = draw(rng, 40)
+    lik = Likelihood(game, spec, data, outcomes=outcomes, model="probit")
+    assert lik.backend == "numpy"
+    b = random_point(lik, rng)
+    ll, g = lik.value_and_gradient(b)
+    h = 1e-6
+    fd = np.array([(lik(b + h * e) - lik(b - h * e)) / (2 * h) for e in np.eye(b.size)])
+    np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-5 * max(1.0, np.abs(fd).max()))
+    theta, _ = lik.parameters(b)
+    params = {k: theta[k] if k in theta else t.value for k, t in lik.spec.terms.items()}
+    lam = params.pop("lambda")
+    r = qre(game, lam, model="probit", **params)
+    P = lik.leaf_probabilities(b)
+    for j, i in enumerate(game.leaves):
+        np.testing.assert_allclose(P[j], np.broadcast_to(r.leaves[game.nodes[i].name], (40,)),
+                                   rtol=1e-10, atol=1e-14)
+    with pytest.raises(ParameterError, match="logit"):
+        Likelihood(game, spec, data, outcomes=outcomes, model="probit", backend="numba")

@@ -383,6 +383,7 @@ def fit(
     start: Mapping[str, float] | None = None,
     maxiter: int = 2000,
     backend: str = "auto",
+    model: str = "logit",
 ) -> Fit:
     """Estimate a game's parameters from observed plays by maximum likelihood.
 
@@ -404,6 +405,9 @@ def fit(
     maxiter : int
         The optimizer's iteration limit.
     backend : {"auto", "numba", "numpy"}
+        The compiled kernel (logit only) or the NumPy recursion.
+    model : {"logit", "probit"}, default "logit"
+        The agents' error distribution (:mod:`~kzgame.estimation.qre`).
 
     Returns
     -------
@@ -423,7 +427,8 @@ def fit(
     DomainWarning
         An estimated parameter outside its domain in some rows.
     """
-    lik = Likelihood(game, spec, data, outcome=outcome, outcomes=outcomes, backend=backend)
+    lik = Likelihood(game, spec, data, outcome=outcome, outcomes=outcomes, backend=backend,
+                     model=model)
     distinct = sorted(set(lik.observed))
     if len(distinct) == 1:
         raise EstimationError(

@@ -57,6 +57,7 @@ __all__ = [
     "EstimationError",
     "Likelihood",
     "PERIOD_OUTCOMES",
+    "probit_logs",
     "vocabulary",
 ]
 
@@ -74,6 +75,62 @@ PERIOD_OUTCOMES: dict[str, tuple[str, ...]] = {
     "exit": ("exit",),
     "hold-up": ("hold-up/concede", "hold-up/refuse"),
 }
+
+
+def probit_logs(u: list[np.ndarray], du: list[np.ndarray] | None
+                ) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
+    """Log-probabilities of the probit choice among values ``u`` (already times lambda), and
+    their derivatives given the values' derivatives ``du`` (arrays K x rows).
+
+    Two actions: ``log Phi((u_a - u_b) / sqrt 2)`` in closed form (``log_ndtr``, exact in the
+    tails).  More: ``P(a) = E_z prod_{b != a} Phi(z + u_a - u_b)`` by Gauss-Hermite
+    quadrature (:data:`~kzgame.estimation.qre.PROBIT_NODES` nodes), normalized to sum to one
+    as :func:`~kzgame.estimation.qre.qre` does; the derivative is that of the normalized
+    quadrature, exactly.
+    """
+    from scipy.special import log_ndtr, ndtr
+
+    from .qre import PROBIT_NODES
+
+    k = len(u)
+    if k == 1:
+        return [np.zeros_like(u[0])], ([np.zeros_like(du[0])] if du is not None else None)
+    if k == 2:
+        d = (u[0] - u[1]) / np.sqrt(2.0)
+        logs = [log_ndtr(d), log_ndtr(-d)]
+        if du is None:
+            return logs, None
+        mills = [np.exp(-0.5 * d * d - 0.5 * np.log(2 * np.pi) - logs[0]),
+                 np.exp(-0.5 * d * d - 0.5 * np.log(2 * np.pi) - logs[1])]
+        dd = (du[0] - du[1]) / np.sqrt(2.0)
+        return logs, [mills[0] * dd, -mills[1] * dd]
+    z, w = np.polynomial.hermite_e.hermegauss(PROBIT_NODES)
+    w = w / w.sum()
+    raw, draw = [], []
+    for a in range(k):
+        x = {b: (u[a] - u[b])[..., None] + z for b in range(k) if b != a}
+        cdf = {b: ndtr(v) for b, v in x.items()}
+        prod = np.prod(np.stack(list(cdf.values())), axis=0)
+        raw.append(np.sum(w * prod, axis=-1))
+        if du is not None:
+            dp = 0.0
+            for b in x:
+                others = [cdf[c] for c in x if c != b]
+                rest = np.prod(np.stack(others), axis=0) if others else 1.0
+                pdf = np.exp(-0.5 * x[b] * x[b]) / np.sqrt(2 * np.pi)
+                s_ab = np.sum(w * pdf * rest, axis=-1)
+                dp = dp + s_ab * (du[a] - du[b])
+            draw.append(dp)
+    total = sum(raw)
+    with np.errstate(divide="ignore"):
+        logs = [np.log(p) - np.log(total) for p in raw]
+    if du is None:
+        return logs, None
+    dtotal = sum(draw)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dlogs = [np.where(p > 0, dp / p, 0.0) - dtotal / total for p, dp in zip(raw, draw,
+                                                                               strict=True)]
+    return logs, dlogs
 
 
 class EstimationError(KzgameError):
@@ -189,14 +246,22 @@ class Likelihood:
         outcome: str = "outcome",
         outcomes: Mapping[str, Sequence[str]] | None = None,
         backend: str = "auto",
+        model: str = "logit",
     ) -> None:
         if backend not in ("auto", "numba", "numpy"):
             raise ParameterError(f"backend = {backend!r}; allowed: auto, numba, numpy")
+        if model not in ("logit", "probit"):
+            raise ParameterError(f"model = {model!r}; allowed: logit, probit")
+        if model == "probit" and backend == "numba":
+            raise ParameterError("the compiled kernel is for the logit model; estimate the "
+                                 "probit model with backend='numpy' (or 'auto')")
+        self.model = model
         if not isinstance(game, Game):
             raise GameError(f"expected a kzgame.game.Game, got {type(game).__name__}")
         require_perfect_information(game, "estimation under the agent QRE")
         self.game = game
-        self._options = {"outcome": outcome, "outcomes": outcomes, "backend": backend}
+        self._options = {"outcome": outcome, "outcomes": outcomes, "backend": backend,
+                         "model": model}
         self.spec = spec if isinstance(spec, Spec) else Spec(game, spec)
         if self.spec.game is not game:
             raise ParameterError("the specification was built for another game")
@@ -268,7 +333,7 @@ class Likelihood:
         self._free = self.spec.free  # game params then lambda, the gradient's rows
         from ..numeric.kernels import NUMBA_AVAILABLE
 
-        if backend == "numba" or (backend == "auto" and NUMBA_AVAILABLE):
+        if model == "logit" and (backend == "numba" or (backend == "auto" and NUMBA_AVAILABLE)):
             from .kernel import likelihood_kernel
 
             cols = ["1", *self.columns]
@@ -382,23 +447,32 @@ class Likelihood:
             if n.kind == "decision":
                 i = game.players.index(n.player)
                 u = [lam * value[c][i] for c in n.children]
-                top = np.maximum.reduce(u) if len(u) > 1 else u[0]
-                lse = top + np.log(sum(np.exp(x - top) for x in u))
-                probs = []
-                for c, x in zip(n.children, u, strict=True):
-                    logp[c] = x - lse
-                    probs.append(np.exp(logp[c]))
+                du = []
                 if grad:
-                    du = []
                     for c in n.children:
                         d = lam * dvalue[c][i]
                         if kl is not None:
                             d = d.copy()
                             d[kl] += value[c][i]
                         du.append(d)
-                    mean = sum(p * d for p, d in zip(probs, du, strict=True))
-                    for c, d in zip(n.children, du, strict=True):
-                        dlogp[c] = d - mean
+                if self.model == "probit":
+                    logs, dlogs = probit_logs(u, du if grad else None)
+                    probs = [np.exp(x) for x in logs]
+                    for j, c in enumerate(n.children):
+                        logp[c] = logs[j]
+                        if grad:
+                            dlogp[c] = dlogs[j]
+                else:
+                    top = np.maximum.reduce(u) if len(u) > 1 else u[0]
+                    lse = top + np.log(sum(np.exp(x - top) for x in u))
+                    probs = []
+                    for c, x in zip(n.children, u, strict=True):
+                        logp[c] = x - lse
+                        probs.append(np.exp(logp[c]))
+                    if grad:
+                        mean = sum(p * d for p, d in zip(probs, du, strict=True))
+                        for c, d in zip(n.children, du, strict=True):
+                            dlogp[c] = d - mean
             elif n.kind == "chance":
                 probs = chance[n.index]
                 if (np.any([(p < 0).any() or (p > 1).any() for p in probs])):
