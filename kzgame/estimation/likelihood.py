@@ -1,4 +1,4 @@
-"""The log-likelihood of observed plays under the agent logit QRE, and its analytic gradient.
+"""The log-likelihood of observed plays under the agent QRE, and its analytic gradient.
 
 Each row of the data is one observed play with an observed **outcome**: a
 set of leaves (a leaf when play is seen to the end; several when it is only
@@ -21,6 +21,10 @@ probability and its derivative are sums along its path; a row's, the
 log-sum-exp over its leaves.  The chain rule through the links gives the
 gradient in the coefficients: ``d theta / d eta`` times the covariates.  All
 rows go through in one vectorized pass (in chunks of :data:`CHUNK` rows).
+
+The logit model runs, by default, in a kernel compiled for the specification
+(:mod:`~kzgame.estimation.kernel`); the probit model (``model="probit"``,
+:func:`probit_logs`) runs in the NumPy recursion.
 
 The **vocabulary** of observed outcomes: every leaf's path name
 (``'hold-up/concede'``), every inner node's path followed by ``/*`` (every
@@ -213,7 +217,7 @@ def _compile(game: Game, spec: Spec):
 
 
 class Likelihood:
-    """The log-likelihood of a data set under a game, a specification and the agent logit QRE.
+    """The log-likelihood of a data set under a game, a specification and the agent QRE.
 
     Parameters
     ----------
@@ -227,6 +231,11 @@ class Likelihood:
         The outcome column.
     outcomes : mapping, optional
         Extra outcome names (:func:`vocabulary`).
+    backend : {"auto", "numba", "numpy"}, default "auto"
+        The compiled kernel (logit; ``auto`` uses it when numba is installed)
+        or the NumPy recursion.
+    model : {"logit", "probit"}, default "logit"
+        The agents' error distribution.
 
     Raises
     ------
