@@ -13,8 +13,10 @@ Three checks, each a :class:`IdentificationWarning`:
   ``lambda`` times payoff difference the agents compare) or only through
   ``a * b`` (``a d/da - b d/db`` does).  Then only the ratio (product) is
   identified, whatever the data.
-* **perfect prediction (separation)**: a coefficient runs off to a very large
-  value, or the model predicts every observed outcome with probability one;
+* **perfect prediction (separation)**: a coefficient of a logistic or exp
+  link runs off to a very large value (beyond :data:`SEPARATION`, where the
+  parameter is saturated), or the model predicts every observed outcome with
+  probability one;
   the maximum likelihood estimate does not exist (it is at infinity).
 
 Examples
@@ -47,7 +49,7 @@ __all__ = [
 
 #: Smallest eigenvalue / largest of the scaled information below which a direction is flat.
 FLAT: float = 1e-7
-#: A coefficient larger than this in absolute value signals perfect prediction.
+#: A logistic or exp link's coefficient beyond this in absolute value signals perfect prediction.
 SEPARATION: float = 25.0
 
 

@@ -469,7 +469,12 @@ def fit(
             "rules it out); give start={coefficient: value}")
     b, converged, iters = _maximize(lik, b0, maxiter)
     info = information(lik, b)
-    separated = [n for n, v in zip(lik.coefficients, b, strict=True) if abs(v) > SEPARATION]
+    # a coefficient of a logistic or exp link beyond SEPARATION saturates its parameter
+    # (identity links have the parameter's own scale, so only the second test applies)
+    bounded = {name for k, t in spec_obj.terms.items() if t.link in ("logistic", "exp")
+               for name in t.names()}
+    separated = [n for n, v in zip(lik.coefficients, b, strict=True)
+                 if n in bounded and abs(v) > SEPARATION]
     probs = np.exp(lik.rows(b))
     if separated or bool(np.all(probs > 1 - 1e-6)):
         who = ", ".join(map(repr, separated)) if separated else "all coefficients"
