@@ -10,6 +10,10 @@
 * :func:`clarke`: the distribution-free test (Clarke 2003, 2007): the number of
   rows where model 1 fits better is Binomial(n, 1/2) under the null.
 
+The two non-nested tests can disagree: Vuong's compares the mean row-wise
+difference, Clarke's the median; a model that fits a minority of rows much
+better (say, common refusals) wins the first and can lose the second.
+
 Both non-nested tests take the same correction for the number of
 coefficients (``"none"``, ``"aic"``: ``(k1 - k2) / n`` per row, ``"bic"``:
 ``(k1 - k2) log(n) / (2 n)`` per row), as the R package ``games`` does.
