@@ -109,7 +109,7 @@ def ratio_pairs(game: Game, free: Sequence[str], fixed: Mapping[str, float] | No
             if not used:
                 continue
             for kind, sign in (("ratio", 1), ("product", -1)):
-                if all(sp.simplify(sa * sp.diff(e, sa) + sign * sb * sp.diff(e, sb)) == 0
+                if all(sp.cancel(sa * sp.diff(e, sa) + sign * sb * sp.diff(e, sb)) == 0
                        for e in used):
                     out.append((a, b, kind))
                     break
