@@ -204,3 +204,24 @@ def test_bad_input():
     }))
     with pytest.raises(GameError, match="perfect information"):
         qre(imperfect, 1.0)
+
+
+def test_strategic_form_logit_is_another_concept():
+    """Gambit's logit QRE on the (reduced) strategic form puts the logit on whole plans, not
+    node by node: where a player moves twice (the Challenger, with audience costs) it gives
+    other outcome probabilities than the agent QRE at the same lambda.  The agent QRE is the
+    one compared above (use_strategic=False); this shows the comparison is not vacuous."""
+    params = {"v": 1.0, "p": 0.3, "k_C": 0.4, "k_D": 0.8, "a": 0.2}
+    game = deterrence(True)
+    gg = to_pygambit(game, exact=False, **params)
+    (prof,) = logit_solve_lambda(gg, lam=[2.0], use_strategic=True)
+    challenger, defender = gg.players
+    labels = [s.label for s in challenger.strategies]
+    assert labels == ["1*", "21", "22"]  # status quo; challenge then back down; then fight
+    c = [prof[i] for i in range(3)]
+    d = [prof[3 + i] for i in range(2)]  # concede, resist
+    strategic = {"status quo": c[0], "concession": (c[1] + c[2]) * d[0],
+                 "back down": c[1] * d[1], "war": c[2] * d[1]}
+    assert sum(strategic.values()) == pytest.approx(1.0)
+    agent = qre(game, 2.0, **params).outcomes
+    assert abs(float(agent["status quo"]) - strategic["status quo"]) > 0.1
