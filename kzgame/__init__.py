@@ -77,6 +77,13 @@ _EXPORTS: dict[str, str] = {
     "members_game": "members.trees",
     "load_members_case": "io.members_file",
     "MembersCase": "io.members_file",
+    # bringing a game to data: quantal response and estimation (issue 14)
+    "qre": "estimation.qre",
+    "qre_path": "estimation.qre",
+    "Spec": "estimation.spec",
+    "fit": "estimation.fit",
+    "EstimationError": "estimation.likelihood",
+    "IdentificationWarning": "estimation.diagnostics",
     # calibrated cases and uncertainty
     "load_case": "io.cases",
     "Case": "io.cases",
