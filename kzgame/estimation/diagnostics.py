@@ -138,7 +138,7 @@ def flat_directions(information: np.ndarray, names: Sequence[str]) -> list[list[
     groups: list[list[str]] = []
     zero = d <= 1e-12 * max(float(np.abs(d).max()), 1e-300)
     for j in np.flatnonzero(zero):
-        groups.append([names[j]])
+        groups.append([names[int(j)]])
     keep = np.flatnonzero(~zero)
     if keep.size >= 2:
         sub = info[np.ix_(keep, keep)]

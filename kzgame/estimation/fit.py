@@ -336,7 +336,7 @@ class Fit:
         rng = np.random.default_rng(seed)
         cov = np.where(np.isfinite(self.cov), self.cov, 0.0)
         sims = rng.multivariate_normal(self.estimates, cov, size=draws, method="eigh")
-        samples = {k: [] for k in names}
+        samples: dict[str, list[np.ndarray]] = {k: [] for k in names}
         for b in sims:
             try:
                 probs = lik.outcome_probabilities(b, names)
@@ -443,10 +443,10 @@ def fit(
     scalar_free = [k for k, t in spec_obj.terms.items() if t.free and t.covariates == ("1",)]
     fixed = {k: t.value for k, t in spec_obj.terms.items() if t.value is not None and k != LAMBDA}
     lam_fixed = spec_obj.terms[LAMBDA].value
-    for a, b, kind in ratio_pairs(game, scalar_free, fixed) if lam_fixed != 0 else []:
+    for p, q, kind in ratio_pairs(game, scalar_free, fixed) if lam_fixed != 0 else []:
         op = "/" if kind == "ratio" else "*"
         notes.append(warn(
-            f"parameters {a!r} and {b!r} enter every choice only through {a} {op} {b}: the data "
+            f"parameters {p!r} and {q!r} enter every choice only through {p} {op} {q}: the data "
             f"identify that {kind}, not each; fix one of them"))
     cols = [lik.columns[c] for c in spec_obj.covariates]
     patterns = len(np.unique(np.column_stack(cols), axis=0)) if cols else 1

@@ -14,12 +14,17 @@ Only source generated here from a game's sympy expressions is compiled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from ..game.tree import Game
 from ..numeric.cache import cache_dir, import_source
 from ..numeric.codegen import Printer, compile_source
 from ..numeric.kernels import require_numba
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 __all__ = ["ScalarPrinter", "kernel_source", "likelihood_kernel"]
 
@@ -33,20 +38,20 @@ class ScalarPrinter(Printer):
     would do).
     """
 
-    def _print_Heaviside(self, expr) -> str:
+    def _print_Heaviside(self, expr: sp.Heaviside) -> str:
         x = self._print(expr.args[0])
         return f"(1.0 if ({x}) > 0 else (0.5 if ({x}) == 0 else 0.0))"
 
-    def _print_Piecewise(self, expr) -> str:
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         out = "nan"
         for value, cond in reversed(expr.args):
             out = f"({self._print(value)} if {self._print(cond)} else {out})"
         return out
 
-    def _print_Relational(self, expr) -> str:
+    def _print_Relational(self, expr: sp.Rel) -> str:
         return f"({self._print(expr.lhs)} {expr.rel_op} {self._print(expr.rhs)})"
 
-    def _print_BooleanTrue(self, expr) -> str:
+    def _print_BooleanTrue(self, expr: sp.logic.boolalg.BooleanTrue) -> str:
         return "True"
 
 _HEADER = '''\
@@ -256,7 +261,7 @@ def kernel_source(game: Game, plan: tuple, cache: bool = False) -> str:
 _KERNELS: WeakKeyDictionary[Game, dict] = WeakKeyDictionary()
 
 
-def likelihood_kernel(game: Game, plan: tuple):
+def likelihood_kernel(game: Game, plan: tuple) -> Callable[..., Any]:
     """The compiled kernel for this pattern (cached in memory and on disk).
 
     Raises

@@ -45,7 +45,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -195,7 +195,9 @@ def _column(data: Any, name: str, what: str) -> np.ndarray:
 _COMPILED: WeakKeyDictionary[Game, dict] = WeakKeyDictionary()
 
 
-def _compile(game: Game, spec: Spec):
+def _compile(
+    game: Game, spec: Spec
+) -> tuple[Callable[..., Any], int, tuple[str, ...], tuple[str, ...]]:
     """Payoffs, chance probabilities and their derivatives in the free parameters, lambdified."""
     import sympy as sp
 
@@ -269,8 +271,8 @@ class Likelihood:
             raise GameError(f"expected a kzgame.game.Game, got {type(game).__name__}")
         require_perfect_information(game, "estimation under the agent QRE")
         self.game = game
-        self._options = {"outcome": outcome, "outcomes": outcomes, "backend": backend,
-                         "model": model}
+        self._options: dict[str, Any] = {"outcome": outcome, "outcomes": outcomes,
+                                         "backend": backend, "model": model}
         self.spec = spec if isinstance(spec, Spec) else Spec(game, spec)
         if self.spec.game is not game:
             raise ParameterError("the specification was built for another game")
@@ -347,24 +349,27 @@ class Likelihood:
 
             cols = ["1", *self.columns]
             self._X = np.column_stack([np.ones(n), *self.columns.values()])
-            plan = []
+            plan: list[tuple[str, str, float | int | tuple[tuple[int, int], ...]]] = []
             for k, t in self.spec.terms.items():
                 if t.value is not None:
                     plan.append((k, "fixed", float(t.value)))
                 elif t.column is not None:
                     plan.append((k, "data", cols.index(t.column)))
-                else:
+                elif t.link is not None:
                     start = self.slices[k].start
                     plan.append((k, t.link, tuple((start + j, cols.index(c))
                                                   for j, c in enumerate(t.covariates))))
-            self._kernel = likelihood_kernel(game, tuple(plan))
+                else:  # a Term is fixed, from data or free (Spec checks it)
+                    raise KzgameError(f"parameter {k!r} is neither fixed, data nor free: a "
+                                      "bug; please report the specification")
+            self._kernel: Callable[..., Any] | None = likelihood_kernel(game, tuple(plan))
         else:
             self._kernel = None
         self.backend = "numba" if self._kernel is not None else "numpy"
 
     # -- parameters by row ---------------------------------------------------
 
-    def with_outcomes(self, observed: Sequence[str]) -> Likelihood:
+    def with_outcomes(self, observed: Sequence[str] | np.ndarray) -> Likelihood:
         """The same game, specification and covariates with other observed outcomes."""
         data = {**self.columns, self._options["outcome"]: np.asarray(observed, dtype=object)}
         return Likelihood(self.game, self.spec, data, **self._options)
@@ -400,7 +405,7 @@ class Likelihood:
         theta: dict[str, np.ndarray] = {}
         deriv: dict[str, np.ndarray] = {}
         for k, t in self.spec.terms.items():
-            if t.free:
+            if t.link is not None:  # t.free
                 eta = self.designs[k][rows] @ b[self.slices[k]]
                 theta[k], deriv[k] = link_inverse(t.link, eta)
             elif t.column is not None:
@@ -409,11 +414,19 @@ class Likelihood:
 
     # -- the recursion --------------------------------------------------------
 
-    def _leaf_logs(self, theta: Mapping[str, np.ndarray], m: int, grad: bool):
+    def _leaf_logs(self, theta: Mapping[str, np.ndarray], m: int, grad: bool
+                   ) -> tuple[np.ndarray, np.ndarray | None]:
         """Leaf log-probabilities (L, m) and their derivatives (L, K, m) in the free params."""
         game = self.game
         lam_t = self.spec.terms[LAMBDA]
-        lam = np.broadcast_to(theta[LAMBDA] if LAMBDA in theta else lam_t.value, (m,))
+        if LAMBDA in theta:
+            lam_value: np.ndarray | float = theta[LAMBDA]
+        elif lam_t.value is not None:
+            lam_value = lam_t.value
+        else:  # lambda is free or from data, hence in theta, or fixed
+            raise KzgameError("lambda is neither in the parameters nor fixed: a bug; "
+                              "please report the specification")
+        lam = np.broadcast_to(lam_value, (m,))
         K = len(self._free)
         kl = self._free.index(LAMBDA) if LAMBDA in self._free else None
         out = self._fn(*[theta[k] for k in self._varying_game])
@@ -466,10 +479,13 @@ class Likelihood:
                         du.append(d)
                 if self.model == "probit":
                     logs, dlogs = probit_logs(u, du if grad else None)
+                    if grad and dlogs is None:
+                        raise KzgameError("probit_logs returned no derivatives: a bug; "
+                                          "please report")
                     probs = [np.exp(x) for x in logs]
                     for j, c in enumerate(n.children):
                         logp[c] = logs[j]
-                        if grad:
+                        if dlogs is not None:  # grad
                             dlogp[c] = dlogs[j]
                 else:
                     top = np.maximum.reduce(u) if len(u) > 1 else u[0]
@@ -515,7 +531,8 @@ class Likelihood:
         dL = np.stack([dacc[i] for i in game.leaves]) if grad else None
         return L, dL
 
-    def _chunk(self, b: np.ndarray, rows: slice, grad: bool):
+    def _chunk(self, b: np.ndarray, rows: slice, grad: bool
+               ) -> tuple[np.ndarray, np.ndarray | None]:
         theta, dtheta = self.parameters(b, rows)
         m = rows.stop - rows.start
         L, dL = self._leaf_logs(theta, m, grad)
@@ -527,6 +544,8 @@ class Likelihood:
             ll = safe + np.log(np.exp(masked - safe).sum(axis=0))
         if not grad:
             return ll, None
+        if dL is None:  # _leaf_logs returns the derivatives when grad
+            raise KzgameError("_leaf_logs returned no derivatives: a bug; please report")
         w = np.exp(masked - np.where(np.isfinite(ll), ll, 0.0))
         dll = np.einsum("ln,lkn->kn", w, dL)
         g = np.empty(len(self.coefficients))
@@ -552,6 +571,8 @@ class Likelihood:
     def _compiled(self, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ll = np.empty(self.n)
         g = np.zeros(len(self.coefficients))
+        if self._kernel is None:  # called only with the compiled kernel
+            raise KzgameError("no compiled likelihood kernel: a bug; please report")
         self._kernel(b, self._X, self.codes, self.group_mask, ll, g)
         return ll, g
 
@@ -564,9 +585,11 @@ class Likelihood:
         total = 0.0
         grad = np.zeros(len(self.coefficients))
         for s in self._chunks():
-            ll, g = self._chunk(b, s, True)
+            ll, g_chunk = self._chunk(b, s, True)
+            if g_chunk is None:  # _chunk returns the gradient when grad
+                raise KzgameError("_chunk returned no gradient: a bug; please report")
             total += float(ll.sum())
-            grad += g
+            grad += g_chunk
         return total, grad
 
     def leaf_probabilities(self, beta: Any) -> np.ndarray:

@@ -45,7 +45,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -66,7 +66,7 @@ PROBIT_NODES: int = 48
 _LEAF: WeakKeyDictionary[Game, Any] = WeakKeyDictionary()
 
 
-def leaf_function(game: Game):
+def leaf_function(game: Game) -> Callable[..., Any]:
     """One lambdified function: every leaf payoff (players in order), then chance probabilities.
 
     Its arguments are the game's parameters in declaration order.
@@ -163,7 +163,9 @@ class QRE:
     outcomes: dict[str, np.ndarray]
 
 
-def _evaluate(game: Game, params: Mapping[str, Any], lam: Any):
+def _evaluate(
+    game: Game, params: Mapping[str, Any], lam: Any
+) -> tuple[dict[int, list[np.ndarray]], dict[int, list[np.ndarray]], np.ndarray]:
     """Validated arrays: leaf payoffs (leaf -> tuple by player), chance probabilities, lam."""
     require_perfect_information(game, "the agent QRE by backward recursion")
     values = game.values(params, arrays=True)
@@ -271,6 +273,8 @@ def qre(game: Game, lam: Any, *, model: str = "logit", **params: Any) -> QRE:
     outcomes: dict[str, np.ndarray] = {}
     for i in game.leaves:
         label = game.nodes[i].label
+        if label is None:  # Game gives every leaf a label (its name by default)
+            raise GameError(f"leaf {game.nodes[i].name!r} has no outcome label")
         outcomes[label] = outcomes[label] + reach[i] if label in outcomes else reach[i]
     return QRE(
         game=game,

@@ -39,7 +39,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -162,7 +162,7 @@ def _parse(parameter: str, raw: Any) -> Term:
     return Term(parameter, head, tuple(terms))
 
 
-def _bad(parameter: str, raw: Any):
+def _bad(parameter: str, raw: Any) -> NoReturn:
     raise ParameterError(
         f"spec of {parameter!r}: cannot read {raw!r}; give a number, 'free', "
         "'identity(1 + x)', 'logistic(...)', 'exp(...)' or 'data(column)'"

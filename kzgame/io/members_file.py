@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KzgameError
+from ..game.registry import Domain
 from ..members.contagion import MEMBER_PARAMETERS, STRATEGIES
 from ..members.countermoves import COUNTER_PARAMETERS, CounterMoveResult, best_counter_move
 from ..members.vectorized import MembersSolution, solve_members
@@ -103,8 +104,8 @@ class MembersPeriod:
     def counter_move(self, contagion: float | None = None) -> CounterMoveResult:
         """E's optimal counter-move in this period."""
         k = self.contagion.value if contagion is None else contagion
-        return best_counter_move(self.values(), k,
-                                 **{c: v.value for c, v in self.counter_moves.items()})
+        costs: dict[str, Any] = {c: v.value for c, v in self.counter_moves.items()}
+        return best_counter_move(self.values(), k, **costs)
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,12 @@ class _Reader:
         self.sources = sources
         self.lines: dict[str, int] = {}
 
-    def err(self, message: str, period: str | None = None, key: str | None = None):
+    def err(self, message: str, period: str | None = None, key: str | None = None
+            ) -> ModelFileError:
         return ModelFileError(self.name, message, period=period, key=key)
 
-    def table(self, data: Any, allowed: tuple[str, ...], key: str, period=None) -> dict:
+    def table(self, data: Any, allowed: tuple[str, ...], key: str,
+              period: str | None = None) -> dict:
         if not isinstance(data, dict):
             raise self.err(f"must be a table, got {type(data).__name__}", period, key)
         unknown = sorted(set(data) - set(allowed))
@@ -155,14 +158,15 @@ class _Reader:
                            f"{', '.join(allowed)}", period, key)
         return data
 
-    def text(self, data: Any, key: str, period=None, required=True) -> str:
+    def text(self, data: Any, key: str, period: str | None = None,
+             required: bool = True) -> str:
         if data is None and not required:
             return ""
         if not isinstance(data, str) or (required and not data.strip()):
             raise self.err("must be a non-empty string", period, key)
         return data
 
-    def citations(self, data: Any, key: str, period=None) -> tuple[str, ...]:
+    def citations(self, data: Any, key: str, period: str | None = None) -> tuple[str, ...]:
         if not isinstance(data, list) or not data:
             raise self.err("source must be a non-empty list of citations", period, key)
         out = []
@@ -188,13 +192,13 @@ class _Reader:
                             self.lines[cit.file] = seed_lines(self.seeds / cit.file)
                         except ValueError as e:
                             raise self.err(f"seed {cit.file!r}: {e}", period, key) from None
-                    if cit.last > self.lines[cit.file]:
+                    if cit.last is not None and cit.last > self.lines[cit.file]:
                         raise self.err(f"{c!r}: {cit.file} has {self.lines[cit.file]} lines",
                                        period, key)
             out.append(c)
         return tuple(out)
 
-    def value(self, data: Any, key: str, domain, period=None) -> Value:
+    def value(self, data: Any, key: str, domain: Domain, period: str | None = None) -> Value:
         t = self.table(data, _VALUE, key, period)
         for k in _VALUE:
             if k not in t:

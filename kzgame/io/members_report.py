@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
@@ -29,6 +30,11 @@ from ._format import number as _num
 from ._format import terminal
 from .members_file import MembersCase, MembersPeriod
 from .plots import check_out_dir, plain_text, save_figure
+
+if TYPE_CHECKING:
+    import argparse
+
+    from matplotlib.figure import Figure
 
 __all__ = ["cli_check", "cli_report", "cli_solve", "members_figure", "members_tables",
            "write_members_report"]
@@ -64,8 +70,8 @@ def _move_rows(p: MembersPeriod) -> tuple[list[list[str]], str, dict]:
             "offer": p.counter_moves["offer_cost"].value}
     rows = [["move", "value over nothing", "cost", "E's payoff", "members after the move"]]
     by_move = {}
-    sub = best_counter_move(p.values(), p.contagion.value, backend="numpy",
-                            **{c: v.value for c, v in p.counter_moves.items()})
+    costs: dict[str, Any] = {c: v.value for c, v in p.counter_moves.items()}
+    sub = best_counter_move(p.values(), p.contagion.value, backend="numpy", **costs)
     for i, mv in enumerate(MOVES):
         if mv == "offer":
             codes = offer_outcome(member_values(p.values()))[0]
@@ -124,7 +130,8 @@ def members_tables(case: MembersCase, period: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def members_figure(case: MembersCase, *, focal: str | None = None, resolution: int = 120):
+def members_figure(case: MembersCase, *, focal: str | None = None, resolution: int = 120
+                   ) -> Figure:
     """The members' positions and E's optimal counter-move, one panel per period.
 
     The backdrop colours E's optimal counter-move as the focal member
@@ -145,12 +152,12 @@ def members_figure(case: MembersCase, *, focal: str | None = None, resolution: i
     for ax, p in zip(axes, periods, strict=True):
         vals = p.values()
         f = focal if focal in vals else max(vals, key=lambda m: vals[m]["indispensability"])
-        grid = {m: dict(v) for m, v in vals.items()}
+        grid: dict[str, dict[str, float | np.ndarray]] = {m: dict(v) for m, v in vals.items()}
         me = grid[f]
         d_e = (1 - me["share"]) * me["surplus"] - me["outside_e"]
         grid[f] = {**me, "outside_r": me["share"] * me["surplus"] - X * d_e,
                    "indispensability": Y}
-        cm = {c: v.value for c, v in p.counter_moves.items()}
+        cm: dict[str, Any] = {c: v.value for c, v in p.counter_moves.items()}
         r = best_counter_move(grid, p.contagion.value, **cm)
         ax.contourf(X, Y, r.codes, levels=np.arange(-0.5, 4.5, 1),
                     colors=[_MOVE_COLOURS[m] for m in MOVES])
@@ -204,7 +211,7 @@ def write_members_report(case: MembersCase, out: str | os.PathLike[str]) -> list
     return [report, fig_path]
 
 
-def _check_cli(args) -> None:
+def _check_cli(args: argparse.Namespace) -> None:
     from ..errors import KzgameError
 
     if getattr(args, "protocol", "nash") != "nash":
@@ -212,7 +219,7 @@ def _check_cli(args) -> None:
                           f"not {args.protocol}")
 
 
-def cli_solve(args, out) -> int:
+def cli_solve(args: argparse.Namespace, out: TextIO) -> int:
     """``kzgame solve FILE`` for a members file (``--period`` chooses one period)."""
     from .members_file import load_members_case
 
@@ -224,7 +231,7 @@ def cli_solve(args, out) -> int:
     return 0
 
 
-def cli_report(args, out) -> int:
+def cli_report(args: argparse.Namespace, out: TextIO) -> int:
     """``kzgame report FILE --out DIR`` for a members file."""
     from .members_file import load_members_case
 
@@ -235,7 +242,7 @@ def cli_report(args, out) -> int:
     return 0
 
 
-def cli_check(file: str, out) -> int:
+def cli_check(file: str, out: TextIO) -> int:
     """``kzgame check FILE`` for a members file: load it, compare the source verdicts."""
     import sys
 

@@ -253,7 +253,9 @@ def best_counter_move(
     return CounterMoveResult(names, codes, net, gross, gross - gross[..., :1], member_codes, sols)
 
 
-def _compiled(values, kappa, cost, shape, names, selection) -> CounterMoveResult:
+def _compiled(values: Mapping[str, np.ndarray], kappa: np.ndarray,
+              cost: Mapping[str, np.ndarray], shape: tuple[int, ...], names: tuple[str, ...],
+              selection: str) -> CounterMoveResult:
     n = len(names)
     flat = [np.ascontiguousarray(np.reshape(values[k], (n, -1)), dtype=np.float64)
             for k in ("surplus", "share", "outside_r", "outside_e", "indispensability",

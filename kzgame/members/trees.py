@@ -45,9 +45,10 @@ from typing import Any
 
 import sympy as sp
 
-from ..errors import ParameterError
+from ..errors import GameError, ParameterError
+from ..game.induction import SubgamePerfect
 from ..game.registry import REGISTRY, Parameter, make_domain
-from ..game.tree import Game, decision, outcome
+from ..game.tree import Game, Node, Outcome, decision, outcome
 from ..games.period_game import period
 from ..solve import solve
 from .contagion import CONTAGION, MEMBER_PARAMETERS, STRATEGIES, member_values
@@ -133,9 +134,9 @@ def leaf_values(members: Mapping[str, Mapping[str, Any]], contagion: Any = 0.0,
     for move in (("nothing",) if cost is None else ("nothing", "dilute", "deepen")):
         for k in range(1, len(members) + 1):
             point = {p: float(vals[p][k - 1]) for p in MEMBER_PARAMETERS}
-            if move == "dilute":
+            if move == "dilute" and cost is not None:  # cost is None: only "nothing"
                 point["indispensability"] *= 1.0 - cost["dilution"]
-            elif move == "deepen":
+            elif move == "deepen" and cost is not None:
                 point["outside_r"] -= cost["deepening"]
             pays = f(*(point[p] for p in MEMBER_PARAMETERS))
             i = 0
@@ -195,8 +196,10 @@ def members_game(n: int, order: str = "sequential", counter_moves: bool = False)
                "deepen": COUNTER_PARAMETERS["deepening_cost"].symbol,
                "offer": COUNTER_PARAMETERS["offer_cost"].symbol}[move]
 
-        def leaf(profile: tuple[str, ...], conceded: tuple[bool, ...], move=move, leaves=leaves,
-                 transfer=transfer, offer=offer, fee=fee):
+        def leaf(profile: tuple[str, ...], conceded: tuple[bool, ...], move: str = move,
+                 leaves: list[dict[str, tuple[sp.Expr, sp.Expr]]] = leaves,
+                 transfer: list[sp.Expr] = transfer, offer: list[sp.Expr] = offer,
+                 fee: sp.Expr | int = fee) -> Outcome:
             pays: dict[str, Any] = {}
             e_total: sp.Expr = -fee
             got = iter(conceded)
@@ -224,7 +227,8 @@ def members_game(n: int, order: str = "sequential", counter_moves: bool = False)
                 label = f"{move}: {label}"
             return outcome(pays, label=label)
 
-        def e_answers(profile, held, conceded=()):
+        def e_answers(profile: tuple[str, ...], held: int,
+                      conceded: tuple[bool, ...] = ()) -> Node:
             if len(conceded) == held:
                 return leaf(profile, conceded)
             return decision("E", {
@@ -232,7 +236,7 @@ def members_game(n: int, order: str = "sequential", counter_moves: bool = False)
                 "refuse": e_answers(profile, held, conceded + (False,)),
             })
 
-        def members(j, profile, move=move):
+        def members(j: int, profile: tuple[str, ...], move: str = move) -> Node:
             if j == n:
                 held = sum(a == "hold-up" for a in profile)
                 return e_answers(profile, held)
@@ -261,7 +265,7 @@ class TreeSolution:
         E's payoff on the path.
     """
 
-    def __init__(self, spe, names: Sequence[str], counter_moves: bool) -> None:
+    def __init__(self, spe: SubgamePerfect, names: Sequence[str], counter_moves: bool) -> None:
         self.spe = spe
         label = spe.outcome
         self.move = "nothing"
@@ -295,7 +299,8 @@ def solve_tree(
     """
     n = _check_n(len(members))
     game = members_game(n, "sequential", costs is not None)
-    spe = solve(game, atol=_ATOL, **leaf_values(members, contagion, costs))
+    values: dict[str, Any] = leaf_values(members, contagion, costs)
+    spe = solve(game, atol=_ATOL, **values)
     return TreeSolution(spe, list(members), costs is not None)
 
 
@@ -323,7 +328,8 @@ def simultaneous_equilibria(
     if move not in MOVES or (costs is None and move != "nothing"):
         raise ParameterError(f"move {move!r}: one of {', '.join(MOVES)} (with costs)")
     game = members_game(n, "sequential", costs is not None)
-    spe = solve(game, atol=_ATOL, **leaf_values(members, contagion, costs))
+    values: dict[str, Any] = leaf_values(members, contagion, costs)
+    spe = solve(game, atol=_ATOL, **values)
     prefix = (move,) if costs is not None else ()
     names = list(members)
 
@@ -333,6 +339,8 @@ def simultaneous_equilibria(
             node = game.node(path)
             if node.kind == "outcome":
                 pays = spe.leaf_payoffs[node.name]
+                if node.label is None:  # Game labels every leaf (its name by default)
+                    raise GameError(f"leaf {node.name!r} has no outcome label")
                 label = node.label.split(": ", 1)[-1]
                 return [pays[f"M{k}"] for k in range(1, n + 1)], label
             path.append(spe.choices[node.name])
