@@ -26,7 +26,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import kzgame
@@ -253,6 +253,11 @@ def gambit_tree(game, nf):
 def test_extreme_equilibria_equal_pygambit_on_the_table_and_on_the_exported_tree(game):
     nf = reduced_normal_form(game)
     assert nf.exact
+    # Tables of up to 60 cells (about 95 % of the drawn trees): a degenerate 5 x 15 table
+    # took 6 s here and 5 s in each of pygambit's two enumerations, and one draw once
+    # grew a run past 7 GB: larger tables are left out to bound the suite's time
+    # and memory (the other tests below still draw them).
+    assume(math.prod(nf.shape) <= 60)
     comps = equilibrium_components(nf)
     found = ours(comps)
     assert found == gambit_table(nf)
