@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1] / "kzgame"
 LAYERS = {
     "errors": 0, "_version": 0, "game": 1, "games": 2, "params": 3, "model": 3, "strategy": 3,
     "numeric": 4, "solve": 5, "equilibrium": 5, "analysis": 6, "io": 7, "__init__": 8,
-    "__main__": 8,
+    "__main__": 8, "dynamics": 6,
 }  # fmt: skip
 
 
