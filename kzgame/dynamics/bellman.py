@@ -206,7 +206,8 @@ def step(th: dict[str, np.ndarray], dyn: Dynamics, grid: StateGrid, s: np.ndarra
     ------
     ParameterError
         If the ratchet takes a status quo out of [0, 1] at a state where E
-        could concede, naming the share, the value and the step.
+        could concede (and a next period follows), naming the share, the value
+        and the step.
     """
     f = flows(th, s, k, protocol)
     V, oR, oE, iota, beta = f["V"], f["oR"], f["oE"], f["iota"], f["beta"]
@@ -217,7 +218,7 @@ def step(th: dict[str, np.ndarray], dyn: Dynamics, grid: StateGrid, s: np.ndarra
                            power=beta)
     s1 = next_share(s, s_h, dyn.ratchet)
     feasible = agree_e >= d_e - atol
-    if dyn.ratchet > 0:
+    if dyn.ratchet > 0 and nxt is not None:  # after the last step the share is not used
         bad = feasible & ((s1 > 1 + 1e-12) | (s1 < -1e-12))
         if bad.any():
             idx = np.argwhere(bad)[0]
