@@ -198,7 +198,8 @@ class GridReport:
 
 
 def refine_grid(solve: Callable[[StateGrid], Any], grid: StateGrid, grid_tol: float, *,
-                max_levels: int = 3, watch: Callable[[Any], Any] | None = None
+                max_levels: int = 3, watch: Callable[[Any], Any] | None = None,
+                measure: Callable[[Any, Any], float] | None = None
                 ) -> tuple[Any, GridReport]:
     """Solve on ``grid``, halve its cells until the values and the policy stop changing.
 
@@ -217,6 +218,11 @@ def refine_grid(solve: Callable[[StateGrid], Any], grid: StateGrid, grid_tol: fl
     watch : callable, optional
         ``watch(solution)`` -> what must stop changing (default: the outcome
         at the coarse grid's points).
+    measure : callable, optional
+        ``measure(fine, coarse)`` -> the error (default: the largest change of
+        the values at the coarse grid's points; a value function that jumps
+        where a policy switches keeps this large, so a caller interested in
+        one path can measure the change along it).
 
     Returns
     -------
@@ -238,8 +244,9 @@ def refine_grid(solve: Callable[[StateGrid], Any], grid: StateGrid, grid_tol: fl
         fine_grid = grids[-1].refined()
         fine = solve(fine_grid)
         sub = (..., slice(None, None, 2), slice(None, None, 2))
-        err = float(max(np.max(np.abs(fine.value_r[sub] - sol.value_r)),
-                        np.max(np.abs(fine.value_e[sub] - sol.value_e))))
+        err = float(measure(fine, sol)) if measure else float(
+            max(np.max(np.abs(fine.value_r[sub] - sol.value_r)),
+                np.max(np.abs(fine.value_e[sub] - sol.value_e))))
         ch = float(np.mean(fine.code[sub] != sol.code))
         same = (watch(fine) == watch(sol)) if watch else ch == 0.0
         grids.append(fine_grid)

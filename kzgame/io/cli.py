@@ -416,6 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "Delta_R - Delta_E, or auto (ratio where Delta_E > 0)")
         _mc_options(p, 100_000)
         p.set_defaults(func=func)
+
+    from .dynamic_cli import add_parser as _add_dynamic
+
+    _add_dynamic(sub, _Parser)
     return parser
 
 
