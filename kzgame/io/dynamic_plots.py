@@ -49,10 +49,9 @@ def timeline_figure(res: CaseDynamics) -> Figure:
                 top.scatter(i, len(lines) - 1 - j, s=120, marker="x", color="black")
     top.set_yticks(range(len(lines)), [n for n, _ in lines][::-1])
     top.set_ylim(-0.7, len(lines) - 0.3)
-    top.legend(handles=[Patch(color=_COLORS[s], label=s) for s in _ORDER], ncol=4,
-               loc="upper center", bbox_to_anchor=(0.5, 1.28), fontsize=8, frameon=False)
-    top.set_title(plain_text(f"{res.case.name}: the periods as one dynamic game"), fontsize=10,
-                  pad=28)
+    top.legend(handles=[Patch(color=_COLORS[s], label=s) for s in _ORDER],
+               loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    top.set_title(plain_text(f"{res.case.name}: the periods as one dynamic game"), fontsize=10)
     shares = [s.share for s in res.dynamic.steps]
     surv = [s.survival for s in res.dynamic.steps]
     static_share = [float(v) for v in res.path["share"]]

@@ -419,6 +419,10 @@ def write_report(
     md += ["", "Protocols: " + "; ".join(f"`{k}`: {v.summary}" for k, v in PROTOCOLS.items())
            + ".", ""]
     md += _validation_section(case, validation)
+    from .report_dynamic import dynamic_section
+
+    md += dynamic_section(case, out, protocol=protocol)
+    figures["dynamic_timeline"] = out / "dynamic_timeline.png"
     md += ["## Thresholds", ""]
     tmd, tex = _latex_thresholds(case, protocol)
     md += tmd
