@@ -18,7 +18,7 @@ from kzgame.dynamics import (
     solve_stationary,
     solve_tree,
 )
-from kzgame.dynamics.bellman import Next, as_points, step
+from kzgame.dynamics.bellman import as_points, step
 from kzgame.dynamics.state import concession_share, survival_of
 from kzgame.errors import ParameterError
 

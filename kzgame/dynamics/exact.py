@@ -167,7 +167,8 @@ def dynamic_tree(path: ParameterPath, dynamics: Dynamics | None = None, *, share
         s_h = float(concession_share(s, surplus=f["V"], outside_r=f["oR"], outside_e=f["oE"],
                                      indispensability=f["iota"], power=f["beta"]))
         s1 = float(next_share(s, s_h, dyn.ratchet))
-        if not last and dyn.ratchet > 0 and f["agree_e"] >= f["d_e"] and not -1e-12 <= s1 <= 1 + 1e-12:
+        feasible = f["agree_e"] >= f["d_e"]
+        if not last and dyn.ratchet > 0 and feasible and not -1e-12 <= s1 <= 1 + 1e-12:
             raise ParameterError(f"the ratchet takes the status quo share out of [0, 1]: from "
                                  f"share {s:g} to {s1:.6g}")
         s1 = min(max(s1, 0.0), 1.0)

@@ -67,7 +67,7 @@ class RefusalRegion:
 
 def refusal_region(values: Mapping[str, Any], dynamics: Dynamics | None = None,
                    grid: StateGrid | None = None, *, y: str = "delta_e",
-                   ys: Sequence[float] | np.ndarray = np.linspace(0.0, 0.95, 20),
+                   ys: Sequence[float] | np.ndarray | None = None,
                    stock: float = 0.0, protocol: str = "nash", tol: float = 1e-8
                    ) -> RefusalRegion:
     """E's static and dynamic replies to a hold-up over (``y``, share).
@@ -81,12 +81,12 @@ def refusal_region(values: Mapping[str, Any], dynamics: Dynamics | None = None,
         The share axis is the grid's; ``stock`` is rounded to its nearest stock.
     y : str
         ``delta_r``, ``delta_e``, ``durability``, ``ratchet`` or a period parameter.
-    ys : sequence of float
-        Its values (each checked).
+    ys : sequence of float, optional
+        Its values (each checked; default 20 values from 0 to 0.95).
     """
     dyn = dynamics or Dynamics()
     grid = grid or StateGrid(41, 11)
-    ys = np.asarray(ys, dtype=float).ravel()
+    ys = np.linspace(0.0, 0.95, 20) if ys is None else np.asarray(ys, dtype=float).ravel()
     if ys.size == 0 or ys.size > 1000:
         raise ParameterError(f"ys: give 1 to 1000 values, got {ys.size}")
     j = int(round(float(stock) * (grid.n_stock - 1)))

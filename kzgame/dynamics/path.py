@@ -127,7 +127,7 @@ class ParameterPath:
     @classmethod
     def from_function(cls, f: Callable[[int], Mapping[str, Any]], T: int,
                       base: Mapping[str, Any] | None = None) -> ParameterPath:
-        """Step t's values from ``f(t)``, t = 1..T, on top of ``base`` (defaults: the registry's)."""
+        """Step t's values from ``f(t)``, t = 1..T, on top of ``base`` (else the registry's)."""
         T = _steps(T)
         rows = [{**(base or {}), **f(t)} for t in range(1, T + 1)]
         names = sorted({k for r in rows for k in r})

@@ -40,7 +40,7 @@ def timeline_figure(res: CaseDynamics) -> Figure:
     lines = [("source", list(res.verdicts)), ("static", [r.static for r in res.rows]),
              ("dynamic", [r.dynamic for r in res.rows]),
              ("myopic", [s.strategy for s in res.myopic.steps])]
-    for j, (name, vals) in enumerate(lines):
+    for j, (_, vals) in enumerate(lines):
         for i, v in enumerate(vals):
             if v in _COLORS:
                 top.scatter(i, len(lines) - 1 - j, s=260, marker="s", color=_COLORS[v],
