@@ -139,7 +139,8 @@ def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
                 if not np.isclose(st.survival, values["survival"]):
                     reasons.append("durable investment")
             if st.strategy != at_state:
-                if st.e_reply == "refuse" and st.static_e_reply == "concede":
+                if (at_state == "hold-up" and st.e_reply == "refuse"
+                        and st.static_e_reply == "concede"):
                     reasons.append("E's reluctance")
                 if myopic != st.strategy:
                     reasons.append("anticipation")
