@@ -15,7 +15,6 @@ from kzgame.dynamics import (
     StateGrid,
     compare_static,
     refusal_region,
-    solve_finite,
     solve_stationary,
 )
 from kzgame.dynamics.state import concession_share, next_share
