@@ -47,6 +47,19 @@ def main(out: str) -> None:
         print(f"prediction for {res.rows[-1].label}: {res.rows[-1].dynamic}")
         if terminal == "stationary":
             main_res = res
+    print("\nhow the dynamic path depends on the assumed parameters (one at a time, grid 41 x 21, "
+          "first letter of each period's strategy; source's verdicts first):")
+    print(f"  {'source':24s} " + "".join((v or "-")[0] for v in main_res.verdicts))
+    variants = [("defaults", {})] + [
+        (f"{k} = {v:g}", {k: v}) for k, vals in (("delta_r", (0.5, 0.95)),
+                                                  ("delta_e", (0.5, 0.95)),
+                                                  ("durability", (0.0, 0.9)),
+                                                  ("ratchet", (0.0, 0.5)))
+        for v in vals]
+    for name, change in variants:
+        r = solve_case_dynamic(case, dyn.replace(**change), grid=StateGrid(41, 21),
+                               max_levels=0)
+        print(f"  {name:24s} " + "".join(x.dynamic[0] for x in r.rows))
     save_figure(timeline_figure(main_res), folder / "dynamic_timeline.png")
     save_figure(value_figure(main_res.solution), folder / "dynamic_values.png")
     last = {k: float(v) for k, v in main_res.path.at(main_res.path.T - 1).items()}

@@ -100,7 +100,8 @@ def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
                    grid: StateGrid | None = None, *, protocol: str = "nash",
                    terminal: str | None = None, share: float | None = None,
                    solution: FiniteSolution | None = None,
-                   dynamic_path: DynamicPath | None = None) -> list[Difference]:
+                   dynamic_path: DynamicPath | None = None,
+                   myopic: FiniteSolution | None = None) -> list[Difference]:
     """Static and dynamic verdicts step by step, with the reasons they differ.
 
     Parameters
@@ -111,15 +112,15 @@ def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
         As for :func:`kzgame.dynamics.solve_finite`.
     share : float, optional
         Initial status quo (default: the path's first share).
-    solution, dynamic_path : optional
-        An anticipation solution and its path already computed (they must be
-        of these arguments).
+    solution, dynamic_path, myopic : optional
+        The anticipation solution, its path and the myopic solution, if
+        already computed (they must be of these arguments).
     """
     dyn = dynamics or Dynamics()
     sol = solution or solve_finite(path, dyn, grid, protocol=protocol, terminal=terminal)
     dp = dynamic_path or equilibrium_path(sol, share=share)
-    myo = solve_finite(path, dyn, sol.grid, protocol=protocol, terminal=terminal,
-                       expectations="myopic", store=False)
+    myo = myopic or solve_finite(path, dyn, sol.grid, protocol=protocol, terminal=terminal,
+                                 expectations="myopic", store=False)
     rows = []
     for t, st in enumerate(dp.steps):
         values = {k: float(v) for k, v in path.at(t).items()}

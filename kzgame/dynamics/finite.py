@@ -115,14 +115,22 @@ class FiniteSolution:
 
 
 def _backward(path: ParameterPath, dyn: Dynamics, grid: StateGrid, protocol: str,
-              terminal: str | None, atol: float, store: bool, tol: float):
+              terminal: str | None, atol: float, store: bool, tol: float,
+              cache: dict | None = None):
     T = path.T
     s = grid.shares[None, :, None]
     k = grid.stocks[None, None, :]
     nxt: Next | None = None
     if terminal == "stationary":
-        last = solve_stationary({kk: v for kk, v in path.at(T - 1).items()}, dyn, grid,
-                                protocol=protocol, tol=tol, atol=atol)
+        values = path.at(T - 1)
+        key = tuple((kk, np.asarray(v).tobytes()) for kk, v in sorted(values.items()))
+        if cache is not None and key in cache:
+            last = cache[key]
+        else:
+            last = solve_stationary(dict(values), dyn, grid, protocol=protocol, tol=tol,
+                                    atol=atol)
+            if cache is not None:
+                cache[key] = last
         nxt = last.next
     nexts: list[Next | None] = [None] * T
     out: dict[str, list] = {"code": [], "concede": [], "static": [], "vr": [], "ve": []}
@@ -207,8 +215,10 @@ def solve_finite(path: ParameterPath, dynamics: Dynamics | None = None,
                               res.value_r, res.value_e, res.code, tuple(nexts))
     # myopic: step t is the first step of the game with step t's values held
     steps = []
+    cache: dict = {}  # steps with the same values share their stationary continuation
     for t in range(path.T):
-        r, st, nx = _backward(path.held(t), dyn, grid, protocol, terminal, atol, False, tol)
+        r, st, nx = _backward(path.held(t), dyn, grid, protocol, terminal, atol, False, tol,
+                              cache)
         steps.append((r, nx[0]))
     first = steps[0][0]
 

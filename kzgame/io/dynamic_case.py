@@ -146,7 +146,7 @@ def solve_case_dynamic(case: Case, dynamics: Dynamics | None = None, *,
     myopic_sol = solve_finite(path, dyn, sol.grid, protocol=protocol, terminal=terminal,
                               expectations="myopic")
     rows = compare_static(path, dyn, sol.grid, protocol=protocol, terminal=terminal,
-                          solution=sol, dynamic_path=dyn_path)
+                          solution=sol, dynamic_path=dyn_path, myopic=myopic_sol)
     verdicts = tuple(p.verdict.value if p.verdict else None for p in case.periods) \
         + (None,) * extra
     return CaseDynamics(case, path, sol, dyn_path, equilibrium_path(myopic_sol), rows,
