@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..game.registry import REGISTRY
 
-__all__ = ["BETWEEN_RULES", "NAMES", "ParameterPath", "PeriodLike"]
+__all__ = ["BETWEEN_RULES", "NAMES", "ParameterPath", "PeriodLike", "check_value"]
 
 #: The period game's parameters a path carries (share: only its first step is used,
 #: as the initial status quo; later shares come from the law of motion).
@@ -54,7 +54,8 @@ class PeriodLike(Protocol):
     def values(self) -> Mapping[str, float]: ...
 
 
-def _check(name: str, value: Any) -> np.ndarray:
+def check_value(name: str, value: Any) -> np.ndarray:
+    """``value`` checked as the period game's parameter ``name`` (ParameterError if not)."""
     if name not in NAMES:
         raise ParameterError(f"{name!r} is not a parameter of the period game; parameters: "
                              f"{', '.join(NAMES)}")
@@ -88,9 +89,9 @@ class ParameterPath:
                                  "they have no default)")
         for name in NAMES:
             if name in self.values:
-                arr = _check(name, self.values[name])
+                arr = check_value(name, self.values[name])
             else:
-                arr = _check(name, REGISTRY[name].default)
+                arr = check_value(name, REGISTRY[name].default)
             if arr.ndim == 0:
                 arr = np.full(T, float(arr))
             if arr.shape[0] != T or arr.ndim > 2:
@@ -98,7 +99,7 @@ class ParameterPath:
                                      f"expected ({T},) or ({T}, P), one row per step")
             full[name] = arr
         for name in self.values:
-            _check(name, 0.5 if name != "surplus" else 1.0)  # unknown names raise
+            check_value(name, 0.5 if name != "surplus" else 1.0)  # unknown names raise
         shapes = {a.shape[1:] for a in full.values() if a.ndim == 2}
         if len(shapes) > 1:
             raise ParameterError(f"the path's parameter arrays have different numbers of "
@@ -120,7 +121,7 @@ class ParameterPath:
         (2, 2)
         """
         T = _steps(T)
-        vals = {k: np.broadcast_to(_check(k, v), (T, *np.shape(v))).copy()
+        vals = {k: np.broadcast_to(check_value(k, v), (T, *np.shape(v))).copy()
                 for k, v in values.items()}
         return cls(vals, tuple(str(t) for t in range(1, T + 1)))
 
@@ -134,7 +135,7 @@ class ParameterPath:
         vals = {}
         for k in names:
             col = [r.get(k, REGISTRY[k].default if k in REGISTRY else None) for r in rows]
-            vals[k] = np.array([np.asarray(_check(k, c), dtype=float) for c in col])
+            vals[k] = np.array([np.asarray(check_value(k, c), dtype=float) for c in col])
         return cls(vals, tuple(str(t) for t in range(1, T + 1)))
 
     @classmethod

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from .bellman import Next, as_points, exit_values, step
-from .path import NAMES, _check
+from .path import NAMES, check_value
 from .state import ConvergenceError, Dynamics, GridWarning, StateGrid
 
 __all__ = ["GridReport", "StationarySolution", "refine_grid", "solve_stationary"]
@@ -91,9 +91,9 @@ def _values(values: Mapping[str, Any]) -> dict[str, np.ndarray]:
     if missing:
         raise ParameterError(f"no value for {', '.join(missing)} (required: no default)")
     for name in NAMES:
-        out[name] = _check(name, values.get(name, REGISTRY[name].default))
+        out[name] = check_value(name, values.get(name, REGISTRY[name].default))
     for name in values:
-        _check(name, values[name])
+        check_value(name, values[name])
     shapes = {a.shape for a in out.values() if a.ndim}
     if len(shapes) > 1 or any(len(s) > 1 for s in shapes):
         raise ParameterError(f"parameter arrays must be one-dimensional and of one length, got "

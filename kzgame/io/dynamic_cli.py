@@ -65,9 +65,17 @@ def add_parser(sub: Any, parser_class: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _print_table(rows: list[list[str]], out) -> None:
+    rows = [[_t(c) for c in r] for r in rows]  # cells may hold model-file text
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for j, r in enumerate(rows):
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
+        if j == 0:
+            print("  ".join("-" * w for w in widths), file=out)
+
+
 def run(args: argparse.Namespace, out) -> int:
     """Run ``kzgame dynamic`` (called by :func:`kzgame.io.cli.main`)."""
-    from .cli import _print_table
     from .dynamic_case import solve_case_dynamic
     from .dynamic_plots import refusal_figure, timeline_figure, value_figure
     from .plots import check_out_dir, save_figure
