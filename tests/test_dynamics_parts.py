@@ -218,3 +218,12 @@ def test_report_has_the_dynamic_section(tmp_path):
     assert "## The periods as one dynamic game" in text
     assert (tmp_path / "dynamic_timeline.png").exists()
     assert "Prediction for" in text
+
+
+def test_report_with_an_unsupported_protocol_says_so(tmp_path):
+    from kzgame.io.cases import load_case
+    from kzgame.io.report import write_report
+
+    files = write_report(load_case(TOY), tmp_path, n=200, protocol="outside-option")
+    text = files.report.read_text(encoding="utf-8")
+    assert "not `outside-option`" in text and "dynamic_timeline" not in files.figures

@@ -98,8 +98,10 @@ class ParameterPath:
                 raise ParameterError(f"{name}: the path's values have shape {arr.shape}; "
                                      f"expected ({T},) or ({T}, P), one row per step")
             full[name] = arr
-        for name in self.values:
-            check_value(name, 0.5 if name != "surplus" else 1.0)  # unknown names raise
+        unknown = sorted(set(self.values) - set(NAMES))
+        if unknown:
+            raise ParameterError(f"{', '.join(map(repr, unknown))}: not parameters of the period "
+                                 f"game; parameters: {', '.join(NAMES)}")
         shapes = {a.shape[1:] for a in full.values() if a.ndim == 2}
         if len(shapes) > 1:
             raise ParameterError(f"the path's parameter arrays have different numbers of "

@@ -140,19 +140,18 @@ def equilibrium_path(solution: FiniteSolution, *, share: float | None = None,
         concede = bool(r.concede[point, 0, 0])
         pay = {0: (f["u_ra"], f["u_ea"]), 1: (f["u_ri"], f["u_ei"]),
                2: (f["agree_r"], f["agree_e"])}
+        refused = code == 3 and not concede and _held_up(r, point, solution.atol)
         if code == 3:
-            u_r = f["oR"] - (f["h"] if concede is False and _held_up(r, point) else 0.0)
-            pay[3] = (u_r, f["d_e"])
+            pay[3] = (f["oR"] - (f["h"] if refused else 0.0), f["d_e"])
         u_r, u_e = (float(np.asarray(x).ravel()[0]) for x in pay[code])
         acts = r.actions_r[:, point, 0, 0]
-        chosen = acts[2] if code == 3 and _held_up(r, point) else acts[min(code, 3)]
-        others = [a for i, a in enumerate(acts) if i != (2 if code == 3 and _held_up(r, point)
-                                                         else code)]
+        index = 2 if refused else code
+        others = [a for i, a in enumerate(acts) if i != index]
         rows.append(PathStep(
             label, OUTCOMES[code], "concede" if concede else "refuse",
             "concede" if bool(r.static_concede[point, 0, 0]) else "refuse",
             s, k, q, u_r, u_e, float(r.value_r[point, 0, 0]), float(r.value_e[point, 0, 0]),
-            standing, float(chosen - max(others))))
+            standing, float(acts[index] - max(others))))
         if code in (0, 2):
             standing *= q
         if code == 3:
@@ -163,7 +162,7 @@ def equilibrium_path(solution: FiniteSolution, *, share: float | None = None,
     return DynamicPath(tuple(rows), solution.expectations)
 
 
-def _held_up(r, point: int) -> bool:
-    """Whether R's exit outcome came from a refused hold-up (hold-up's value is the best)."""
+def _held_up(r, point: int, atol: float = 0.0) -> bool:
+    """Whether R's exit outcome came from a refused hold-up (the tie rule chose hold-up)."""
     acts = r.actions_r[:, point, 0, 0]
-    return bool(acts[2] >= acts[3]) and not bool(r.concede[point, 0, 0])
+    return int(np.argmax(acts >= acts.max() - atol)) == 2

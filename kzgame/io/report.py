@@ -421,8 +421,10 @@ def write_report(
     md += _validation_section(case, validation)
     from .report_dynamic import dynamic_section
 
-    md += dynamic_section(case, out, protocol=protocol)
-    figures["dynamic_timeline"] = out / "dynamic_timeline.png"
+    dynamic_md, dynamic_figure = dynamic_section(case, out, protocol=protocol)
+    md += dynamic_md
+    if dynamic_figure is not None:
+        figures["dynamic_timeline"] = dynamic_figure
     md += ["## Thresholds", ""]
     tmd, tex = _latex_thresholds(case, protocol)
     md += tmd

@@ -5,17 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..dynamics import DEFAULTS, Dynamics, StateGrid
+from ..errors import KzgameError
 from ._format import md_inline
 from .cases import Case
 
 __all__ = ["dynamic_section"]
 
 
-def dynamic_section(case: Case, out: Path, *, protocol: str = "nash") -> list[str]:
-    """Markdown lines of the section; writes ``dynamic_timeline.png`` into ``out``.
+def dynamic_section(case: Case, out: Path, *, protocol: str = "nash"
+                    ) -> tuple[list[str], Path | None]:
+    """Markdown lines of the section, and the figure it writes into ``out`` (or None).
 
-    With a protocol the dynamic game does not support (``outside-option``) the
-    section says so instead.
+    With a protocol the dynamic game does not support (``outside-option``), or
+    a case it cannot solve with the default assumptions, the section says so
+    instead and writes no figure.
     """
     from ..dynamics.bellman import PROTOCOLS
     from .dynamic_case import solve_case_dynamic
@@ -25,10 +28,14 @@ def dynamic_section(case: Case, out: Path, *, protocol: str = "nash") -> list[st
     md = ["## The periods as one dynamic game", ""]
     if protocol not in PROTOCOLS:
         return md + [f"The dynamic game supports the {', '.join(PROTOCOLS)} protocols, not "
-                     f"`{protocol}`; see `docs/theory/dynamics.md`.", ""]
+                     f"`{protocol}`; see `docs/theory/dynamics.md`.", ""], None
     dyn = Dynamics()
-    res = solve_case_dynamic(case, dyn, grid=StateGrid(21, 11), protocol=protocol)
-    save_figure(timeline_figure(res), out / "dynamic_timeline.png")
+    try:
+        res = solve_case_dynamic(case, dyn, grid=StateGrid(21, 11), protocol=protocol)
+    except KzgameError as e:  # e.g. a ratchet that leaves the share's domain for this case
+        return md + [f"The dynamic game with the default assumptions cannot be solved for "
+                     f"this case: {md_inline(str(e))}", ""], None
+    figure = save_figure(timeline_figure(res), out / "dynamic_timeline.png")
     md += [
         "The same periods solved as one game: a conceded hold-up's terms become the next "
         "status quo (ratchet), investment raises survival for later periods (durability), "
@@ -56,4 +63,4 @@ def dynamic_section(case: Case, out: Path, *, protocol: str = "nash") -> list[st
            "*Strategy per period (the source's verdict, the period-by-period classification, "
            "the dynamic equilibrium with anticipation and with myopic expectations) and the "
            "state: status quo share and survival probability, dynamic vs the file's.*", ""]
-    return md
+    return md, figure
