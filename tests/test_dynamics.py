@@ -376,3 +376,43 @@ def test_myopic_players_ignore_the_coming_change():
     held = solve_finite(path.held(0), Dynamics(0.8, 0.8, 0.5, 1.0), grid)
     assert np.array_equal(myo.codes[0], held.codes[0])
     assert np.allclose(myo.values_r[0], held.values_r[0])
+
+
+# ---------------------------------------------------------------------------
+# Closed forms of the ratchet
+
+
+def test_ratchet_limit_is_the_sign_of_the_hold_up_gain_and_the_fixed_point():
+    from kzgame.dynamics.state import ratchet_limit
+
+    rng = np.random.default_rng(RNG_SEED + 7)
+    vals = _scaled(_draw(rng, 200))
+    s_star, s_stop = ratchet_limit(**{k: vals[k] for k in ("surplus", "outside_r", "outside_e",
+                                                           "indispensability", "power",
+                                                           "survival", "holdup_cost")})
+    s_h = concession_share(s_star, surplus=vals["surplus"], outside_r=vals["outside_r"],
+                           outside_e=vals["outside_e"],
+                           indispensability=vals["indispensability"], power=vals["power"])
+    assert np.allclose(s_h, s_star, atol=1e-12)  # the fixed point of the ratchet
+    for p in range(200):
+        one = {k: float(v[p]) for k, v in vals.items()}
+        g_h = kzgame.solve(kzgame.Period(**one)).gain_holdup
+        if abs(one["share"] - s_stop[p]) > 1e-9:
+            assert (g_h > 0) == (one["share"] < s_stop[p])
+
+
+def test_repeated_hold_ups_close_the_gap_to_the_fixed_point_geometrically():
+    from kzgame.dynamics.state import ratchet_limit
+
+    v = {"share": 0.1, "outside_r": 0.2, "outside_e": 0.1, "indispensability": 0.6,
+         "survival": 0.9, "invest_cost": 0.5, "power": 0.5, "holdup_cost": 0.0}
+    path = ParameterPath.constant(v, 6)
+    rho = 0.7
+    sol = solve_finite(path, Dynamics(0.0, 0.0, 0.0, rho), StateGrid(11, 2))
+    steps = equilibrium_path(sol, share=0.1).steps
+    assert all(s.strategy == "hold-up" for s in steps)
+    s_star, _ = ratchet_limit(surplus=1.0, outside_r=0.2, outside_e=0.1, indispensability=0.6,
+                              power=0.5)
+    gaps = [float(s_star) - s.share for s in steps]
+    ratio = 1 - rho * (1 - 0.5 + 0.5 * 0.6)
+    assert np.allclose(gaps[1:], [g * ratio for g in gaps[:-1]], atol=1e-12)

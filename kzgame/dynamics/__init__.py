@@ -16,7 +16,7 @@ from .finite import FiniteSolution, solve_finite
 from .incentive import RefusalRegion, refusal_region
 from .path import ParameterPath
 from .simulate import DynamicPath, PathStep, equilibrium_path
-from .state import DEFAULTS, ConvergenceError, Dynamics, GridWarning, StateGrid
+from .state import DEFAULTS, ConvergenceError, Dynamics, GridWarning, StateGrid, ratchet_limit
 from .stationary import GridReport, StationarySolution, refine_grid, solve_stationary
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "dynamic_tree",
     "equilibrium_path",
     "refine_grid",
+    "ratchet_limit",
     "refusal_region",
     "solve_finite",
     "solve_stationary",

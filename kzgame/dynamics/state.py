@@ -48,6 +48,7 @@ __all__ = [
     "concession_share",
     "next_share",
     "next_stock",
+    "ratchet_limit",
     "survival_of",
 ]
 
@@ -243,3 +244,40 @@ def next_share(s: Any, s_h: Any, rho: Any) -> np.ndarray:
     """Next status quo after a conceded hold-up: ``s + rho (s_H - s)``."""
     s = np.asarray(s, dtype=float)
     return s + np.asarray(rho, dtype=float) * (np.asarray(s_h, dtype=float) - s)
+
+
+def ratchet_limit(*, surplus: Any, outside_r: Any, outside_e: Any, indispensability: Any,
+                  power: Any, survival: Any = 1.0, holdup_cost: Any = 0.0
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Closed forms of the ratchet: its fixed point and the share where hold-ups stop.
+
+    ``s_H - s = (1 - beta + beta iota)(s* - s)`` with the fixed point
+
+        s* = (beta iota (V - o_E) + (1 - beta) o_R) / (V (1 - beta + beta iota)),
+
+    so each conceded hold-up (ratchet rho) closes the share of the gap
+    ``rho (1 - beta + beta iota)`` to ``s*``; and R's hold-up gain in the period
+    game, ``G_H = q V (s_H - s) - h``, is positive iff
+    ``s < s* - h / (q V (1 - beta + beta iota))``, the stop share (for q > 0).
+
+    Returns
+    -------
+    (s_star, s_stop) : ndarray
+        Not clipped to [0, 1].
+
+    Examples
+    --------
+    >>> s_star, s_stop = ratchet_limit(surplus=1, outside_r=0.35, outside_e=-0.1,
+    ...                                indispensability=0.8, power=0.35, survival=0.8,
+    ...                                holdup_cost=0.05)
+    >>> round(float(s_star), 4), round(float(s_stop), 4)
+    (0.5758, 0.5086)
+    """
+    V = np.asarray(surplus, dtype=float)
+    beta, iota = np.asarray(power, dtype=float), np.asarray(indispensability, dtype=float)
+    a = 1.0 - beta + beta * iota
+    s_star = (beta * iota * (V - outside_e) + (1.0 - beta) * np.asarray(outside_r)) / (V * a)
+    with np.errstate(divide="ignore"):
+        s_stop = s_star - np.asarray(holdup_cost, dtype=float) / (
+            np.asarray(survival, dtype=float) * V * a)
+    return s_star, s_stop
