@@ -61,7 +61,8 @@ def main(out: str) -> None:
                                max_levels=0)
         print(f"  {name:24s} " + "".join(x.dynamic[0] for x in r.rows))
     save_figure(timeline_figure(main_res), folder / "dynamic_timeline.png")
-    save_figure(value_figure(main_res.solution), folder / "dynamic_values.png")
+    save_figure(value_figure(main_res.solution, main_res.turning_steps()),
+                folder / "dynamic_values.png")
     last = {k: float(v) for k, v in main_res.path.at(main_res.path.T - 1).items()}
     save_figure(refusal_figure(refusal_region(last, dyn, StateGrid(41, 5))),
                 folder / "dynamic_refusal.png")

@@ -74,6 +74,13 @@ class CaseDynamics:
     terminal: str | None
     warnings: tuple[str, ...]
 
+    def turning_steps(self, most: int = 5) -> list[int]:
+        """The first and last steps and those where the strategy changes (at most ``most``)."""
+        st = self.dynamic.strategies
+        idx = [0] + [t for t in range(1, len(st)) if st[t] != st[t - 1]] + [len(st) - 1]
+        idx = sorted(set(idx))
+        return idx if len(idx) <= most else idx[: most - 1] + [idx[-1]]
+
     def table(self) -> list[list[str]]:
         """Rows for printing: header first."""
         out = [["period", "source", "static", "dynamic", "myopic", "E", "share", "survival",

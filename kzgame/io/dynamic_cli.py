@@ -113,7 +113,8 @@ def run(args: argparse.Namespace, out) -> int:
     region = refusal_region(values, dyn, StateGrid(41, 5), protocol=args.protocol)
     paths = [
         save_figure(timeline_figure(res), folder / "dynamic_timeline.png"),
-        save_figure(value_figure(res.solution), folder / "dynamic_values.png"),
+        save_figure(value_figure(res.solution, res.turning_steps()),
+                    folder / "dynamic_values.png"),
         save_figure(refusal_figure(region), folder / "dynamic_refusal.png"),
     ]
     for p in paths:

@@ -87,16 +87,18 @@ def value_figure(sol: FiniteSolution, steps: list[int] | None = None, point: int
     axes = fig.subplots(1, 2, sharex=True)
     cmap = ListedColormap([_COLORS[s] for s in _ORDER])
     s = sol.grid.shares
+    shades = [str(0.15 + 0.6 * i / max(1, len(steps) - 1)) for i in range(len(steps))]
+    styles = ["-", "--", "-.", ":"]
     for ax, vals, who in ((axes[0], sol.values_r, "R"), (axes[1], sol.values_e, "E")):
-        for t in steps:
-            ax.plot(s, vals[t, point, :, stock], color="0.4", lw=0.8)
+        for i, t in enumerate(steps):
+            ax.plot(s, vals[t, point, :, stock], color=shades[i], lw=1.0,
+                    ls=styles[i % len(styles)], label=plain_text(sol.path.labels[t]))
             ax.scatter(s, vals[t, point, :, stock], c=sol.codes[t, point, :, stock], cmap=cmap,
-                       vmin=-0.5, vmax=3.5, s=10, zorder=3)
-            ax.annotate(plain_text(sol.path.labels[t]), (s[-1], vals[t, point, -1, stock]),
-                        fontsize=6, xytext=(3, 0), textcoords="offset points")
+                       vmin=-0.5, vmax=3.5, s=9, zorder=3)
         ax.set_title(f"{who}'s value W_{who}(s) (stock {sol.grid.stocks[stock]:g}); "
                      "dots: R's outcome", fontsize=9)
         ax.set_xlabel("status quo share s")
+    axes[1].legend(fontsize=7, title="step", title_fontsize=7)
     axes[0].legend(handles=[Patch(color=_COLORS[x], label=x) for x in _ORDER], fontsize=7)
     return fig
 
