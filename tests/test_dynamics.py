@@ -66,6 +66,23 @@ def test_one_step_is_the_period_game_at_random_points():
             assert sol.concedes[0, p, i, 0] == r.e_concedes
 
 
+@pytest.mark.parametrize("protocol", ["rubinstein", "ultimatum"])
+def test_one_step_is_the_period_game_under_other_protocols(protocol):
+    rng = np.random.default_rng(RNG_SEED + 9)
+    vals = _scaled(_draw(rng, 25))
+    vals["discount_r"] = rng.uniform(0.1, 0.95, 25)
+    vals["discount_e"] = rng.uniform(0.1, 0.95, 25)
+    grid = StateGrid(5, 2)
+    sol = solve_finite(ParameterPath.constant(vals, 1), Dynamics(), grid, protocol=protocol)
+    for p in range(25):
+        one = {k: float(v[p]) for k, v in vals.items()}
+        for i, s in enumerate(grid.shares):
+            r = kzgame.solve(kzgame.Period(**{**one, "share": float(s)}), protocol)
+            assert sol.code[p, i, 0] == kzgame.Strategy(r.strategy).code
+            assert sol.value_r[p, i, 0] == pytest.approx(r.payoff_r, abs=1e-12)
+            assert sol.value_e[p, i, 0] == pytest.approx(r.payoff_e, abs=1e-12)
+
+
 def test_zero_discounting_is_the_period_by_period_classification():
     rng = np.random.default_rng(RNG_SEED + 1)
     T, n = 3, 40
