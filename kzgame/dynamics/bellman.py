@@ -232,7 +232,9 @@ def step(th: dict[str, np.ndarray], dyn: Dynamics, grid: StateGrid, s: np.ndarra
     if nxt is None:
         zero = np.zeros(np.broadcast_shapes(u_ra.shape, agree_r.shape))
         a_r = a_e = i_r = i_e = c_r = c_e = zero
-        om_r = om_e = x_e = 0.0
+        om_r: Any = 0.0
+        om_e: Any = 0.0
+        x_e: Any = 0.0
     else:
         kap = dyn.durability
         ka = kap * k

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..params import Period
-from ..solve import solve
+from ..solve import Result, solve
 from .finite import FiniteSolution, solve_finite
 from .path import ParameterPath
 from .simulate import DynamicPath, equilibrium_path
@@ -93,7 +93,9 @@ class Difference:
 
 
 def _static(values: dict[str, float], protocol: str) -> str:
-    return solve(Period(**values), protocol).strategy.value
+    result = solve(Period(**values), protocol)
+    assert isinstance(result, Result)  # a Period gives a Result
+    return result.strategy.value
 
 
 def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
@@ -131,7 +133,7 @@ def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
             continue
         at_state = _static({**values, "share": st.share, "survival": st.survival}, protocol)
         m = myo.decide(t, st.share, st.stock)
-        myopic = OUTCOMES[int(m.code[0, 0, 0])]
+        myopic_choice = OUTCOMES[int(m.code[0, 0, 0])]
         reasons: list[str] = []
         if st.strategy != static:
             if at_state != static:
@@ -143,10 +145,11 @@ def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
                 if (at_state == "hold-up" and st.e_reply == "refuse"
                         and st.static_e_reply == "concede"):
                     reasons.append("E's reluctance")
-                if myopic != st.strategy:
+                if myopic_choice != st.strategy:
                     reasons.append("anticipation")
-                if not reasons or (myopic == st.strategy and "E's reluctance" not in reasons):
+                if not reasons or (myopic_choice == st.strategy
+                                   and "E's reluctance" not in reasons):
                     reasons.append("continuation")
-        rows.append(Difference(st.label, static, at_state, st.strategy, myopic, st.e_reply,
+        rows.append(Difference(st.label, static, at_state, st.strategy, myopic_choice, st.e_reply,
                                st.static_e_reply, tuple(dict.fromkeys(reasons))))
     return rows

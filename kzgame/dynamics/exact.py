@@ -46,9 +46,9 @@ def _prob(p: float) -> sp.Rational:
     return sp.Rational(float(p))
 
 
-def _lottery(branches: list[tuple[str, float, Node]]) -> Node:
+def _lottery(branches: list[tuple[str, float, Node | None]]) -> Node:
     """A chance node over the branches with positive probability (exact rationals)."""
-    live = [(n, p, t) for n, p, t in branches if p > 0.0]
+    live = [(n, p, t) for n, p, t in branches if p > 0.0 and t is not None]
     if len(live) == 1:
         return live[0][2]
     probs = [_prob(p) for _, p, _ in live[:-1]]
@@ -138,9 +138,9 @@ def dynamic_tree(path: ParameterPath, dynamics: Dynamics | None = None, *, share
         def move(s1: float, k1: float, a: tuple[float, float], lb: str) -> Node:
             if grid is None:
                 return node(t + 1, s1, k1, a, lb)
-            i, fs = grid.locate(0, np.array(s1))
-            j, fk = grid.locate(1, np.array(k1))
-            i, j, fs, fk = int(i), int(j), float(fs), float(fk)
+            i_arr, fs_arr = grid.locate(0, np.array(s1))
+            j_arr, fk_arr = grid.locate(1, np.array(k1))
+            i, j, fs, fk = int(i_arr), int(j_arr), float(fs_arr), float(fk_arr)
             corners = []
             for di, ws in ((0, 1 - fs), (1, fs)):
                 for dj, wk in ((0, 1 - fk), (1, fk)):

@@ -46,9 +46,14 @@ MAX_STEPS: int = 10_000
 class PeriodLike(Protocol):
     """What :meth:`ParameterPath.from_periods` reads of a model file's period."""
 
-    label: str
-    start: int
-    end: int
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
     @property
     def values(self) -> Mapping[str, float]: ...
@@ -182,8 +187,9 @@ class ParameterPath:
             last = periods[-1]
             span = last.end - last.start + 1
             for j in range(extra):
-                a = last.end + 1 + j * span
-                labels.append(f"{a}–{a + span - 1} (forecast)" if span > 1 else f"{a} (forecast)")
+                y0 = last.end + 1 + j * span
+                labels.append(f"{y0}–{y0 + span - 1} (forecast)" if span > 1
+                              else f"{y0} (forecast)")
                 rows.append(dict(last.values))
         else:
             for i, p in enumerate(periods):

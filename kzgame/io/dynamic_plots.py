@@ -37,7 +37,8 @@ def timeline_figure(res: CaseDynamics) -> Figure:
     FigureCanvasAgg(fig)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1.3, 1.0])
     x = np.arange(len(res.rows))
-    lines = [("source", list(res.verdicts)), ("static", [r.static for r in res.rows]),
+    lines: list[tuple[str, list[str | None]]] = [
+             ("source", list(res.verdicts)), ("static", [r.static for r in res.rows]),
              ("dynamic", [r.dynamic for r in res.rows]),
              ("myopic", [s.strategy for s in res.myopic.steps])]
     for j, (_, vals) in enumerate(lines):
@@ -79,7 +80,7 @@ def value_figure(sol: FiniteSolution, steps: list[int] | None = None, point: int
     >>> len(value_figure(solve_finite(path, grid=StateGrid(11, 3))).axes)
     2
     """
-    if sol.values_r is None:
+    if sol.values_r is None or sol.values_e is None or sol.codes is None:
         raise ValueError("the solution was computed with store=False")
     steps = list(range(sol.T)) if steps is None else steps
     fig = Figure(figsize=(10, 4.2), layout="constrained")
