@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import kzgame
 from kzgame.dynamics import (
+    ConvergenceError,
     Dynamics,
     ParameterPath,
     StateGrid,
@@ -342,14 +343,41 @@ def test_a_path_shorter_than_the_horizon_is_refused():
         solve_finite(path, T=5)
 
 
-def test_a_ratchet_that_leaves_the_share_domain_is_refused():
+def test_a_ratchet_that_leaves_the_share_domain_warns_off_the_path_and_fails_on_it():
     # ultimatum bargaining and a negative outside option of E: the bargained terms exceed V
+    from kzgame.dynamics import ShareDomainWarning
+
     values = {**STATIONARY, "share": 0.9, "outside_e": -0.8, "outside_r": 0.5}
     path = ParameterPath.constant(values, 2)
-    with pytest.raises(ParameterError, match=r"out of \[0, 1\].*leads to share 1\.\d+"):
-        solve_finite(path, Dynamics(ratchet=1.0), StateGrid(11, 3), protocol="ultimatum")
-    # the same game without the ratchet is fine
-    solve_finite(path, Dynamics(ratchet=0.0), StateGrid(11, 3), protocol="ultimatum")
+    with pytest.warns(ShareDomainWarning, match=r"would lead to 1\.\d+"):
+        sol = solve_finite(path, Dynamics(ratchet=1.0), StateGrid(11, 3), protocol="ultimatum")
+    with pytest.raises(ParameterError, match=r"on the equilibrium path.*share 0\.9 .*1\.\d+"):
+        equilibrium_path(sol, share=0.9)  # R holds up and E concedes: the path leaves [0, 1]
+    # from a low share the path stays inside; without the ratchet nothing leaves
+    assert equilibrium_path(sol, share=0.0).steps[0].share == 0.0
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShareDomainWarning)
+        solve_finite(path, Dynamics(ratchet=0.0), StateGrid(11, 3), protocol="ultimatum")
+    # the exact tree refuses the game outright
+    with pytest.raises(ParameterError, match=r"out of \[0, 1\]"):
+        solve_tree(path, Dynamics(ratchet=1.0), share=0.9, protocol="ultimatum")
+
+
+def test_switching_values_are_reported_as_no_pure_stationary_equilibrium():
+    # Kazakhstan 2020-2021 values, no ratchet, a very patient E: whether E concedes today
+    # depends on whether it will concede later, and value iteration keeps switching
+    values = {"share": 0.5, "outside_r": 0.35, "outside_e": -0.1, "indispensability": 0.8,
+              "survival": 0.8, "invest_cost": 0.15, "power": 0.35, "holdup_cost": 0.05}
+    with pytest.raises(ConvergenceError, match="keeps switching"):
+        solve_stationary(values, Dynamics(0.8, 0.95, 0.5, 0.0), StateGrid(41, 5), tol=1e-8)
+    from kzgame.dynamics import refusal_region
+
+    reg = refusal_region(values, Dynamics(0.8, 0.8, 0.5, 0.0), StateGrid(41, 5),
+                         ys=[0.5, 0.95])
+    assert reg.undetermined.tolist() == [False, True]
+    assert not reg.reluctant[1].any()
 
 
 def test_a_grid_too_coarse_for_the_tolerance_warns_with_the_error():

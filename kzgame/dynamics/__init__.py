@@ -16,7 +16,15 @@ from .finite import FiniteSolution, solve_finite
 from .incentive import RefusalRegion, refusal_region
 from .path import ParameterPath
 from .simulate import DynamicPath, PathStep, equilibrium_path
-from .state import DEFAULTS, ConvergenceError, Dynamics, GridWarning, StateGrid, ratchet_limit
+from .state import (
+    DEFAULTS,
+    ConvergenceError,
+    Dynamics,
+    GridWarning,
+    ShareDomainWarning,
+    StateGrid,
+    ratchet_limit,
+)
 from .stationary import GridReport, StationarySolution, refine_grid, solve_stationary
 
 __all__ = [
@@ -31,6 +39,7 @@ __all__ = [
     "ParameterPath",
     "PathStep",
     "RefusalRegion",
+    "ShareDomainWarning",
     "StateGrid",
     "StationarySolution",
     "compare_static",

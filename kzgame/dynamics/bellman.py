@@ -23,6 +23,7 @@ its best: the period game's tie order.  Codes: 0 accept, 1 invest,
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +121,11 @@ class StepResult:
     actions_r : ndarray (4, P, A, B) or None
         R's value of accept, invest, hold-up (as E answers) and exit.
     next_share : ndarray (P, A, 1)
-        The status quo a conceded hold-up leads to.
+        The status quo a conceded hold-up leads to (not clipped).
+    overshoot : tuple of float
+        ``(distance, share, next share)``: the largest excursion of the next
+        share out of [0, 1] where E could concede (0 if none), with
+        ``on_domain="clip"``.
     """
 
     value_r: np.ndarray
@@ -130,6 +135,7 @@ class StepResult:
     static_concede: np.ndarray
     actions_r: np.ndarray | None
     next_share: np.ndarray
+    overshoot: tuple[float, float, float] = (0.0, math.nan, math.nan)
 
 
 def _interp_k(w: np.ndarray, kq: np.ndarray, grid: StateGrid) -> np.ndarray:
@@ -177,7 +183,8 @@ def flows(th: dict[str, np.ndarray], s: Any, k: Any, protocol: str = "nash"
 
 def step(th: dict[str, np.ndarray], dyn: Dynamics, grid: StateGrid, s: np.ndarray,
          k: np.ndarray, nxt: Next | None, *, protocol: str = "nash", atol: float = 0.0,
-         on_grid: bool = False, keep_actions: bool = False, where: str = "") -> StepResult:
+         on_grid: bool = False, keep_actions: bool = False, where: str = "",
+         on_domain: str = "raise") -> StepResult:
     """Solve one period at states ``(s, k)`` given next period's values ``nxt``.
 
     Parameters
@@ -201,6 +208,10 @@ def step(th: dict[str, np.ndarray], dyn: Dynamics, grid: StateGrid, s: np.ndarra
         Keep R's value of each action.
     where : str
         The step's name, for error messages.
+    on_domain : {"raise", "clip"}
+        What to do where the ratchet takes the status quo out of [0, 1] at a
+        state where E could concede: raise, or clip the next share to [0, 1]
+        and report the largest excursion in :attr:`StepResult.overshoot`.
 
     Raises
     ------
@@ -218,17 +229,20 @@ def step(th: dict[str, np.ndarray], dyn: Dynamics, grid: StateGrid, s: np.ndarra
                            power=beta)
     s1 = next_share(s, s_h, dyn.ratchet)
     feasible = agree_e >= d_e - atol
+    overshoot = (0.0, math.nan, math.nan)
     if dyn.ratchet > 0 and nxt is not None:  # after the last step the share is not used
-        bad = feasible & ((s1 > 1 + 1e-12) | (s1 < -1e-12))
-        if bad.any():
-            idx = np.argwhere(bad)[0]
-            sv = float(np.broadcast_to(s, bad.shape)[tuple(idx)])
-            v = float(np.broadcast_to(s1, bad.shape)[tuple(idx)])
-            raise ParameterError(
-                f"the ratchet takes the status quo share out of [0, 1]{where}: from share "
-                f"{sv:g} a conceded hold-up leads to share {v:.6g} (ratchet = {dyn.ratchet:g}, "
-                f"parameter point {int(idx[0])}); lower the ratchet or the outside options "
-                "that push the bargained terms past the whole surplus")
+        out = np.where(feasible, np.maximum(s1 - 1.0, -s1), 0.0)
+        if np.max(out) > 1e-12:
+            idx = np.unravel_index(int(np.argmax(out)), out.shape)
+            sv = float(np.broadcast_to(s, out.shape)[idx])
+            v = float(np.broadcast_to(s1, out.shape)[idx])
+            if on_domain == "raise":
+                raise ParameterError(
+                    f"the ratchet takes the status quo share out of [0, 1]{where}: from share "
+                    f"{sv:g} a conceded hold-up leads to share {v:.6g} (ratchet = "
+                    f"{dyn.ratchet:g}, parameter point {int(idx[0])}); lower the ratchet or the "
+                    "outside options that push the bargained terms past the whole surplus")
+            overshoot = (float(np.max(out)), sv, v)
     if nxt is None:
         zero = np.zeros(np.broadcast_shapes(u_ra.shape, agree_r.shape))
         a_r = a_e = i_r = i_e = c_r = c_e = zero
@@ -276,7 +290,8 @@ def step(th: dict[str, np.ndarray], dyn: Dynamics, grid: StateGrid, s: np.ndarra
     return StepResult(value_r=value_r, value_e=value_e, code=code,
                       concede=np.broadcast_to(concede, shape),
                       static_concede=np.broadcast_to(agree_e >= d_e - atol, shape),
-                      actions_r=acts if keep_actions else None, next_share=s1)
+                      actions_r=acts if keep_actions else None, next_share=s1,
+                      overshoot=overshoot)
 
 
 def as_points(values: dict[str, Any]) -> dict[str, np.ndarray]:

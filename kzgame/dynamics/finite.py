@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import ParameterError
 from .bellman import Next, as_points, bargaining_weight, exit_values, step
 from .path import ParameterPath
-from .state import Dynamics, StateGrid
+from .state import Dynamics, StateGrid, share_domain_warning
 from .stationary import OUTCOMES, solve_stationary
 
 __all__ = ["EXPECTATIONS", "TERMINALS", "FiniteSolution", "solve_finite"]
@@ -111,7 +111,8 @@ class FiniteSolution:
         s = np.broadcast_to(np.asarray(share, dtype=float).reshape(-1, 1, 1), (P, 1, 1))
         k = np.broadcast_to(np.asarray(stock, dtype=float).reshape(-1, 1, 1), (P, 1, 1))
         return step(th, self.dynamics, self.grid, s, k, self.nexts[t], protocol=self.protocol,
-                    atol=self.atol, keep_actions=True, where=f" at step {self.path.labels[t]!r}")
+                    atol=self.atol, keep_actions=True, where=f" at step {self.path.labels[t]!r}",
+                    on_domain="clip")
 
 
 def _backward(path: ParameterPath, dyn: Dynamics, grid: StateGrid, protocol: str,
@@ -135,11 +136,14 @@ def _backward(path: ParameterPath, dyn: Dynamics, grid: StateGrid, protocol: str
     nexts: list[Next | None] = [None] * T
     out: dict[str, list] = {"code": [], "concede": [], "static": [], "vr": [], "ve": []}
     res = None
+    worst = (0.0, float("nan"), float("nan"))
     for t in range(T - 1, -1, -1):
         th = as_points(path.at(t))
         nexts[t] = nxt
         res = step(th, dyn, grid, s, k, nxt, protocol=protocol, atol=atol, on_grid=True,
-                   where=f" at step {path.labels[t]!r}")
+                   where=f" at step {path.labels[t]!r}", on_domain="clip")
+        if res.overshoot[0] > worst[0]:
+            worst = res.overshoot
         flat = {kk: v[:, 0, 0] for kk, v in th.items()}
         om_r, om_e, x_a, x_b = exit_values(flat, dyn, nxt)
         nxt = Next(res.value_r, res.value_e, om_r, om_e, x_a, x_b)
@@ -152,6 +156,7 @@ def _backward(path: ParameterPath, dyn: Dynamics, grid: StateGrid, protocol: str
     if not store:
         nexts = [nexts[0]]
     stored = {kk: (np.stack(v[::-1]) if store else None) for kk, v in out.items()}
+    share_domain_warning(worst)
     return res, stored, nexts
 
 
@@ -186,8 +191,14 @@ def solve_finite(path: ParameterPath, dynamics: Dynamics | None = None,
     Raises
     ------
     ParameterError
-        A path shorter than T, an unknown option, a ratchet that leaves the
-        share's domain, arrays too large to store.
+        A path shorter than T, an unknown option, arrays too large to store.
+
+    Warns
+    -----
+    ShareDomainWarning
+        If the ratchet would take the share out of [0, 1] at some grid state
+        (clipped there; :func:`kzgame.dynamics.equilibrium_path` raises if the
+        path goes through such a concession).
     """
     dyn = dynamics or Dynamics()
     grid = grid or StateGrid()

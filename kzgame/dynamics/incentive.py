@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from .path import NAMES
-from .state import Dynamics, StateGrid
+from .state import ConvergenceError, Dynamics, StateGrid
 from .stationary import solve_stationary
 
 __all__ = ["RefusalRegion", "refusal_region"]
@@ -50,6 +50,9 @@ class RefusalRegion:
     ys, shares : ndarray
     static_concede, dynamic_concede : ndarray of bool, shape (len(ys), len(shares))
     stock : float
+    undetermined : ndarray of bool, shape (len(ys),)
+        Values of y where value iteration found no pure stationary equilibrium
+        (:class:`~kzgame.dynamics.state.ConvergenceError`); their rows are False.
     """
 
     y: str
@@ -58,11 +61,17 @@ class RefusalRegion:
     static_concede: np.ndarray
     dynamic_concede: np.ndarray
     stock: float
+    undetermined: np.ndarray
+
+    @property
+    def determined(self) -> np.ndarray:
+        """Rows (y values) where value iteration reached a stationary equilibrium."""
+        return ~self.undetermined
 
     @property
     def reluctant(self) -> np.ndarray:
         """Where E would concede in a single period but refuses in the dynamic game."""
-        return self.static_concede & ~self.dynamic_concede
+        return self.static_concede & ~self.dynamic_concede & self.determined[:, None]
 
 
 def refusal_region(values: Mapping[str, Any], dynamics: Dynamics | None = None,
@@ -93,19 +102,22 @@ def refusal_region(values: Mapping[str, Any], dynamics: Dynamics | None = None,
     if not 0 <= j < grid.n_stock:
         raise ParameterError(f"stock = {stock!r} is outside the allowed range [0, 1]")
     dyn_fields = [f.name for f in fields(Dynamics)]
-    if y in dyn_fields:
-        stat, dynm = [], []
-        for v in ys:
-            sol = solve_stationary(values, dyn.replace(**{y: float(v)}), grid,
-                                   protocol=protocol, tol=tol)
-            stat.append(sol.static_concede[0, :, j])
-            dynm.append(sol.concede[0, :, j])
-        static, dynamic = np.array(stat), np.array(dynm)
-    elif y in NAMES and y != "share":
-        sol = solve_stationary({**values, y: ys}, dyn, grid, protocol=protocol, tol=tol)
-        static, dynamic = sol.static_concede[:, :, j], sol.concede[:, :, j]
-    else:
+    if y not in dyn_fields and (y not in NAMES or y == "share"):
         raise ParameterError(f"y = {y!r}: give one of {', '.join(dyn_fields)} or a period "
                              "parameter other than share")
-    return RefusalRegion(y, ys, grid.shares, np.asarray(static), np.asarray(dynamic),
-                         float(grid.stocks[j]))
+
+    def one(v: float) -> tuple[np.ndarray, np.ndarray] | None:
+        d, vals = (dyn.replace(**{y: v}), values) if y in dyn_fields else (dyn, {**values, y: v})
+        try:
+            sol = solve_stationary(vals, d, grid, protocol=protocol, tol=tol)
+        except ConvergenceError:
+            return None
+        return sol.static_concede[0, :, j], sol.concede[0, :, j]
+
+    rows = [one(float(v)) for v in ys]
+    blank = np.zeros(grid.n_share, dtype=bool)
+    static = np.array([r[0] if r else blank for r in rows])
+    dynamic = np.array([r[1] if r else blank for r in rows])
+    undetermined = np.array([r is None for r in rows])
+    return RefusalRegion(y, ys, grid.shares, static, dynamic, float(grid.stocks[j]),
+                         undetermined)

@@ -157,7 +157,14 @@ def equilibrium_path(solution: FiniteSolution, *, share: float | None = None,
         if code == 3:
             out = True
         if code == 2:
-            s = float(np.clip(r.next_share[point, 0, 0], 0.0, 1.0))
+            s_next = float(r.next_share[point, 0, 0])
+            if not -1e-12 <= s_next <= 1 + 1e-12:
+                raise ParameterError(
+                    f"the ratchet takes the status quo share out of [0, 1] on the equilibrium "
+                    f"path at step {label!r}: from share {s:g} the conceded hold-up leads to "
+                    f"share {s_next:.6g} (ratchet = {solution.dynamics.ratchet:g}); lower the "
+                    "ratchet or the outside options that push the terms past the whole surplus")
+            s = min(max(s_next, 0.0), 1.0)
         k = float(next_stock(solution.dynamics.durability, k, invest=code == 1))
     return DynamicPath(tuple(rows), solution.expectations)
 

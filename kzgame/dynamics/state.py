@@ -31,6 +31,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -44,11 +45,13 @@ __all__ = [
     "ConvergenceError",
     "Dynamics",
     "GridWarning",
+    "ShareDomainWarning",
     "StateGrid",
     "concession_share",
     "next_share",
     "next_stock",
     "ratchet_limit",
+    "share_domain_warning",
     "survival_of",
 ]
 
@@ -59,6 +62,20 @@ class ConvergenceError(KzgameError):
 
 class GridWarning(UserWarning):
     """The state grid's measured error exceeds the requested tolerance."""
+
+
+class ShareDomainWarning(UserWarning):
+    """The ratchet would take the status quo out of [0, 1] at some state; clipped there."""
+
+
+def share_domain_warning(overshoot: tuple[float, float, float], where: str = "") -> None:
+    """Warn (once per call) that the ratchet left [0, 1] off the path, with the worst case."""
+    if overshoot[0] > 0:
+        warnings.warn(
+            f"the ratchet takes the status quo share out of [0, 1]{where} at some states: from "
+            f"share {overshoot[1]:g} a conceded hold-up would lead to {overshoot[2]:.6g}; the "
+            "next share is clipped to [0, 1] there (an equilibrium path through such a "
+            "concession raises an error)", ShareDomainWarning, stacklevel=3)
 
 
 #: The dynamic parameters' defaults and the rule each rests on (all assumptions: the

@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import ParameterError
 from .bellman import Next, as_points, exit_values, step
 from .path import NAMES, check_value
-from .state import ConvergenceError, Dynamics, GridWarning, StateGrid
+from .state import ConvergenceError, Dynamics, GridWarning, StateGrid, share_domain_warning
 
 __all__ = ["GridReport", "StationarySolution", "refine_grid", "solve_stationary"]
 
@@ -127,7 +127,7 @@ def solve_stationary(values: Mapping[str, Any], dynamics: Dynamics | None = None
     Raises
     ------
     ParameterError
-        On bad parameters or a ratchet out of the share's domain.
+        On bad parameters.
     ConvergenceError
         If the budget runs out (the policy keeps switching).
     """
@@ -156,19 +156,29 @@ def solve_stationary(values: Mapping[str, Any], dynamics: Dynamics | None = None
                           if delta > 0 else 0)
     res = None
     residual = math.inf
+    two_back = (w_r, w_e)
+    period2 = math.inf
     for it in range(1, max_iter + 1):
         nxt = Next(w_r, w_e, om_r, om_e, x_a, x_b)
-        res = step(th, dyn, grid, s, k, nxt, protocol=protocol, atol=atol, on_grid=True)
+        res = step(th, dyn, grid, s, k, nxt, protocol=protocol, atol=atol, on_grid=True,
+                   on_domain="clip")
         residual = float(max(np.max(np.abs(res.value_r - w_r)), np.max(np.abs(res.value_e - w_e))))
+        period2 = float(max(np.max(np.abs(res.value_r - two_back[0])),
+                            np.max(np.abs(res.value_e - two_back[1]))))
+        two_back = (w_r, w_e)
         w_r, w_e = res.value_r, res.value_e
         if residual <= stop or delta == 0:
+            share_domain_warning(res.overshoot)
             bound = delta / (1 - delta) * residual
             return StationarySolution(grid, dyn, w_r, w_e, res.code, res.concede,
                                       res.static_concede, Next(w_r, w_e, om_r, om_e, x_a, x_b),
                                       it, residual, bound)
-    raise ConvergenceError(f"value iteration did not reach tol = {tol:g} in {max_iter} "
-                           f"iterations (last change {residual:.3g}); the policy may cycle "
-                           "between equilibria: try other discount factors or a finite horizon")
+    raise ConvergenceError(
+        f"value iteration did not reach tol = {tol:g} in {max_iter} iterations (last change "
+        f"{residual:.3g}, over two steps {period2:.3g}): the policy keeps switching, so no pure "
+        "stationary Markov equilibrium is reached (for instance E concedes only if it will "
+        "refuse later); use a finite horizon without the stationary continuation, or other "
+        "discount factors")
 
 
 @dataclass(frozen=True)

@@ -120,8 +120,9 @@ def refusal_figure(region: RefusalRegion) -> Figure:
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     z = np.where(region.reluctant, 2, np.where(region.dynamic_concede, 1, 0))
-    cmap = ListedColormap(["#BBBBBB", "#009E73", "#CC79A7"])
-    ax.pcolormesh(region.shares, region.ys, z, cmap=cmap, vmin=-0.5, vmax=2.5,
+    z = np.where(region.undetermined[:, None], 3, z)
+    cmap = ListedColormap(["#BBBBBB", "#009E73", "#CC79A7", "#FFFFFF"])
+    ax.pcolormesh(region.shares, region.ys, z, cmap=cmap, vmin=-0.5, vmax=3.5,
                   shading="nearest")
     ax.set_xlabel("status quo share s")
     ax.set_ylabel(region.y)
@@ -129,6 +130,8 @@ def refusal_figure(region: RefusalRegion) -> Figure:
                  f"{region.stock:g})", fontsize=9)
     ax.legend(handles=[Patch(color="#BBBBBB", label="refuses (also in a single period)"),
                        Patch(color="#009E73", label="concedes"),
-                       Patch(color="#CC79A7", label="refuses, would concede in one period")],
+                       Patch(color="#CC79A7", label="refuses, would concede in one period"),
+                       Patch(facecolor="#FFFFFF", edgecolor="black",
+                             label="no pure stationary equilibrium found")],
               fontsize=7, loc="upper right")
     return fig
