@@ -84,6 +84,16 @@ _EXPORTS: dict[str, str] = {
     "fit": "estimation.fit",
     "EstimationError": "estimation.likelihood",
     "IdentificationWarning": "estimation.diagnostics",
+    # the periods as one dynamic game (issue 12)
+    "Dynamics": "dynamics.state",
+    "StateGrid": "dynamics.state",
+    "ParameterPath": "dynamics.path",
+    "solve_finite": "dynamics.finite",
+    "solve_stationary": "dynamics.stationary",
+    "equilibrium_path": "dynamics.simulate",
+    "compare_static": "dynamics.compare",
+    "refusal_region": "dynamics.incentive",
+    "ConvergenceError": "dynamics.state",
     # calibrated cases and uncertainty
     "load_case": "io.cases",
     "Case": "io.cases",

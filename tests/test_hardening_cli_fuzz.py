@@ -64,6 +64,14 @@ def options(draw, command: str) -> list[str]:
         "sweep": {**common, "--period": lambda: either(st.sampled_from(["early", "late"])),
                   "--chunk": lambda: either(st.sampled_from(["1", "5", "1000"]))},
         "new": {"--name": lambda: draw(TEXT), "--rising": lambda: draw(TEXT)},
+        "dynamic": {"--protocol": lambda: either(st.sampled_from(["nash", "ultimatum"])),
+                    "--delta-r": lambda: either(st.sampled_from(["0", "0.8", "1", "-0.1"])),
+                    "--ratchet": lambda: either(st.sampled_from(["0", "0.5", "2"])),
+                    "--terminal": lambda: either(st.sampled_from(["stationary", "none"])),
+                    "--grid": lambda: either(st.sampled_from(["5", "7"])),
+                    "--refine": lambda: either(st.sampled_from(["0", "1", "9"])),
+                    "--forecast": lambda: either(st.sampled_from(["0", "2", "-1"])),
+                    **out_dir},
         "bogus": {},
     }
     pool = pools[command]
@@ -77,7 +85,9 @@ def options(draw, command: str) -> list[str]:
                  "--out", draw(st.sampled_from(["out/grid.csv", "out/sub/g.csv", "out"]))]
         for value in draw(st.lists(SETS, max_size=6)):
             argv += ["--set", value]
-    if command in ("plot", "report") and "--out" not in argv:
+    if command == "dynamic" and "--grid" not in argv:
+        argv += ["--grid", "5", "--refine", "0"]  # keep the fuzz fast
+    if command in ("plot", "report", "dynamic") and "--out" not in argv:
         argv += ["--out", "out"]
     if command in ("plot", "report") and "--draws" not in argv:
         argv += ["--draws", "10"]
@@ -86,7 +96,8 @@ def options(draw, command: str) -> list[str]:
 
 @st.composite
 def command_lines(draw) -> list[str]:
-    command = draw(st.sampled_from(["solve", "check", "sweep", "plot", "report", "new", "bogus"]))
+    command = draw(st.sampled_from(["solve", "check", "sweep", "plot", "report", "new", "bogus",
+                                    "dynamic"]))
     argv = [command]
     if command == "new":
         argv.append(draw(st.sampled_from(["out/new.toml", "out", "out/sub/new.toml"])))
@@ -130,6 +141,7 @@ def test_generated_command_lines(argv, tmp_path_factory, capsys):
      "--set", "outside_e=0", "--set", "indispensability=0.5", "--set", "survival=0.5",
      "--set", "invest_cost=0", "--out", "out/grid.csv"],
     ["check", str(TOY)],
+    ["dynamic", str(TOY), "--grid", "5", "--refine", "0", "--out", "out"],
 ])  # fmt: skip
 def test_the_generator_reaches_success(argv, tmp_path, monkeypatch, capsys):
     """The fuzz above can succeed: these command lines, of the kinds it draws, do."""
@@ -140,6 +152,7 @@ def test_the_generator_reaches_success(argv, tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("argv", [
     ["plot", str(TOY), "--out", "", "--draws", "10"],
     ["report", str(TOY), "--out", " ", "--draws", "10"],
+    ["dynamic", str(TOY), "--out", "", "--grid", "5"],
     ["sweep", str(TOY), "--period", "early", "--x", "share=0:1:3", "--y", "power=0.1:0.9:3",
      "--out", ""],
 ])  # fmt: skip

@@ -163,7 +163,8 @@ def test_report_markdown_has_no_raw_html_or_injected_markup(report):
         assert raw not in md.lower()
     assert "&lt;script&gt;" in md and "&lt;img src=x" in md
     assert not re.search(r"(?<!\\)\]\(", md.replace("](phase.png)", "").replace(
-        "](robustness.png)", "").replace("](sensitivity.png)", ""))  # no link but the figures
+        "](robustness.png)", "").replace("](sensitivity.png)", "").replace(
+        "](dynamic_timeline.png)", ""))  # no link but the figures
     assert "\\[click\\](http://evil)" in md
     assert "\n# heading" not in md and "\n# x" not in md
     headings = [line for line in md.splitlines() if line.startswith("# ")]

@@ -26,7 +26,7 @@ LAYERS = {
     "errors": 0, "_version": 0, "_lazy": 0, "game": 1, "games": 2, "params": 3, "model": 3,
     "strategy": 3,
     "numeric": 4, "solve": 5, "equilibrium": 5, "analysis": 6, "members": 6, "estimation": 6,
-    "io": 7, "__init__": 8, "__main__": 8,
+    "dynamics": 6, "io": 7, "__init__": 8, "__main__": 8,
 }  # fmt: skip
 
 

@@ -460,6 +460,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 "interactive phase diagram and the report's tables (needs "
                                 "kzgame[html])")
         p.set_defaults(func=func)
+
+    from .dynamic_cli import add_parser as _add_dynamic
+
+    _add_dynamic(sub, _Parser)
     return parser
 
 

@@ -425,6 +425,12 @@ def write_report(
            + ".", ""]
     md += commitment_section(case, protocol, mc)
     md += _validation_section(case, validation)
+    from .report_dynamic import dynamic_section
+
+    dynamic_md, dynamic_figure = dynamic_section(case, out, protocol=protocol)
+    md += dynamic_md
+    if dynamic_figure is not None:
+        figures["dynamic_timeline"] = dynamic_figure
     md += ["## Thresholds", ""]
     tmd, tex = _latex_thresholds(case, protocol)
     md += tmd
