@@ -14,8 +14,9 @@ parameters, as sympy expressions:
 * **tails**: a decision node whose subtree holds only singleton
   information sets (a proper subgame of perfect information, for instance
   R's choice to stay or leave after a refusal) is folded first by backward
-  induction with the engine's tie rule (the first listed of tied actions);
-  its value is a sympy ``Piecewise``.
+  induction with the engine's tie rule (the first listed of tied actions,
+  payoffs within :data:`FOLD_ATOL` counting as tied); its value is a sympy
+  ``Piecewise``.
 
 What an assessment is, and what the solver checks
 -------------------------------------------------
@@ -89,12 +90,17 @@ import sympy as sp
 from ..errors import GameError
 from .tree import Game
 
-__all__ = ["ATOL", "Assessment", "PBESolution", "pbe"]
+__all__ = ["ATOL", "FOLD_ATOL", "Assessment", "PBESolution", "pbe", "select"]
 
 #: Tolerance of the numeric checks of weak and strict inequalities.
 ATOL: float = 1e-10
 
 _TOL = sp.Symbol("_pbe_atol", nonnegative=True)
+#: Ties in a folded tail: payoffs within this distance count as tied (the tie
+#: order decides), so that ties built into a game (an offer equal to a
+#: reservation value) survive floating-point rounding.
+FOLD_ATOL: float = 1e-12
+_FOLD_TOL = sp.Float(FOLD_ATOL)
 
 
 
@@ -183,8 +189,8 @@ def _fold(game: Game, index: int) -> _Terminal:
     for k, kid in enumerate(kids):
         later = [kids[j].payoffs[me] for j in range(len(kids)) if j != k]
         before = [kids[j].payoffs[me] for j in range(k)]
-        c = sp.And(*[kid.payoffs[me] > b for b in before],
-                   *[kid.payoffs[me] >= b for b in later[k:]])
+        c = sp.And(*[kid.payoffs[me] - b > _FOLD_TOL for b in before],
+                   *[kid.payoffs[me] - b >= -_FOLD_TOL for b in later[k:]])
         conds.append(c)
     conds[-1] = sp.true
     payoffs = tuple(
@@ -450,7 +456,9 @@ class Assessment:
         Where the assessment survives the intuitive criterion (Cho and
         Kreps 1987) at every off-path set (``True`` with no off-path set).
     outcomes : dict
-        Layer-1 node path -> rows (probability, condition, outcome label).
+        Layer-1 node path -> rows (probability, condition, outcome label,
+        the actions from that node to the leaf): the leaf is reached with
+        that probability where the condition (a folded tail's choice) holds.
     """
 
     kind: str
@@ -461,7 +469,7 @@ class Assessment:
     payoffs: dict[str, sp.Expr]
     type_payoffs: dict[str, sp.Expr]
     intuitive: sp.Basic
-    outcomes: dict[str, list[tuple[sp.Expr, sp.Basic, str]]]
+    outcomes: dict[str, list[tuple[sp.Expr, sp.Basic, str, tuple[str, ...]]]]
     env: _Env
 
     def in_parameters(self, expr: Any) -> Any:
@@ -490,14 +498,32 @@ class Assessment:
 
     def evaluate(self, expr: Any, **values: Any) -> Any:
         """An expression of this assessment (payoff symbols allowed) at ``values``."""
-        f = sp.lambdify(self.env.arguments, expr, "numpy")
+        fns = self.__dict__.setdefault("_evaluators", {})
+        if expr not in fns:
+            fns[expr] = sp.lambdify(self.env.arguments, expr, "numpy")
         with np.errstate(all="ignore"):
-            return f(*self.env.args(values))
+            return fns[expr](*self.env.args(values))
+
+    @cached_property
+    def _strategy_fn(self):
+        flat = [p for acts in self.strategy.values() for p in acts.values()]
+        flat += [b for bel in self.beliefs.values() for b in bel.values()]
+        return sp.lambdify(self.env.arguments, flat or [sp.Integer(0)], "numpy")
+
+    def _flat(self, values: Mapping[str, Any]) -> list[float]:
+        with np.errstate(all="ignore"):
+            return [float(x) for x in self._strategy_fn(*self.env.args(values))]
 
     def numbers(self, **values: Any) -> dict[str, dict[str, float]]:
         """The strategy at one point: information set -> action -> probability."""
-        return {s: {a: float(self.evaluate(p, **values)) for a, p in acts.items()}
-                for s, acts in self.strategy.items()}
+        it = iter(self._flat(values))
+        return {s: {a: next(it) for a in acts} for s, acts in self.strategy.items()}
+
+    def belief_numbers(self, **values: Any) -> dict[str, dict[str, float]]:
+        """The on-path beliefs at one point: information set -> node path -> belief."""
+        flat = self._flat(values)
+        it = iter(flat[sum(len(a) for a in self.strategy.values()):])
+        return {s: {m: next(it) for m in bel} for s, bel in self.beliefs.items()}
 
     def describe(self) -> str:
         """The strategies in words."""
@@ -576,6 +602,43 @@ class PBESolution:
             cand &= v >= best - atol
         return np.where(cand.any(axis=0), cand.argmax(axis=0), -1)
 
+    def event_table(self, events: Mapping[str, Any], **values: Any) -> np.ndarray:
+        """Probabilities of events under each assessment: shape (assessments, events, *shape).
+
+        ``events`` maps a name to a predicate ``f(type, label, path) -> bool``
+        on the outcome rows (:attr:`Assessment.outcomes`); an event's
+        probability is the prior-weighted sum of the rows it accepts.
+        """
+        key = tuple(events)
+        if getattr(self, "_events_key", None) != key:
+            from sympy.printing.numpy import NumPyPrinter
+
+            L = _layers(self.game)
+            prior = {self.game.nodes[i].name: L.prior[i] for i in L.types}
+            exprs = []
+            for a in self.assessments:
+                for f in events.values():
+                    total = sp.Integer(0)
+                    for t, rows in a.outcomes.items():
+                        for prob, cond, label, path in rows:
+                            if f(t, label, path):
+                                ind = 1 if cond is sp.true else sp.Piecewise((1, cond), (0, True))
+                                total += prior[t] * prob * ind
+                    exprs.append(total)
+            printer = NumPyPrinter({"order": "none", "fully_qualified_modules": False,
+                                    "inline": True, "allow_unknown_functions": True,
+                                    "user_functions": {}})
+            self._events_fn = sp.lambdify(self.env.arguments, exprs or [sp.Integer(0)],
+                                          "numpy", printer=printer, docstring_limit=0)
+            self._events_key = key
+        args = self.env.args(values)
+        shape = np.broadcast_shapes(*(np.shape(x) for x in args))
+        with np.errstate(all="ignore"):
+            flat = [np.broadcast_to(np.asarray(x, dtype=float), shape)
+                    for x in self._events_fn(*args)]
+        n, k = len(self.assessments), len(events)
+        return np.array(flat[: n * k]).reshape((n, k, *shape))
+
     def select(self, prefer: Sequence[str] | None = None, atol: float = ATOL,
                **values: Any) -> Assessment | None:
         """The selected PBE at one point (:func:`select`), or None."""
@@ -626,6 +689,22 @@ def _exists_mu(diffs: Sequence[tuple[sp.Expr, sp.Expr]], pri: tuple[sp.Expr, ...
 
 
 def pbe(game: Game, *, informed: str | None = None) -> PBESolution:
+    """Every perfect Bayesian equilibrium of ``game`` (cached per game object; see :func:`_pbe`)."""
+    key = (id(game), informed)
+    hit = _CACHE.get(key)
+    if hit is not None and hit.game is game:
+        return hit
+    out = _pbe(game, informed=informed)
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    _CACHE[key] = out
+    return out
+
+
+_CACHE: dict[tuple[int, str | None], PBESolution] = {}
+
+
+def _pbe(game: Game, *, informed: str | None = None) -> PBESolution:
     """Every perfect Bayesian equilibrium of ``game``, as symbolic conditions.
 
     Parameters
@@ -829,7 +908,7 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
                 type_payoffs[nodes[i].name] = v
         payoffs[p] = total_p
     # outcomes per type: (probability, condition, label)
-    outcomes: dict[str, list[tuple[sp.Expr, sp.Basic, str]]] = {}
+    outcomes: dict[str, list[tuple[sp.Expr, sp.Basic, str, tuple[str, ...]]]] = {}
     for i in L.types:
         s = nodes[i].infoset
         rows = []
@@ -840,7 +919,7 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
             c = L.child[(i, a)]
             if c in L.terminal:
                 for bc, leaf in L.terminal[c].branches:
-                    rows.append((pa, bc, nodes[leaf].label))
+                    rows.append((pa, bc, nodes[leaf].label, nodes[leaf].path[len(nodes[i].path):]))
             else:
                 j = nodes[c].infoset
                 for b in nodes[c].actions:
@@ -848,7 +927,8 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
                     if pb == 0:
                         continue
                     for bc, leaf in L.terminal[L.child[(c, b)]].branches:
-                        rows.append((pa * pb, bc, nodes[leaf].label))
+                        rows.append((pa * pb, bc, nodes[leaf].label,
+                                     nodes[leaf].path[len(nodes[i].path):]))
         outcomes[nodes[i].name] = rows
 
     kind = "screening"
