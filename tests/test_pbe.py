@@ -123,12 +123,12 @@ def brute_force_check(game, a, values):
         acts = game.nodes[members[0]].actions
         total = sum(reach[m] for m in members)
 
-        def action_values(weights):
+        def action_values(weights, members=members, who=who, acts=acts):
             return {b: sum(w * tree.value(game.nodes[m].children[k], prof)[who]
                            for w, m in zip(weights, members, strict=True))
                     for k, b in enumerate(acts)}
 
-        def best_under(weights):
+        def best_under(weights, s=s, action_values=action_values):
             vals = action_values(weights)
             top = max(vals.values())
             return all(vals[b] >= top - TOL for b, p in prof[s].items() if p > TOL)

@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -387,7 +387,9 @@ class _Compiled:
         return sp.lambdify(self.env.arguments, list(self.diffs) or [sp.Integer(0)], "numpy",
                            printer=printer, docstring_limit=0)
 
-    def __call__(self, values: Mapping[str, Any], atol: float = ATOL) -> list[np.ndarray]:
+    def __call__(self, values: Mapping[str, Any], atol: float = ATOL,
+                 which: Sequence[int] | None = None) -> list[np.ndarray]:
+        """The roots' truth values at ``values`` (only the roots ``which``, others False)."""
         args = self.env.args(values)
         shape = np.broadcast_shapes(*(np.shape(a) for a in args))
         with np.errstate(all="ignore"):
@@ -419,7 +421,9 @@ class _Compiled:
             cache[key] = r
             return r
 
-        return [np.broadcast_to(ev(p), shape) for p in self.plans]
+        keep = set(range(len(self.plans)) if which is None else which)
+        return [np.broadcast_to(ev(p), shape) if k in keep else np.zeros(shape, bool)
+                for k, p in enumerate(self.plans)]
 
 
 @dataclass
@@ -559,10 +563,11 @@ class PBESolution:
 
         Returns two boolean arrays of shape (number of assessments, *broadcast shape).
         """
-        out = self._compiled(values, atol)
         n = len(self.assessments)
-        arr = np.array(out)
-        return arr[:n], arr[n:]
+        ok = np.array(self._compiled(values, atol, which=range(n))[:n])
+        need = [n + k for k in range(n) if ok[k].any()]
+        ic = np.array(self._compiled(values, atol, which=need)[n:])
+        return ok, ic
 
     @cached_property
     def _payoff_fn(self):
@@ -786,6 +791,9 @@ def _pbe(game: Game, *, informed: str | None = None) -> PBESolution:
             a_ = _assess(L, S1, S2, sig, prob1, reach, on, signalling, env)
             if a_ is not None:
                 out.append(a_)
+    # pure assessments first (the selection's last tie-break), then by the number of mixtures
+    out.sort(key=lambda a: sum(any(p != 0 and p != 1 for p in acts.values())
+                               for acts in a.strategy.values()))
     return PBESolution(game, out, informed, env)
 
 
@@ -972,7 +980,7 @@ def _intuitive(L: _Layers, S1, off_path, type_payoffs, signalling) -> sp.Basic:
         def payoff(m, b, k):
             return L.terminal[L.child[(m, b)]].payoffs[k]
 
-        def br(b, subset):
+        def br(b, subset, acts=acts, members=members, who=who, pri=pri):
             """b is a best reply to some belief supported on ``subset`` (indices)."""
             others = [c for c in acts if c != b]
             if not others:

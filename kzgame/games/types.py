@@ -28,7 +28,7 @@ Examples
 ...             "indispensability")
 Traceback (most recent call last):
 ...
-kzgame.errors.ParameterError: indispensability_low = 0.5 must be below indispensability_high = 0.5 (two distinct types; allowed range [0, 1])
+kzgame.errors.ParameterError: indispensability_low = 0.5 must be below ... = 0.5 ...
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def type_payoffs(uncertain: str, value: sp.Expr, protocol: str = "nash") -> dict
     --------
     >>> t = type_payoffs("indispensability", sp.Symbol("i"), "ultimatum")
     >>> sp.factor(t["terms"])
-    -survival*(i*outside_e + i*share*surplus - i*surplus)
+    -i*survival*(outside_e + share*surplus - surplus)
     """
     V, s, o_R, o_E = _S["surplus"], _S["share"], _S["outside_r"], _S["outside_e"]
     iota, q, c = _S["indispensability"], _S["survival"], _S["invest_cost"]

@@ -1,0 +1,282 @@
+"""E's uncertainty about R (kzgame.analysis.beliefs): reductions, thresholds, monotonicity, input.
+
+* degenerate priors (0 and 1) give the complete-information game's outcome
+  for the type that is sure, outcome for outcome, on random points, for
+  both uncertain parameters and both move orders; the complete-information
+  games are solved by the engine's backward induction, and the screening
+  game's also equals the period game under the outside-option protocol;
+* the closed-form thresholds in E's prior agree with E's payoffs read off
+  the tree;
+* monotonicity (hypothesis): a higher prior on the indispensable type never
+  lowers E's concession probability; a higher hold-up cost never raises the
+  probability of a bluff;
+* the continuum: the numeric cut-off equals the closed form (uniform) and
+  a brute-force grid (beta);
+* bad input raises ParameterError naming the value and the range.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzgame.analysis.beliefs import (
+    TypeDistribution,
+    belief_solution,
+    classify_beliefs,
+    observables,
+    prior_thresholds,
+    screening_continuum,
+    signalling_continuum,
+)
+from kzgame.errors import ParameterError
+from kzgame.game.normal_form import evaluate
+from kzgame.games import period
+from kzgame.games.screening_game import screening_complete
+from kzgame.games.signalling_game import signalling, signalling_complete
+from kzgame.numeric.point import solve_game
+
+
+def draw(rng, uncertain):
+    v = dict(surplus=1.0, share=rng.uniform(0, 1), outside_r=rng.uniform(-0.4, 0.9),
+             outside_e=rng.uniform(-0.3, 0.9), indispensability=rng.uniform(0, 1),
+             survival=rng.uniform(0.05, 1), invest_cost=rng.uniform(0, 0.4),
+             power=rng.uniform(0.05, 0.95), holdup_cost=rng.uniform(0.001, 0.15))
+    lo, hi = sorted(rng.uniform(0, 1, 2)) if uncertain == "indispensability" \
+        else sorted(rng.uniform(-0.4, 0.9, 2))
+    return v, float(lo), float(hi)
+
+
+def outcome_of(a, t, values):
+    """The outcome label type t reaches under assessment a (asserting it is sure)."""
+    dist = {}
+    for prob, cond, label, _ in a.outcomes[t]:
+        ind = 1.0 if cond is True or str(cond) == "True" else float(a.evaluate(cond, **values))
+        dist[label] = dist.get(label, 0.0) + float(a.evaluate(prob, **values)) * ind
+    best = max(dist, key=dist.get)
+    assert dist[best] == pytest.approx(1.0, abs=1e-9), dist
+    return best
+
+
+CASES = [("signalling", "indispensability", True), ("signalling", "outside_r", False),
+         ("signalling", "outside_r", True), ("screening", "indispensability", None),
+         ("screening", "outside_r", None)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c)))
+def test_degenerate_priors_reduce_to_complete_information(case):
+    order, uncertain, commitment = case
+    sol = belief_solution(order, uncertain, commitment=commitment)
+    complete = (signalling_complete(uncertain, commitment=commitment) if order == "signalling"
+                else screening_complete(uncertain))
+    rng = np.random.default_rng(abs(hash(case)) % 2**32)
+    for _ in range(12):
+        v, lo, hi = draw(rng, uncertain)
+        for prior, t, sure in ((1.0, "high", hi), (0.0, "low", lo)):
+            values = {k: x for k, x in v.items() if k != uncertain}
+            values.update({f"{uncertain}_low": lo, f"{uncertain}_high": hi, "prior": prior})
+            a = sol.select(**values)
+            ours = outcome_of(a, t, values)
+            full = dict(v, **{uncertain: sure, f"{uncertain}_low": lo,
+                              f"{uncertain}_high": hi})
+            theirs = solve_game(complete, **full).outcome
+            assert ours == theirs, (case, values, a.describe())
+            stake_r = v["share"] - (full["outside_r"] if uncertain != "outside_r" else sure)
+            stake_e = 1 - v["share"] - v["outside_e"]
+            if order == "screening" and (stake_e >= 0 or stake_r < 0):
+                # the hold-up subgame of the outside-option protocol, where a refusal's
+                # breakdown is not an empty threat (R would leave) or E wants to keep R
+                spe = solve_game(period("outside-option"), **{k: x for k, x in full.items()
+                                                           if k in period().parameters})
+                reply = spe.choices["hold-up"]
+                assert ours == ("hold-up" if reply == "concede" else "exit")
+
+
+def test_ultimatum_claims_reduce_to_the_period_game():
+    """With the ultimatum protocol's terms, a sure prior gives the period game's outcome."""
+    sol = belief_solution("signalling", "indispensability", protocol="ultimatum")
+    rng = np.random.default_rng(11)
+    g = period("ultimatum")
+    for _ in range(15):
+        v, lo, hi = draw(rng, "indispensability")
+        for prior, t, sure in ((1.0, "high", hi), (0.0, "low", lo)):
+            values = {k: x for k, x in v.items() if k != "indispensability"}
+            values.update(indispensability_low=lo, indispensability_high=hi, prior=prior)
+            ours = outcome_of(sol.select(**values), t, values)
+            assert ours == solve_game(g, **dict(v, indispensability=sure)).outcome
+
+
+def test_thresholds_agree_with_the_tree():
+    """E concedes a pooled claim-high iff p >= p*: E's payoffs read off the tree."""
+    pstar = prior_thresholds("signalling", "indispensability")["claim-high"]
+    syms = {str(s): s for s in pstar.free_symbols}
+    g = signalling("indispensability")
+    rng = np.random.default_rng(5)
+    checked = 0
+    for _ in range(40):
+        v, lo, hi = draw(rng, "indispensability")
+        p = float(rng.uniform(0, 1))
+        values = {k: x for k, x in v.items() if k != "indispensability"}
+        values.update(indispensability_low=lo, indispensability_high=hi, prior=p)
+        stake_e = (1 - v["share"]) - v["outside_e"]
+        if stake_e <= 0:
+            continue
+        tv = evaluate(g, exact=False, **values)
+        leaf = {g.nodes[i].name: tv.leaf_payoffs[i][1] for i in g.leaves}
+        gain = (p * (leaf["high/claim-high/concede"] - leaf["high/claim-high/refuse"])
+                + (1 - p) * (leaf["low/claim-high/concede"] - leaf["low/claim-high/refuse"]))
+        subs = {syms[k]: x for k, x in dict(values, stake_r=v["share"] - v["outside_r"],
+                                            stake_e=stake_e).items() if k in syms}
+        threshold = float(pstar.subs(subs))
+        if abs(p - threshold) > 1e-9:
+            assert (gain >= 0) == (p >= threshold)
+            checked += 1
+    assert checked > 20
+
+
+def test_thresholds_in_latex():
+    from kzgame.analysis.beliefs import thresholds_latex
+
+    text = thresholds_latex("signalling", "indispensability")["claim-high"]
+    assert "\\iota_{H}" in text and "\\Delta_{E}" in text and "\\beta" in text
+
+
+def _random_points(seed, n=150):
+    rng = np.random.default_rng(seed)
+    lo, hi = np.sort(rng.uniform(0, 1, (2, n)), axis=0)
+    return dict(share=rng.uniform(0, 1, n), outside_r=rng.uniform(-0.4, 0.9, n),
+                outside_e=rng.uniform(-0.3, 0.9, n), survival=rng.uniform(0.05, 1, n),
+                invest_cost=rng.uniform(0, 0.4, n), power=rng.uniform(0.05, 0.95, n),
+                indispensability_low=lo, indispensability_high=hi + 1e-6 * (hi >= 1) * 0
+                + (hi <= lo) * 1e-9)
+
+
+@settings(deadline=None, max_examples=6)
+@given(st.integers(0, 2**32 - 1))
+def test_higher_prior_never_lowers_concession(seed):
+    """Each example: 150 random periods, each at two priors p1 <= p2 (vectorized)."""
+    v = _random_points(seed)
+    rng = np.random.default_rng(seed + 1)
+    n = len(v["share"])
+    p1, p2 = np.sort(rng.uniform(0, 1, (2, n)), axis=0)
+    h = rng.uniform(0, 0.15, n)
+    both = {k: np.concatenate([x, x]) for k, x in v.items()}
+    obs = observables(prior=np.concatenate([p1, p2]), holdup_cost=np.concatenate([h, h]),
+                      **both)
+    c = obs["concession"]
+    assert np.all(c[n:] >= c[:n] - 1e-9), np.flatnonzero(c[n:] < c[:n] - 1e-9)
+
+
+@settings(deadline=None, max_examples=6)
+@given(st.integers(0, 2**32 - 1))
+def test_higher_holdup_cost_never_raises_the_bluff(seed):
+    """Each example: 150 random periods, each at two hold-up costs h1 <= h2 (vectorized)."""
+    v = _random_points(seed)
+    rng = np.random.default_rng(seed + 2)
+    n = len(v["share"])
+    h1, h2 = np.sort(rng.uniform(0, 0.2, (2, n)), axis=0)
+    p = rng.uniform(0, 1, n)
+    both = {k: np.concatenate([x, x]) for k, x in v.items()}
+    obs = observables(prior=np.concatenate([p, p]), holdup_cost=np.concatenate([h1, h2]),
+                      **both)
+    b = obs["bluff"]
+    assert np.all(b[n:] <= b[:n] + 1e-9), np.flatnonzero(b[n:] > b[:n] + 1e-9)
+
+
+def test_observables_add_up():
+    rng = np.random.default_rng(3)
+    v, lo, hi = draw(rng, "outside_r")
+    n = 50
+    arr = {k: np.full(n, x) for k, x in v.items() if k != "outside_r"}
+    arr.update(outside_r_low=lo, outside_r_high=hi, prior=np.linspace(0, 1, n))
+    o = observables("signalling", "outside_r", **arr)
+    total = o["accept"] + o["invest"] + o["exit"] + o["holdup"]
+    assert np.allclose(total, 1)
+    assert np.all(o["concession"] + o["refused"] <= o["holdup"] + 1e-9)
+    assert np.all(o["successful_bluff"] <= o["bluff"] + 1e-9)
+
+
+def test_classify_is_vectorized_and_matches_pointwise_selection():
+    rng = np.random.default_rng(8)
+    pts = []
+    for _ in range(20):
+        v, lo, hi = draw(rng, "indispensability")
+        v.pop("indispensability")
+        pts.append(dict(v, indispensability_low=lo, indispensability_high=hi,
+                        prior=float(rng.uniform(0, 1))))
+    arr = {k: np.array([p[k] for p in pts]) for k in pts[0]}
+    cls = classify_beliefs(**arr)
+    sol = cls.solution
+    for k, p in enumerate(pts):
+        assert sol.assessments[cls.index[k]] is sol.select(**p)
+
+
+def test_screening_continuum_uniform_closed_form_and_grid():
+    d = TypeDistribution("outside_r", -0.2, 0.6)
+    rng = np.random.default_rng(4)
+    n = 200
+    v = dict(share=rng.uniform(0, 1, n), outside_e=rng.uniform(-0.3, 0.5, n),
+             survival=rng.uniform(0.1, 1, n), indispensability=rng.uniform(0, 1, n))
+    r = screening_continuum(d, **v)
+    q, sV = v["survival"], v["share"]
+    L = v["indispensability"] * q * ((1 - sV) - v["outside_e"])
+
+    def obj(x):
+        return d.cdf(sV[:, None] + x / q[:, None]) * (L[:, None] - x)
+
+    grid = np.linspace(0, 1, 20001)[None, :] * np.maximum(0, q * (d.high - sV))[:, None]
+    brute = obj(grid).max(axis=1)
+    got = obj(r["offer"][:, None])[:, 0]
+    assert np.all(got >= brute - 1e-7)
+    interior = (L + q * (d.low - sV)) / 2
+    inside = (interior > np.maximum(0, q * (d.low - sV)) + 1e-6) & (
+        interior < q * (d.high - sV) - 1e-6) & (obj(interior[:, None])[:, 0] >= brute - 1e-9)
+    assert inside.sum() > 10
+    assert np.allclose(r["offer"][inside], interior[inside], atol=1e-6)
+    beta = TypeDistribution("outside_r", -0.2, 0.6, shape="beta", a=2.0, b=5.0)
+    rb = screening_continuum(beta, **v)
+
+    def objb(x):
+        return beta.cdf(sV[:, None] + x / q[:, None]) * (L[:, None] - x)
+
+    assert np.all(objb(rb["offer"][:, None])[:, 0] >= objb(grid).max(axis=1) - 1e-6)
+
+
+def test_signalling_continuum_pools_on_the_mean():
+    d = TypeDistribution("indispensability", 0.2, 0.9)
+    common = dict(share=0.3, outside_r=0.25, outside_e=0.1, survival=0.8, invest_cost=0.2,
+                  holdup_cost=0.05)
+    # beta = 0.9: R claims the terms E's expected loss just covers, x = E[iota] q Delta_E
+    r = signalling_continuum(d, power=0.9, **common)
+    assert float(r["terms"]) == pytest.approx(d.mean() * 0.8 * 0.6)
+    assert 0.2 < float(r["claim"]) < 0.9 and float(r["holdup"]) == 1.0
+    # beta = 0.5: even the top type's terms are below E's expected loss: R claims iota = 0.9
+    r = signalling_continuum(d, power=0.5, **common)
+    assert float(r["claim"]) == 0.9
+    assert float(r["terms"]) == pytest.approx(0.8 * (0.5 * 0.9 * 0.6 - 0.5 * 0.05))
+
+
+@pytest.mark.parametrize("bad, match", [
+    (dict(prior=1.5), r"prior = 1\.5 is outside the allowed range \[0, 1\]"),
+    (dict(prior=-0.1), r"prior = -0\.1 is outside the allowed range \[0, 1\]"),
+    (dict(indispensability_high=1.2), r"indispensability_high = 1\.2 is outside .*\[0, 1\]"),
+    (dict(indispensability_low=0.5, indispensability_high=0.5),
+     r"indispensability_low = 0\.5 must be below indispensability_high = 0\.5"),
+])
+def test_bad_input(bad, match):
+    v = dict(share=0.3, outside_r=0.25, outside_e=0.1, survival=0.8, invest_cost=0.2,
+             holdup_cost=0.05, indispensability_low=0.2, indispensability_high=0.9, prior=0.5)
+    v.update(bad)
+    with pytest.raises(ParameterError, match=match):
+        classify_beliefs(**v)
+
+
+def test_bad_distributions():
+    with pytest.raises(ParameterError, match=r"\[1\.5, 2\] has no mass .* \[0, 1\]"):
+        TypeDistribution("indispensability", 1.5, 2.0)
+    with pytest.raises(ParameterError, match="low < high"):
+        TypeDistribution("outside_r", 0.5, 0.5)
+    with pytest.raises(ParameterError, match="not supported"):
+        TypeDistribution("share", 0.1, 0.5)
