@@ -288,8 +288,11 @@ def equilibria(order: str = "signalling", uncertain: str = "indispensability", *
     >>> eqs = equilibria(prior=0.9, share=0.3, outside_r=0.25, outside_e=0.1, survival=0.8,
     ...                  invest_cost=0.2, holdup_cost=0.05, indispensability_low=0.2,
     ...                  indispensability_high=0.9)
-    >>> [(e["label"], e["selected"]) for e in eqs]  # doctest: +NORMALIZE_WHITESPACE
-    [('pooling on claim-low', False), ('pooling on claim-high', True)]
+    >>> for e in eqs:
+    ...     print(e["label"], e["selected"], e["off_path"])
+    pooling on accept False {'E|claim-low': mu >= -0.20..., 'E|claim-high': mu <= 0.29...}
+    pooling on claim-high True {'E|claim-low': mu >= -0.20...}
+    semi-separating (high: accept/claim-high, low: claim-high) False {'E|claim-low': mu >= -0.20...}
     """
     sol = belief_solution(order, uncertain, commitment=commitment, protocol=protocol)
     values = _values(sol.game, uncertain, params)
