@@ -280,3 +280,17 @@ def test_bad_distributions():
         TypeDistribution("outside_r", 0.5, 0.5)
     with pytest.raises(ParameterError, match="not supported"):
         TypeDistribution("share", 0.1, 0.5)
+
+
+def test_screening_crisis_is_the_resolute_type_left_out():
+    """E meets only the low reservation: the high type leaves, with probability p."""
+    opts = dict(share=0.3, outside_e=0.1, survival=0.8, invest_cost=0.2, holdup_cost=0.05,
+                indispensability=0.6, outside_r_low=0.2, outside_r_high=0.45)
+    p = np.array([0.05, 0.1, 0.15])
+    obs = observables("screening", "outside_r", prior=p, **opts)
+    assert np.allclose(obs["meet-low"], 1) and np.allclose(obs["crisis"], p)
+    # the threshold: r_H = 0.8 * 0.15 = 0.12, r_L = 0, loss = 0.6 * 0.8 * 0.6 = 0.288
+    pstar = 0.12 / 0.288
+    o = observables("screening", "outside_r", prior=np.array([pstar - 1e-6, pstar + 1e-6]),
+                    **opts)
+    assert o["meet-low"].tolist() == [1.0, 0.0] and o["crisis"][1] == 0.0

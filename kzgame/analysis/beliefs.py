@@ -332,8 +332,8 @@ def prior_thresholds(order: str = "signalling", uncertain: str = "indispensabili
       x_j <= mu iota q Delta_E, mu the probability that R leaves after a
       refusal; with only the high type leaving, p >= p*_j = x_j / (iota q Delta_E);
     * screening, o_R: E meets the high type's reservation r_H rather than
-      the low type's r_L iff p iota q Delta_E >= r_H - r_L + p r_L...,
-      i.e. p >= p* = (r_H - r_L) / (iota q Delta_E - r_L);
+      the low type's r_L iff p (iota q Delta_E - r_L) >= r_H - r_L, i.e.
+      p >= p* = (r_H - r_L) / (iota q Delta_E - r_L);
     * screening, iota: E pays the common reservation r iff
       r <= (p iota_H + (1 - p) iota_L) q Delta_E.
 
@@ -451,12 +451,12 @@ def prior_margin(order: str = "signalling", uncertain: str = "indispensability",
     for k in range(grid):
         if ps[k] > p0 and lab[k] != now:
             lo_p = max(p0, ps[k - 1]) if k else p0
-            up, to_up = refine(lo_p, ps[k]), lab[k]
+            up, to_up = float(refine(lo_p, ps[k])), lab[k]
             break
     for k in range(grid - 1, -1, -1):
         if ps[k] < p0 and lab[k] != now:
             hi_p = min(p0, ps[k + 1]) if k + 1 < grid else p0
-            down, to_down = refine(hi_p, ps[k]), lab[k]
+            down, to_down = float(refine(hi_p, ps[k])), lab[k]
             break
     return {"now": now, "down": down, "to_down": to_down, "up": up, "to_up": to_up}
 
@@ -568,7 +568,7 @@ def signalling_continuum(dist: TypeDistribution, *, protocol: str = "nash",
     return {"claim": claim, "terms": terms, "holdup": holdup.astype(float)}
 
 
-def screening_continuum(dist: TypeDistribution, *, iters: int = 50,
+def screening_continuum(dist: TypeDistribution, *, iters: int = 45,
                         **params: Any) -> dict[str, np.ndarray]:
     """Screening with a continuum of o_R types: E's offer and the cut-off type (Fearon 1995).
 
@@ -619,12 +619,14 @@ def screening_continuum(dist: TypeDistribution, *, iters: int = 50,
     phi = (math.sqrt(5) - 1) / 2
     c1, c2 = b - phi * (b - a), a + phi * (b - a)
     f1, f2 = obj(c1), obj(c2)
-    for _ in range(iters):
-        left = f1 >= f2
+    for _ in range(iters):  # one new evaluation per step: the other point is reused
+        left = f1 >= f2  # the maximum lies in [a, c2]
         b = np.where(left, c2, b)
         a = np.where(left, a, c1)
-        c1, c2 = b - phi * (b - a), a + phi * (b - a)
-        f1, f2 = obj(c1), obj(c2)
+        new = np.where(left, b - phi * (b - a), a + phi * (b - a))
+        fn = obj(new)
+        c1, c2 = np.where(left, new, c2), np.where(left, c1, new)
+        f1, f2 = np.where(left, fn, f2), np.where(left, f1, fn)
     x = 0.5 * (a + b)
     best = obj(x)
     for cand in (np.zeros(shape), top):

@@ -79,6 +79,7 @@ or not after seeing the message.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -197,9 +198,10 @@ def _fold(game: Game, index: int) -> _Terminal:
         sp.Piecewise(*[(kid.payoffs[i], c) for kid, c in zip(kids, conds, strict=True)])
         for i in range(len(game.players))
     )
+    exclusive = conds[:-1] + [sp.And(*[sp.Not(c) for c in conds[:-1]])]
     branches = tuple(
         (sp.And(c, bc), leaf)
-        for kid, c in zip(kids, conds, strict=True) for bc, leaf in kid.branches
+        for kid, c in zip(kids, exclusive, strict=True) for bc, leaf in kid.branches
     )
     return _Terminal(payoffs, branches)
 
@@ -590,12 +592,30 @@ class PBESolution:
         n, k = len(self.assessments), len(self.game.players)
         return np.array(flat[: n * k]).reshape((n, k, *shape))
 
+    #: Points per block in :meth:`classify` (the intermediate arrays stay in cache).
+    CHUNK: int = 2048
+
     def classify(self, prefer: Sequence[str] | None = None, atol: float = ATOL,
                  **values: Any) -> np.ndarray:
         """The selected PBE (:func:`select`) at each point: its index, or -1 if none.
 
-        Vectorized: values may be broadcasting arrays.
+        Vectorized: values may be broadcasting arrays; large inputs are
+        processed in blocks of :attr:`CHUNK` points.
         """
+        arrays = {k: np.asarray(v, dtype=float) for k, v in values.items()}
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        size = math.prod(shape)
+        if size > self.CHUNK:
+            flat = {k: np.broadcast_to(a, shape).ravel() for k, a in arrays.items()}
+            out = np.empty(size, dtype=np.int64)
+            for i in range(0, size, self.CHUNK):
+                part = {k: a[i:i + self.CHUNK] for k, a in flat.items()}
+                out[i:i + self.CHUNK] = self._classify(prefer, atol, part)
+            return out.reshape(shape)
+        return self._classify(prefer, atol, values)
+
+    def _classify(self, prefer: Sequence[str] | None, atol: float,
+                  values: Mapping[str, Any]) -> np.ndarray:
         ok, ic = self.table(atol, **values)
         pay = self.payoff_table(**values)
         cand = ok & ic
