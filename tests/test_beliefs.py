@@ -294,3 +294,50 @@ def test_screening_crisis_is_the_resolute_type_left_out():
     o = observables("screening", "outside_r", prior=np.array([pstar - 1e-6, pstar + 1e-6]),
                     **opts)
     assert o["meet-low"].tolist() == [1.0, 0.0] and o["crisis"][1] == 0.0
+
+
+# --- the case: [periods.beliefs] in the model file, and the report's section --------
+
+MODEL = __import__("pathlib").Path(__file__).resolve().parents[1] / "models" / \
+    "kazakhstan_russia.toml"
+
+
+def test_kazakhstan_beliefs_table_and_report_section(tmp_path):
+    from kzgame.io.cases import load_case
+    from kzgame.io.report_beliefs import beliefs_section, period_beliefs
+
+    case = load_case(MODEL)
+    (p,) = [p for p in case.periods if p.beliefs is not None]
+    assert p.label == "2014–2019" and p.beliefs.assumption
+    assert p.beliefs.values() == {"indispensability_low": 0.5, "indispensability_high": 0.8,
+                                  "prior": 0.8}
+    info = period_beliefs(p)
+    # beta = 0.35: the indispensable type's Nash terms are below even the special partner's
+    # loss, so E concedes the claim whatever its prior (p* < 0): a pooled bluff
+    pstar = prior_thresholds("signalling", "indispensability")["claim-high"]
+    subs = {s: {"power": 0.35, "indispensability_high": 0.8, "indispensability_low": 0.5,
+                "stake_e": 0.6, "stake_r": 0.15}[str(s)] for s in pstar.free_symbols}
+    assert float(pstar.subs(subs)) < 0
+    assert info["signalling"] == "pooling on claim-high"
+    assert info["observables"]["bluff"] == pytest.approx(0.2)
+    assert info["margin"]["down"] is None and info["margin"]["up"] is None
+    md = "\n".join(beliefs_section(case, tmp_path))
+    assert "pooling on claim-high" in md and "**assumption**" in md
+    assert (tmp_path / "beliefs-1.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ("prior = 0.8\nassumption", "prior = 1.5\nassumption", r"prior = 1\.5 is outside"),
+    ("low = 0.5\nhigh = 0.8", "low = 0.8\nhigh = 0.8", r"must be below"),
+    ('parameter = "indispensability"', 'parameter = "share"', r"not an uncertain parameter"),
+    ("assumption = true", "assumption = true\ncolour = 1", r"unknown key"),
+])
+def test_bad_beliefs_tables(old, new, match):
+    from kzgame.io.cases import ModelFileError, loads_case
+
+    text = MODEL.read_text()
+    assert old in text
+    book = (MODEL.parent / "codebooks" / "russia_led_regime.toml").resolve()
+    text = text.replace('extends = "codebooks/russia_led_regime.toml"', f'extends = "{book}"')
+    with pytest.raises(ModelFileError, match=match):
+        loads_case(text.replace(old, new), name="k.toml")

@@ -164,6 +164,7 @@ _PERIOD_KEYS = (
     "codings",
     "indicators",
     "params",
+    "beliefs",
 )
 _SPEC_KEYS = ("value", "range", "source", "indicator", "reasoning", "informed_by_verdict",
               "override")
@@ -762,6 +763,8 @@ class CasePeriod:
     codings: tuple[CodedValue, ...] = ()
     indicators: tuple[IndicatorValue, ...] = ()
     file: str = field(default="<string>", repr=False, compare=False)
+    #: E's uncertainty about R's type (:class:`kzgame.io.beliefs_spec.BeliefSpec`), if given.
+    beliefs: Any = None
 
     @property
     def values(self) -> dict[str, float]:
@@ -1854,7 +1857,16 @@ class _Loader:
             codings=coded,
             indicators=indicators,
             file=self.file,
+            beliefs=self.beliefs(obj, label),
         )
+
+    def beliefs(self, obj: dict, label: str) -> Any:
+        """The period's ``[periods.beliefs]`` table, if any (:mod:`kzgame.io.beliefs_spec`)."""
+        if "beliefs" not in obj:
+            return None
+        from .beliefs_spec import parse_beliefs
+
+        return parse_beliefs(self, obj["beliefs"], label)
 
 
 def _short_int(v: int) -> str:

@@ -419,6 +419,9 @@ def write_report(
     md += ["", "Protocols: " + "; ".join(f"`{k}`: {v.summary}" for k, v in PROTOCOLS.items())
            + ".", ""]
     md += _validation_section(case, validation)
+    from .report_beliefs import beliefs_section
+
+    md += beliefs_section(case, out, protocol)
     md += ["## Thresholds", ""]
     tmd, tex = _latex_thresholds(case, protocol)
     md += tmd
