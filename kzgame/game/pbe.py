@@ -563,7 +563,8 @@ class PBESolution:
     def table(self, atol: float = ATOL, **values: Any) -> tuple[np.ndarray, np.ndarray]:
         """Where each assessment is a PBE, and where it survives the intuitive criterion.
 
-        Returns two boolean arrays of shape (number of assessments, *broadcast shape).
+        Returns two boolean arrays of shape ``(assessments, *shape)`` (``shape``: the
+        broadcast shape of the values).
         """
         n = len(self.assessments)
         ok = np.array(self._compiled(values, atol, which=range(n))[:n])
@@ -583,7 +584,7 @@ class PBESolution:
                            printer=printer, docstring_limit=0)
 
     def payoff_table(self, **values: Any) -> np.ndarray:
-        """Ex-ante payoffs: shape (number of assessments, number of players, *shape)."""
+        """Ex-ante payoffs: shape ``(assessments, players, *shape)``."""
         args = self.env.args(values)
         shape = np.broadcast_shapes(*(np.shape(a) for a in args))
         with np.errstate(all="ignore"):
@@ -628,7 +629,7 @@ class PBESolution:
         return np.where(cand.any(axis=0), cand.argmax(axis=0), -1)
 
     def event_table(self, events: Mapping[str, Any], **values: Any) -> np.ndarray:
-        """Probabilities of events under each assessment: shape (assessments, events, *shape).
+        """Probabilities of events under each assessment: shape ``(assessments, events, *shape)``.
 
         ``events`` maps a name to a predicate ``f(type, label, path) -> bool``
         on the outcome rows (:attr:`Assessment.outcomes`); an event's
