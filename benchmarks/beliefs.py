@@ -98,6 +98,14 @@ def main() -> None:
     print(f"   vectorized: {a.n / tv:12,.0f} points/s   ({tv:.2f} s)")
     print(f"   point loop: {a.n / tl:12,.0f} points/s   (scaled from {a.loop} points)")
     print(f"   ratio: {tl / tv:.1f}x   goal: >= 1e6 points/s")
+    from kzgame.analysis.beliefs import classify_iota_pooling
+
+    big = points(np.random.default_rng(1), 10 * a.n)
+    classify_iota_pooling(**{k: v[:10] for k, v in big.items()})
+    tf = best_of(lambda: classify_iota_pooling(**big), a.repeat)
+    print(f"   closed form (classify_iota_pooling, the same selection), n = {10 * a.n}: "
+          f"{10 * a.n / tf:12,.0f} points/s; {tl * 10 / tf:,.0f}x the point loop, "
+          f"{(10 * a.n / tf) / (a.n / tv):,.0f}x the solver's vectorized classification")
 
     print(f"3. continuum cut-off (screening, o_R ~ beta(2, 5) on [-0.2, 0.6]), n = {a.n}")
     from scipy.optimize import minimize_scalar

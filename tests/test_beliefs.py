@@ -341,3 +341,23 @@ def test_bad_beliefs_tables(old, new, match):
     text = text.replace('extends = "codebooks/russia_led_regime.toml"', f'extends = "{book}"')
     with pytest.raises(ModelFileError, match=match):
         loads_case(text.replace(old, new), name="k.toml")
+
+
+def test_closed_form_iota_classifier_equals_the_pbe_solver():
+    """The fast closed form (Result 1: pooling values) selects what the solver selects."""
+    from kzgame.analysis.beliefs import IOTA_CLASSES, classify_iota_pooling
+
+    rng = np.random.default_rng(12)
+    n = 1500
+    lo, hi = np.sort(rng.uniform(0, 1, (2, n)), axis=0)
+    X = dict(share=rng.uniform(0, 1, n), outside_r=rng.uniform(-0.4, 0.9, n),
+             outside_e=rng.uniform(-0.3, 0.9, n), survival=rng.uniform(0.05, 1, n),
+             invest_cost=rng.uniform(0, 0.4, n), power=rng.uniform(0.05, 0.95, n),
+             holdup_cost=rng.uniform(0, 0.15, n), indispensability_low=lo,
+             indispensability_high=hi + 1e-9, prior=rng.uniform(0, 1, n))
+    X["prior"][:200], X["prior"][200:400] = 0.0, 1.0
+    for protocol in ("nash", "ultimatum"):
+        g = classify_beliefs(protocol=protocol, **X)
+        slow = [g.labels[k] for k in g.codes]
+        fast = [IOTA_CLASSES[k] for k in classify_iota_pooling(protocol=protocol, **X)]
+        assert slow == fast
