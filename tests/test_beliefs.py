@@ -361,3 +361,20 @@ def test_closed_form_iota_classifier_equals_the_pbe_solver():
         slow = [g.labels[k] for k in g.codes]
         fast = [IOTA_CLASSES[k] for k in classify_iota_pooling(protocol=protocol, **X)]
         assert slow == fast
+
+
+def test_report_line_for_a_continuum_of_types():
+    from kzgame.io.cases import loads_case
+    from kzgame.io.report_beliefs import continuum_line as line
+    from kzgame.io.report_beliefs import period_beliefs
+
+    book = (MODEL.parent / "codebooks" / "russia_led_regime.toml").resolve()
+    text = MODEL.read_text().replace('extends = "codebooks/russia_led_regime.toml"',
+                                     f'extends = "{book}"')
+    text = text.replace("assumption = true\nsource",
+                        'assumption = true\ndistribution = "uniform"\nsource')
+    (p,) = [p for p in loads_case(text).periods if p.beliefs is not None]
+    assert p.beliefs.distribution == "uniform"
+    # E's expected loss at the mean 0.65 covers the top type's nash terms: the claim is 0.8
+    assert "indispensability 0.8" in line(p, period_beliefs(p)) and "R holds up" in line(
+        p, period_beliefs(p))

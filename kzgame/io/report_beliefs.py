@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["beliefs_figure", "beliefs_section", "period_beliefs"]
+__all__ = ["beliefs_figure", "beliefs_section", "continuum_line", "period_beliefs"]
 
 _WEIGHTED = ("nash", "rubinstein", "ultimatum")
 
@@ -107,6 +107,29 @@ def beliefs_figure(p: Any, protocol: str = "nash", *, nx: int = 121, ny: int = 8
     return fig
 
 
+def continuum_line(p: Any, info: dict[str, Any]) -> str:
+    """One line on the continuum of types the spec's ``distribution`` gives."""
+    from ..analysis.beliefs import TypeDistribution, screening_continuum, signalling_continuum
+
+    spec = p.beliefs
+    dist = TypeDistribution(spec.parameter, spec.low, spec.high, spec.distribution,
+                            spec.beta_a, spec.beta_b)
+    v = {k: x for k, x in info["values"].items()
+         if k not in ("prior", f"{spec.parameter}_low", f"{spec.parameter}_high")}
+    if spec.parameter == "indispensability":
+        r = signalling_continuum(dist, protocol=info["protocol"], **v)
+        return (f"- A continuum ({spec.distribution} on [{spec.low:g}, {spec.high:g}]): every "
+                f"type claims the terms of indispensability {float(r['claim']):.3g} "
+                f"(x = {float(r['terms']):.3g}); "
+                + ("R holds up." if float(r["holdup"]) else "R does not hold up."))
+    r = screening_continuum(dist, **{k: x for k, x in v.items()
+                                     if k in ("survival", "share", "surplus", "outside_e",
+                                              "indispensability")})
+    return (f"- A continuum ({spec.distribution} on [{spec.low:g}, {spec.high:g}]), screening: "
+            f"E offers {float(r['offer']):.3g}; types with o_R above "
+            f"{float(r['cutoff']):.3g} leave (P(crisis) = {float(r['exit']):.3g}).")
+
+
 def beliefs_section(case: Any, out: str | Path, protocol: str = "nash") -> list[str]:
     """The report's Markdown section (and its figures, written into ``out``)."""
     from ..analysis.beliefs import thresholds_latex
@@ -143,6 +166,8 @@ def beliefs_section(case: Any, out: str | Path, protocol: str = "nash") -> list[
                          else "no higher prior changes it") + ".",
                f"- Screening game (after a hold-up): **{info['screening']}**; P(crisis) = "
                f"{info['screening_observables']['crisis']:.3g}.", ""]
+        if spec.distribution is not None:
+            md += [continuum_line(p, info), ""]
         for k, tex in thresholds_latex("signalling", spec.parameter).items():
             md += [f"Threshold for a pooled `{k}`:", "", "$$", tex, "$$", ""]
         path = save_figure(beliefs_figure(p, protocol), Path(out) / f"beliefs-{n}.png")
