@@ -153,7 +153,7 @@ def _random_points(seed, n=150):
                 + (hi <= lo) * 1e-9)
 
 
-@settings(deadline=None, max_examples=6)
+@settings(deadline=None, max_examples=4)
 @given(st.integers(0, 2**32 - 1))
 def test_higher_prior_never_lowers_concession(seed):
     """Each example: 150 random periods, each at two priors p1 <= p2 (vectorized)."""
@@ -169,7 +169,7 @@ def test_higher_prior_never_lowers_concession(seed):
     assert np.all(c[n:] >= c[:n] - 1e-9), np.flatnonzero(c[n:] < c[:n] - 1e-9)
 
 
-@settings(deadline=None, max_examples=6)
+@settings(deadline=None, max_examples=4)
 @given(st.integers(0, 2**32 - 1))
 def test_higher_holdup_cost_never_raises_the_bluff(seed):
     """Each example: 150 random periods, each at two hold-up costs h1 <= h2 (vectorized)."""
