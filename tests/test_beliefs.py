@@ -378,3 +378,51 @@ def test_report_line_for_a_continuum_of_types():
     # E's expected loss at the mean 0.65 covers the top type's nash terms: the claim is 0.8
     assert "indispensability 0.8" in line(p, period_beliefs(p)) and "R holds up" in line(
         p, period_beliefs(p))
+
+
+def _brute_holders(o, rho, x, q, sV, c, h):
+    """Which types hold up at E's concession probability rho: payoffs over accept."""
+    invest = (1 - q) * (sV - o) - c
+    exit_ = q * (o - sV)
+    hold = rho * x + (1 - rho) * np.maximum(0.0, q * (o - sV)) - h
+    return hold >= np.maximum(np.maximum(0.0, invest), exit_), o > sV
+
+
+def test_signalling_continuum_outside_is_an_equilibrium_by_brute_force():
+    from kzgame.analysis.beliefs import signalling_continuum_outside
+
+    d = TypeDistribution("outside_r", -0.1, 0.7)
+    types = np.linspace(d.low, d.high, 40001)  # uniform: equal weights
+    rng = np.random.default_rng(1)
+    n = 300
+    P = dict(share=rng.uniform(0.2, 0.6, n), outside_e=rng.uniform(-0.2, 0.3, n),
+             survival=rng.uniform(0.5, 1, n), indispensability=rng.uniform(0.2, 1, n),
+             invest_cost=rng.uniform(0, 0.3, n), holdup_cost=rng.uniform(0.001, 0.05, n),
+             power=rng.uniform(0.2, 0.95, n))
+    r = signalling_continuum_outside(d, **P)
+    interior = 0
+    for k in range(n):
+        q, sV, c, h = (P[key][k] for key in ("survival", "share", "invest_cost", "holdup_cost"))
+        loss = P["indispensability"][k] * q * ((1 - sV) - P["outside_e"][k])
+        x, rho = r["terms"][k], r["concede"][k]
+
+        def e_gain(rh, x=x, q=q, sV=sV, c=c, h=h, loss=loss):
+            hold, leaves = _brute_holders(types, rh, x, q, sV, c, h)
+            if not hold.any():
+                return None
+            return (hold & leaves).sum() / hold.sum() * loss - x
+
+        hold, leaves = _brute_holders(types, rho, x, q, sV, c, h)
+        assert hold.mean() == pytest.approx(r["holdup"][k], abs=2e-3)
+        assert (hold & leaves).mean() * (1 - rho) == pytest.approx(r["crisis"][k], abs=2e-3)
+        g = e_gain(rho)
+        if 0 < rho < 1:
+            interior += 1
+            assert abs(g) <= 5e-3 * (abs(loss) + abs(x) + 1e-9)  # E indifferent
+        elif rho == 1:
+            assert g is not None and g >= -1e-3 * (abs(loss) + abs(x))
+        # R's best equilibrium: no higher concession probability is consistent
+        for rh in np.linspace(rho, 1, 30)[1:]:
+            gg = e_gain(rh)
+            assert gg is None or gg < 5e-3 * (abs(loss) + abs(x) + 1e-9) or rh - rho < 0.04
+    assert interior >= 2  # E mixing: crises nobody wanted (rare at these draws)

@@ -5,7 +5,8 @@ The games are :func:`kzgame.games.signalling_game.signalling` and
 ``prior`` on the high one); the equilibria come from the symbolic PBE
 solver :func:`kzgame.game.pbe.pbe`, evaluated here over arrays of
 parameters.  A continuum of types is handled in closed form or by a
-vectorized search (:func:`screening_continuum`, :func:`signalling_continuum`).
+vectorized search (:func:`screening_continuum`, :func:`signalling_continuum`,
+:func:`signalling_continuum_outside`).
 
 **Selection** where several PBE exist: keep those that survive the
 intuitive criterion (Cho and Kreps 1987; all of them if none does), then
@@ -61,6 +62,7 @@ __all__ = [
     "prior_thresholds",
     "screening_continuum",
     "signalling_continuum",
+    "signalling_continuum_outside",
     "thresholds_latex",
 ]
 
@@ -711,3 +713,90 @@ def screening_continuum(dist: TypeDistribution, *, iters: int = 45,
     bluff = np.where(x > 0, dist.cdf(sV), 0.0)
     return {"offer": x, "cutoff": cut, "exit": 1 - F, "bluff": bluff}
 
+
+
+def signalling_continuum_outside(dist: TypeDistribution, *, terms: Any = None, grid: int = 65,
+                                 iters: int = 40, **params: Any) -> dict[str, np.ndarray]:
+    """Signalling with a continuum of o_R types, without commitment: the cut-off equilibrium.
+
+    R (type o ~ ``dist``) holds up with one posted claim of terms x (default:
+    the nash terms of the mean type), or accepts, invests or exits; E
+    concedes with probability rho; after a refusal R stays (o <= sV, it was
+    bluffing) or leaves (o > sV).  Given rho, relative to accept:
+
+    * a type that would stay holds up iff rho x - h >= max(0, (1 - q)(sV - o) - c):
+      the types o >= sV - (rho x - h + c) / (1 - q), up to sV, if rho x >= h;
+    * a type that would leave holds up rather than exit iff rho (x - q (o - sV)) >= h:
+      the types sV < o <= sV + (x - h / rho) / q (the cut-off).
+
+    E concedes iff x <= mu iota q Delta_E, mu the share of leavers among the
+    types that hold up.  The selected equilibrium is R's best: the largest
+    consistent rho (R's payoff rises with rho for every type): rho = 1 if E
+    concedes when everyone who gains holds up, else the largest rho at
+    which E is indifferent (a vectorized grid over rho, then bisection),
+    else rho = 0 (nobody holds up; E would refuse a claim).
+
+    Returns
+    -------
+    dict of arrays
+        ``concede`` (rho), ``terms``, ``holdup``, ``crisis`` (a refused
+        leaver leaves), ``bluff`` (stayers holding up), ``successful_bluff``
+        (conceded to a stayer), ``backdown`` (a refused stayer stays).
+    """
+    if dist.parameter != "outside_r":
+        raise ParameterError("signalling_continuum_outside is for uncertainty about outside_r")
+    used = ("survival", "share", "surplus", "outside_e", "indispensability", "invest_cost",
+            "holdup_cost", "power")
+    unknown = sorted(set(params) - set(used))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}")
+    v = {k: np.asarray(REGISTRY[k].check(params.get(k, REGISTRY[k].default)), dtype=float)
+         for k in used}
+    shape = np.broadcast_shapes(*(np.shape(x) for x in v.values()))
+    v = {k: np.broadcast_to(x, shape).astype(float) for k, x in v.items()}
+    q, s, V, oE, iota, c, h, beta = (v[k] for k in used)
+    sV = s * V
+    dE = (1 - s) * V - oE
+    if terms is None:
+        x = q * (beta * iota * dE - (1 - beta) * (sV - dist.mean()))
+    else:
+        x = np.broadcast_to(np.asarray(terms, dtype=float), shape)
+    loss = iota * q * dE
+
+    def masses(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(all="ignore"):
+            o_inv = np.where(q < 1, sV - (rho * x - h + c) / np.where(q < 1, 1 - q, 1), -np.inf)
+            stay = np.where(rho * x >= h, dist.cdf(sV) - dist.cdf(np.minimum(o_inv, sV)), 0.0)
+            top = np.where(rho > 0, sV + (x - h / np.where(rho > 0, rho, 1)) / np.where(
+                q > 0, q, 1), -np.inf)
+            leave = np.where(top > sV, dist.cdf(top) - dist.cdf(sV), 0.0)
+        return np.maximum(stay, 0.0), np.maximum(leave, 0.0)
+
+    def gain(rho: np.ndarray) -> np.ndarray:
+        st_, lv = masses(rho)
+        tot = st_ + lv
+        with np.errstate(all="ignore"):
+            mu = np.where(tot > 0, lv / np.where(tot > 0, tot, 1), 0.0)
+        return np.where(tot > 0, mu * loss - x, -np.inf)
+
+    ones = np.ones(shape)
+    rho = np.where(gain(ones) >= -1e-12, 1.0, 0.0)
+    todo = rho < 1
+    rs = np.linspace(0.0, 1.0, grid)
+    g = np.stack([gain(r * ones) for r in rs])  # (grid, *shape)
+    ok = g >= 0
+    # the largest grid rho with E willing to concede, and the next one up (E refuses)
+    idx = np.where(ok.any(axis=0), grid - 1 - np.argmax(ok[::-1], axis=0), -1)
+    found = todo & (idx >= 0) & (idx < grid - 1)
+    lo = np.where(found, rs[np.clip(idx, 0, grid - 1)], 0.0)
+    hi = np.where(found, rs[np.clip(idx + 1, 0, grid - 1)], 0.0)
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        up = gain(mid) >= 0
+        lo = np.where(found & up, mid, lo)
+        hi = np.where(found & ~up, mid, hi)
+    rho = np.where(found, lo, rho)
+    st_, lv = masses(rho)
+    hold = st_ + lv
+    return {"concede": rho, "terms": x, "holdup": hold, "crisis": (1 - rho) * lv,
+            "bluff": st_, "successful_bluff": rho * st_, "backdown": (1 - rho) * st_}
