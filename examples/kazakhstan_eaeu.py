@@ -124,6 +124,16 @@ def main(argv=None) -> int:
     figure = save_figure(phase_diagram(case, mc, protocol=args.protocol),
                          out / "phase_diagram.png")
     print(f"\nwrote {figure}")
+    # E's uncertainty about R (issue 11): periods whose file gives [periods.beliefs].
+    from kzgame.io.report_beliefs import beliefs_figure, period_beliefs
+
+    for n, p in enumerate((p for p in case.periods if p.beliefs is not None), 1):
+        info = period_beliefs(p, args.protocol)
+        o = info["observables"]
+        print(f"\n{p.label}, E uncertain about {p.beliefs.parameter} (prior {p.beliefs.prior:g}"
+              f"{', an assumption' if p.beliefs.assumption else ''}): {info['signalling']}; "
+              f"P(crisis) = {o['crisis']:.3g}, P(bluff) = {o['bluff']:.3g}")
+        print(f"wrote {save_figure(beliefs_figure(p, args.protocol), out / f'beliefs-{n}.png')}")
     return 0
 
 

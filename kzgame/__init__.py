@@ -68,6 +68,14 @@ _EXPORTS: dict[str, str] = {
     "commitment_verdicts": "analysis.commitment",
     "compare_commitments": "analysis.commitment",
     "CommitmentVerdicts": "analysis.commitment",
+    # is the hold-up threat believed? E's uncertainty about R (issue 11)
+    "signalling": "games.signalling_game",
+    "screening": "games.screening_game",
+    "pbe": "game.pbe",
+    "PBESolution": "game.pbe",
+    "classify_beliefs": "analysis.beliefs",
+    "observables": "analysis.beliefs",
+    "TypeDistribution": "analysis.beliefs",
     # several members and E's counter-moves (issue 13)
     "solve_members": "members.vectorized",
     "MembersSolution": "members.vectorized",

@@ -223,8 +223,9 @@ def test_report_kazakhstan_russia(capsys, tmp_path):
     assert code == 0, err
     files = {p.name for p in out_dir.iterdir()}
     assert files == {"report.md", "phase.png", "robustness.png", "sensitivity.png",
-                     "thresholds.tex", "periods.csv", "dynamic_timeline.png"}
-    for name in ("phase.png", "robustness.png", "sensitivity.png"):
+                     "thresholds.tex", "periods.csv", "dynamic_timeline.png",
+                     "beliefs-1.png"}  # [periods.beliefs]
+    for name in ("phase.png", "robustness.png", "sensitivity.png", "beliefs-1.png"):
         assert_valid_png(out_dir / name)
     md = (out_dir / "report.md").read_text(encoding="utf-8")
     case = load_case(KZ_RU, seeds=False)

@@ -165,6 +165,7 @@ _PERIOD_KEYS = (
     "indicators",
     "params",
     "commitment",
+    "beliefs",
 )
 #: Parameters of the commitment games a period may give, in ``[periods.commitment]``
 #: (the keys of :data:`kzgame.games.commitment_game.COMMITMENT_PARAMETERS`).
@@ -773,6 +774,8 @@ class CasePeriod:
     indicators: tuple[IndicatorValue, ...] = ()
     file: str = field(default="<string>", repr=False, compare=False)
     commitment: Mapping[str, ParamSpec] = field(default_factory=lambda: MappingProxyType({}))
+    #: E's uncertainty about R's type (:class:`kzgame.io.beliefs_spec.BeliefSpec`), if given.
+    beliefs: Any = None
 
     @property
     def values(self) -> dict[str, float]:
@@ -1898,7 +1901,16 @@ class _Loader:
             indicators=indicators,
             file=self.file,
             commitment=MappingProxyType(commitment),
+            beliefs=self.beliefs(obj, label),
         )
+
+    def beliefs(self, obj: dict, label: str) -> Any:
+        """The period's ``[periods.beliefs]`` table, if any (:mod:`kzgame.io.beliefs_spec`)."""
+        if "beliefs" not in obj:
+            return None
+        from .beliefs_spec import parse_beliefs
+
+        return parse_beliefs(self, obj["beliefs"], label)
 
 
 def _short_int(v: int) -> str:

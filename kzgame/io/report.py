@@ -431,6 +431,9 @@ def write_report(
     md += dynamic_md
     if dynamic_figure is not None:
         figures["dynamic_timeline"] = dynamic_figure
+    from .report_beliefs import beliefs_section
+
+    md += beliefs_section(case, out, protocol)
     md += ["## Thresholds", ""]
     tmd, tex = _latex_thresholds(case, protocol)
     md += tmd

@@ -1,0 +1,146 @@
+"""What E's uncertainty about R costs: symbolic PBE, two-type classification, continuum.
+
+Run from the repository root::
+
+    python benchmarks/beliefs.py            # 1e5 points, best of 3
+    python benchmarks/beliefs.py --quick    # small sizes, to check that it runs
+
+All in one process, one core:
+
+1. **cold symbolic derivation**: :func:`kzgame.game.pbe.pbe` on each
+   two-type game (every PBE with its conditions in the parameters; the
+   first call in the process, nothing cached on disk), then the first
+   evaluation (which compiles the conditions into one numpy function);
+2. **two-type classification**: :func:`kzgame.analysis.beliefs.classify_beliefs`
+   (every PBE's conditions, the intuitive criterion and the selection,
+   vectorized) on ``n`` random points, against the natural alternative, a
+   Python loop calling the point solver ``PBESolution.select`` point by
+   point (timed on ``--loop`` points and scaled);
+3. **continuum cut-off equilibria**: :func:`kzgame.analysis.beliefs.screening_continuum`
+   (E's optimal offer and the cut-off type under a beta distribution of
+   o_R, vectorized golden-section search) on ``n`` points, against a loop of
+   ``scipy.optimize.minimize_scalar`` (bounded), one point at a time.
+
+Prints points per second and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+
+def best_of(f, repeat):
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        f()
+        out.append(time.perf_counter() - t)
+    return min(out)
+
+
+def points(rng, n):
+    lo, hi = np.sort(rng.uniform(0, 1, (2, n)), axis=0)
+    return dict(share=rng.uniform(0, 1, n), outside_r=rng.uniform(-0.4, 0.9, n),
+                outside_e=rng.uniform(-0.3, 0.9, n), survival=rng.uniform(0.05, 1, n),
+                invest_cost=rng.uniform(0, 0.4, n), power=rng.uniform(0.05, 0.95, n),
+                holdup_cost=rng.uniform(0, 0.15, n), indispensability_low=lo,
+                indispensability_high=np.maximum(hi, lo + 1e-9), prior=rng.uniform(0, 1, n))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--loop", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    if a.quick:
+        a.n, a.loop, a.repeat = 2000, 20, 1
+
+    from kzgame.analysis.beliefs import (
+        TypeDistribution,
+        belief_solution,
+        classify_beliefs,
+        screening_continuum,
+    )
+    from kzgame.game.pbe import pbe
+
+    print("1. cold symbolic derivation (seconds): derive | first evaluation")
+    rng = np.random.default_rng(0)
+    X = points(rng, a.n)
+    for order, unc, com in (("signalling", "indispensability", True),
+                            ("signalling", "outside_r", False),
+                            ("screening", "indispensability", None),
+                            ("screening", "outside_r", None)):
+        from kzgame.analysis.beliefs import belief_game
+
+        g = belief_game(order, unc, commitment=com)
+        t = time.perf_counter()
+        sol = pbe(g, informed="R")
+        t1 = time.perf_counter() - t
+        vals = {k: 0.3 for k in g.parameters if g.parameters[k].default is None}
+        vals.update({f"{unc}_low": 0.1, f"{unc}_high": 0.6, "prior": 0.5})
+        t = time.perf_counter()
+        sol.classify(**vals)
+        t2 = time.perf_counter() - t
+        print(f"   {order:10s} {unc:16s} {len(sol.assessments):4d} assessments: "
+              f"{t1:6.2f} | {t2:6.2f}  (total {t1 + t2:.2f})")
+
+    print(f"2. two-type classification, signalling on iota, n = {a.n}")
+    classify_beliefs(**{k: v[:10] for k, v in X.items()})  # warm
+    tv = best_of(lambda: classify_beliefs(**X), a.repeat)
+    sol = belief_solution("signalling", "indispensability")
+    pts = [{k: float(v[i]) for k, v in X.items()} for i in range(a.loop)]
+    tl = best_of(lambda: [sol.select(**p) for p in pts], 1) * a.n / a.loop
+    print(f"   vectorized: {a.n / tv:12,.0f} points/s   ({tv:.2f} s)")
+    print(f"   point loop: {a.n / tl:12,.0f} points/s   (scaled from {a.loop} points)")
+    print(f"   ratio: {tl / tv:.1f}x   goal: >= 1e6 points/s")
+    from kzgame.analysis.beliefs import classify_iota_pooling
+
+    big = points(np.random.default_rng(1), 10 * a.n)
+    classify_iota_pooling(**{k: v[:10] for k, v in big.items()})
+    tf = best_of(lambda: classify_iota_pooling(**big), a.repeat)
+    print(f"   closed form (classify_iota_pooling, the same selection), n = {10 * a.n}: "
+          f"{10 * a.n / tf:12,.0f} points/s; {tl * 10 / tf:,.0f}x the point loop, "
+          f"{(10 * a.n / tf) / (a.n / tv):,.0f}x the solver's vectorized classification")
+
+    print(f"3. continuum cut-off (screening, o_R ~ beta(2, 5) on [-0.2, 0.6]), n = {a.n}")
+    from scipy.optimize import minimize_scalar
+
+    dist = TypeDistribution("outside_r", -0.2, 0.6, shape="beta", a=2.0, b=5.0)
+    args = dict(share=X["share"], outside_e=X["outside_e"], survival=X["survival"],
+                indispensability=X["indispensability_high"])
+    screening_continuum(dist, **{k: v[:10] for k, v in args.items()})
+    tc = best_of(lambda: screening_continuum(dist, **args), a.repeat)
+
+    def loop():
+        for i in range(a.loop):
+            q, s, oE, io = (float(args[k][i]) for k in ("survival", "share", "outside_e",
+                                                         "indispensability"))
+            L = io * q * ((1 - s) - oE)
+            top = max(0.0, q * (dist.high - s))
+            minimize_scalar(lambda x, q=q, s=s, L=L: -float(dist.cdf(s + x / q)) * (L - x),
+                            bounds=(0, top if top > 0 else 1e-12), method="bounded")
+
+    tl = best_of(loop, 1) * a.n / a.loop
+    print(f"   vectorized: {a.n / tc:12,.0f} points/s   ({tc:.2f} s)")
+    print(f"   scipy loop: {a.n / tl:12,.0f} points/s   (scaled from {a.loop} points)")
+    print(f"   ratio: {tl / tc:.1f}x   goal: >= 1e5 points/s")
+
+    print(f"4. continuum cut-off (signalling, o_R uniform on [-0.1, 0.7], no commitment), "
+          f"n = {a.n}")
+    from kzgame.analysis.beliefs import signalling_continuum_outside
+
+    uni = TypeDistribution("outside_r", -0.1, 0.7)
+    sargs = dict(args, invest_cost=X["invest_cost"], holdup_cost=X["holdup_cost"],
+                 power=X["power"])
+    signalling_continuum_outside(uni, **{k: v[:10] for k, v in sargs.items()})
+    ts = best_of(lambda: signalling_continuum_outside(uni, **sargs), a.repeat)
+    print(f"   vectorized: {a.n / ts:12,.0f} points/s   ({ts:.2f} s)   goal: >= 1e5 points/s")
+
+
+if __name__ == "__main__":
+    main()
