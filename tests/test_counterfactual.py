@@ -369,3 +369,19 @@ def test_a_different_strategy_at_a_closed_end_is_always_reported(period, protoco
         assert records, (name, end, other)
     for c in records:
         assert DOMAINS[name].contains(c.value) and abs(c.value - x0) <= abs(end - x0)
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_flip_near_zero_from_a_unit_value_is_found(protocol):
+    """A switch in surplus at 2.17e-16 from surplus = 1: only a change of -(1 - 2**-53)
+    lands inside (0, 2.17e-16); the step past the knot used to start at ulp(1) and jump
+    over it, raising (found by hypothesis in test_no_record_means_no_flip_in_that_direction)."""
+    p = kzgame.Period(share=0.001, outside_r=2.17e-19, outside_e=0.999, indispensability=0,
+                      survival=0, invest_cost=0)
+    (down,) = [c for c in kzgame.counterfactuals(p, protocol)
+               if c.parameter == "surplus" and c.change < 0]
+    assert 0 < down.value < down.critical
+    assert p.surplus + down.change == down.value
+    assert int(code(p, protocol, "surplus", np.array([down.value]))[0]) == down.new_strategy.code
+    assert int(code(p, protocol, "surplus", np.array([down.critical * 1.5]))[0]) == \
+        down.strategy.code
