@@ -322,9 +322,11 @@ def observables(order: str = "signalling", uncertain: str = "indispensability", 
                 idx >= 0, np.take_along_axis(low_high_conceded, safe[None, None, ...],
                                              axis=0)[0, 0], np.nan)
         else:
-            out["bluff"] = sum(np.where(stays[t], E[f"holdup|{t}"], 0.0) for t in TYPES)
-            out["successful_bluff"] = sum(np.where(stays[t], E[f"conceded|{t}"], 0.0)
-                                          for t in TYPES)
+            # sum() over arrays is an array (typed as ``ndarray | Literal[0]``)
+            out["bluff"] = np.asarray(sum(np.where(stays[t], E[f"holdup|{t}"], 0.0)
+                                          for t in TYPES))
+            out["successful_bluff"] = np.asarray(sum(np.where(stays[t], E[f"conceded|{t}"], 0.0)
+                                                     for t in TYPES))
     else:
         out["holdup"] = np.ones(np.shape(idx))
         for o in ("meet-high", "meet-low", "status-quo"):
@@ -626,7 +628,8 @@ def signalling_continuum(dist: TypeDistribution, *, protocol: str = "nash",
     v = {k: np.asarray(p.check(vals.get(k, p.default)), dtype=float) for k, p in base.items()}
     q, s, V, oR, oE = v["survival"], v["share"], v["surplus"], v["outside_r"], v["outside_e"]
     c, h = v["invest_cost"], v["holdup_cost"]
-    beta = {"nash": v["power"], "ultimatum": 1.0}.get(protocol)
+    betas: dict[str, np.ndarray | float] = {"nash": v["power"], "ultimatum": 1.0}
+    beta = betas.get(protocol)
     if beta is None:
         raise ParameterError("signalling_continuum supports the nash and ultimatum protocols")
     dR, dE = s * V - oR, (1 - s) * V - oE

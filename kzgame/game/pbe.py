@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -106,7 +106,7 @@ _FOLD_TOL = sp.Float(FOLD_ATOL)
 
 
 
-def _rel(kind, a: Any, b: Any = 0) -> sp.Basic:
+def _rel(kind: str, a: Any, b: Any = 0) -> sp.Basic:
     """An unevaluated relation (fast), or True/False when it is between numbers."""
     d = sp.sympify(a) - sp.sympify(b)
     if d.is_Number:
@@ -206,11 +206,27 @@ def _fold(game: Game, index: int) -> _Terminal:
     return _Terminal(payoffs, branches)
 
 
+def _infoset(game: Game, i: int) -> str:
+    """The information set of node ``i``, which must be a decision node."""
+    h = game.nodes[i].infoset
+    if h is None:
+        raise GameError(f"node {game.nodes[i].name!r} is not a decision node (no information set)")
+    return h
+
+
+def _label(game: Game, i: int) -> str:
+    """The outcome label of leaf ``i`` (a :class:`Game` gives every leaf one)."""
+    label = game.nodes[i].label
+    if label is None:
+        raise GameError(f"node {game.nodes[i].name!r} is not a labelled leaf")
+    return label
+
+
 def _layers(game: Game) -> _Layers:
     if not isinstance(game, Game):
         raise GameError(f"expected a kzgame.game.Game, got {type(game).__name__}")
     nodes = game.nodes
-    singleton = {n.index: len(game.infosets[n.infoset]) == 1
+    singleton = {n.index: len(game.infosets[_infoset(game, n.index)]) == 1
                  for n in nodes if n.kind == "decision"}
 
     def foldable(i: int) -> bool:
@@ -257,10 +273,10 @@ def _layers(game: Game) -> _Layers:
                 terminal[c] = _fold(game, c)
     set1: dict[str, list[int]] = {}
     for i in layer1:
-        set1.setdefault(nodes[i].infoset, []).append(i)
+        set1.setdefault(_infoset(game, i), []).append(i)
     set2: dict[str, list[int]] = {}
     for i in layer2:
-        set2.setdefault(nodes[i].infoset, []).append(i)
+        set2.setdefault(_infoset(game, i), []).append(i)
     clash = set(set1) & set(set2)
     if clash:
         raise GameError(f"information set(s) {', '.join(sorted(clash))} span two layers")
@@ -789,9 +805,9 @@ def _pbe(game: Game, *, informed: str | None = None) -> PBESolution:
                 return sp.Integer(1)
             return sig[s] if a == sup[0] else 1 - sig[s]  # noqa: B023
 
-        reach = {m: L.prior[L.parent[m][0]] * prob1(nodes[L.parent[m][0]].infoset,
+        reach = {m: L.prior[L.parent[m][0]] * prob1(_infoset(game, L.parent[m][0]),
                                                     L.parent[m][1]) for m in L.parent}
-        on = {j: any(L.parent[m][1] in S1[nodes[L.parent[m][0]].infoset] for m in L.set2[j])
+        on = {j: any(L.parent[m][1] in S1[_infoset(game, L.parent[m][0])] for m in L.set2[j])
               for j in names2}
         opts2 = [_pairs(nodes[L.set2[j][0]].actions) if on[j]
                  else [(a,) for a in nodes[L.set2[j][0]].actions] for j in names2]
@@ -806,7 +822,7 @@ def _pbe(game: Game, *, informed: str | None = None) -> PBESolution:
                    for s in mixed1):
                 continue
             if any(not any(nodes[L.parent[m][0]].infoset in mixed1 for m in L.set2[j]
-                           if L.parent[m][1] in S1[nodes[L.parent[m][0]].infoset])
+                           if L.parent[m][1] in S1[_infoset(game, L.parent[m][0])])
                    for j in mixed2):
                 continue
             a_ = _assess(L, S1, S2, sig, prob1, reach, on, signalling, env)
@@ -818,7 +834,10 @@ def _pbe(game: Game, *, informed: str | None = None) -> PBESolution:
     return PBESolution(game, out, informed, env)
 
 
-def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
+def _assess(L: _Layers, S1: dict[str, tuple[str, ...]], S2: dict[str, tuple[str, ...]],
+            sig: dict[str, sp.Symbol], prob1: Callable[[str, str], sp.Expr],
+            reach: dict[int, sp.Expr], on: dict[str, bool], signalling: bool,
+            env: _Env) -> Assessment | None:
     game = L.game
     nodes = game.nodes
     players = game.players
@@ -836,7 +855,7 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
         """Expected payoff of player ``who`` from node c (layer-2 node or terminal)."""
         if c in L.terminal:
             return L.terminal[c].payoffs[who]
-        j = nodes[c].infoset
+        j = _infoset(game, c)
         return sp.Add(*[prob2(j, b) * L.terminal[L.child[(c, b)]].payoffs[who]
                         for b in nodes[c].actions])
 
@@ -895,7 +914,7 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
         total = sub(sp.Add(*[reach[m] for m in members]))
         pri = tuple(L.prior[L.parent[m][0]] for m in members)
 
-        def u(m, b, who=who):
+        def u(m: int, b: str, who: int = who) -> sp.Expr:
             return L.terminal[L.child[(m, b)]].payoffs[who]
 
         others = [b for b in acts if b not in S2[j]]
@@ -930,7 +949,7 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
     for k, p in enumerate(players):
         total_p = sp.Integer(0)
         for i in L.types:
-            s = nodes[i].infoset
+            s = _infoset(game, i)
             v = sp.Add(*[sub(prob1(s, a) * value(L.child[(i, a)], k)) for a in nodes[i].actions])
             total_p += L.prior[i] * v
             if nodes[i].player == p:
@@ -939,8 +958,8 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
     # outcomes per type: (probability, condition, label)
     outcomes: dict[str, list[tuple[sp.Expr, sp.Basic, str, tuple[str, ...]]]] = {}
     for i in L.types:
-        s = nodes[i].infoset
-        rows = []
+        s = _infoset(game, i)
+        rows: list[tuple[sp.Expr, sp.Basic, str, tuple[str, ...]]] = []
         for a in nodes[i].actions:
             pa = sub(prob1(s, a))
             if pa == 0:
@@ -948,23 +967,23 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
             c = L.child[(i, a)]
             if c in L.terminal:
                 for bc, leaf in L.terminal[c].branches:
-                    rows.append((pa, bc, nodes[leaf].label, nodes[leaf].path[len(nodes[i].path):]))
+                    rows.append((pa, bc, _label(game, leaf), nodes[leaf].path[len(nodes[i].path):]))
             else:
-                j = nodes[c].infoset
+                j = _infoset(game, c)
                 for b in nodes[c].actions:
                     pb = sub(prob2(j, b))
                     if pb == 0:
                         continue
                     for bc, leaf in L.terminal[L.child[(c, b)]].branches:
-                        rows.append((pa * pb, bc, nodes[leaf].label,
+                        rows.append((pa * pb, bc, _label(game, leaf),
                                      nodes[leaf].path[len(nodes[i].path):]))
         outcomes[nodes[i].name] = rows
 
     kind = "screening"
     if signalling:
-        plays = [tuple(sorted((a, str(p)) for a, p in strategy[nodes[i].infoset].items()
+        plays = [tuple(sorted((a, str(p)) for a, p in strategy[_infoset(game, i)].items()
                               if p != 0)) for i in L.types]
-        if any(len(S1[nodes[i].infoset]) > 1 for i in L.types):
+        if any(len(S1[_infoset(game, i)]) > 1 for i in L.types):
             kind = "semi-separating"
         elif len(set(plays)) == 1:
             kind = "pooling"
@@ -977,7 +996,8 @@ def _assess(L: _Layers, S1, S2, sig, prob1, reach, on, signalling, env):
                       intuitive, outcomes, env)
 
 
-def _intuitive(L: _Layers, S1, off_path, type_payoffs, signalling) -> sp.Basic:
+def _intuitive(L: _Layers, S1: dict[str, tuple[str, ...]], off_path: dict[str, sp.Basic],
+               type_payoffs: dict[str, sp.Expr], signalling: bool) -> sp.Basic:
     """Where no off-path set breaks the intuitive criterion (Cho and Kreps 1987).
 
     For an off-path set J (message m): Theta** are the types t (prior > 0)

@@ -12,9 +12,13 @@ axis and Delta_R / Delta_E on the other, regions by equilibrium class
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.figure import Figure
 
 __all__ = ["beliefs_figure", "beliefs_section", "continuum_line", "period_beliefs"]
 
@@ -52,7 +56,7 @@ def period_beliefs(p: Any, protocol: str = "nash") -> dict[str, Any]:
             "margin": margin}
 
 
-def beliefs_figure(p: Any, protocol: str = "nash", *, nx: int = 121, ny: int = 81):
+def beliefs_figure(p: Any, protocol: str = "nash", *, nx: int = 121, ny: int = 81) -> Figure:
     """E's prior against Delta_R / Delta_E (Delta_R if Delta_E <= 0), regions by class."""
     import matplotlib
 
@@ -89,7 +93,9 @@ def beliefs_figure(p: Any, protocol: str = "nash", *, nx: int = 121, ny: int = 8
                            **grid)
     labels = list(cls.labels)
     fig, ax = plt.subplots(figsize=(7.5, 5))
-    colors = plt.get_cmap("tab10").colors
+    # get_cmap is typed as returning a Colormap; tab10 is a ListedColormap of 10 RGB tuples
+    tab10 = cast(ListedColormap, plt.get_cmap("tab10"))
+    colors = cast("tuple[tuple[float, float, float], ...]", tab10.colors)
     cmap = ListedColormap([(0.85, 0.85, 0.85)] + [colors[k % 10] for k in range(len(labels))])
     ax.pcolormesh(X, Y, cls.codes + 1, cmap=cmap, vmin=0, vmax=len(labels), shading="auto")
     ax.plot([v["prior"]], [y0], marker="*", color="black", markersize=14, linestyle="none")
@@ -97,7 +103,8 @@ def beliefs_figure(p: Any, protocol: str = "nash", *, nx: int = 121, ny: int = 8
     ax.set_ylabel(r"$\Delta_R / \Delta_E$" if ratio else r"$\Delta_R$")
     title = f"{p.label}: E uncertain about {spec.parameter} (signalling, {info['protocol']})"
     ax.set_title(title)
-    handles = [Patch(color=colors[k % 10], label=lab) for k, lab in enumerate(labels)]
+    handles: list[Artist] = [Patch(color=colors[k % 10], label=lab)
+                             for k, lab in enumerate(labels)]
     if (cls.codes < 0).any():
         handles.append(Patch(color=(0.85, 0.85, 0.85), label="no PBE found"))
     handles.append(plt.Line2D([], [], marker="*", color="black", linestyle="none",
