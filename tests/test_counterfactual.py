@@ -68,8 +68,10 @@ def test_reported_change_flips_and_99_percent_does_not(period, protocol):
         assert c.current == x0 and c.value == x0 + c.change and c.change != 0
         flipped = int(code(period, protocol, c.parameter, x0 + c.change))
         assert flipped == c.new_strategy.code != current, str(c)
-        if c.knife_edge:  # the period is on the boundary: any step across flips it
-            assert abs(c.change) <= 1e-12 * max(1.0, abs(x0)), str(c)
+        if c.knife_edge:  # the period is on the boundary: a rounding-sized step flips it
+            # (1e-9, not 1e-12: a second knot may lie 1e-12 away and the first float past
+            # both is the flip, e.g. share = 1 on one knot, outside_r = 1 - 1e-12 the other)
+            assert abs(c.change) <= 1e-9 * max(1.0, abs(x0)), str(c)
             continue
         if in_band:
             continue
@@ -98,7 +100,12 @@ def test_no_record_means_no_flip_in_that_direction(period, protocol):
                 end = x0 + (50.0 if direction == "increase" else -50.0)
             xs = np.linspace(x0, end, 400)
             xs = xs[dom.mask(xs)]
-            assert np.all(code(period, protocol, name, xs) == current), (name, direction)
+            # leave out points in the band: where two strategies tie all along the line
+            # (share = outside_r = 0.25, outside_e = 0.75, h = c = 0: invest and hold-up
+            # equal for every surplus), rounding decides, as classify documents
+            clear = ~kzgame.near_boundary(protocol=protocol, **{**period.as_dict(), name: xs})
+            codes = code(period, protocol, name, xs)
+            assert np.all(codes[clear] == current), (name, direction)
 
 
 @settings(max_examples=30)

@@ -328,9 +328,11 @@ def _flip(period: Period, protocol: str, parameter: str, x0: float, inside: floa
     # tied all along past the knot, the classifier alternating) one inside the band
     sign = math.copysign(1.0, hi - x0)
     change = hi - x0
-    # the first step is the finer of the two scales: near 0 a change of about -x0 has
-    # half the ulp of x0 (x0 = 1, a switch at 2e-16: only x0 - (1 - 2**-53) lands inside)
-    delta = min(math.ulp(max(abs(x0), abs(hi))), math.ulp(change) if change else math.inf)
+    delta = math.ulp(max(abs(x0), abs(hi)))
+    if abs(change) > delta:
+        # a change as large as x0 may need its own finer ulp: near 0 a change of about -x0
+        # (x0 = 1, a switch at 2e-16) lands inside only as x0 - (1 - 2**-53)
+        delta = min(delta, math.ulp(change))
     fallback = None
     for _ in range(80):
         value = x0 + change
