@@ -408,3 +408,241 @@ def sweep_frame(result: Any) -> Any:
     df["strategy"] = strategy_categorical(codes.ravel())
     df.attrs.update(protocol=result.protocol, fixed=dict(result.fixed))
     return df
+
+
+# --------------------------------------------------------------------------
+# Counterfactual thresholds, validation, commitment, beliefs
+
+
+def _boundaries_text(pairs: Iterable[tuple[str, str]]) -> str:
+    return ", ".join(f"{a}/{b}" for a, b in pairs)
+
+
+def switches_frame(items: Iterable[Any]) -> Any:
+    """Switches (:func:`kzgame.analysis.switches`), one row each, in increasing ``critical``.
+
+    Columns: ``parameter``, ``critical``, ``below``, ``above``
+    (categoricals) and ``boundaries`` (``"a/b"`` names joined by ``", "``).
+
+    Examples
+    --------
+    >>> from kzgame import Period
+    >>> from kzgame.analysis import switches
+    >>> p = Period(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.5,
+    ...            survival=0.8, invest_cost=0.05)
+    >>> switches(p, "outside_r").to_pandas()[["critical", "below", "above"]]
+       critical    below    above
+    0      0.25   invest  hold-up
+    1      0.75  hold-up     exit
+    """
+    pd = require("pandas")
+    items = list(items)
+    return pd.DataFrame({
+        "parameter": pd.Series([s.parameter for s in items], dtype=object),
+        "critical": np.array([s.critical for s in items], dtype=float),
+        "below": _strategy_column(s.below for s in items),
+        "above": _strategy_column(s.above for s in items),
+        "boundaries": pd.Series([_boundaries_text(s.boundaries) for s in items], dtype=object),
+    })
+
+
+def holdup_threshold_frame(t: Any) -> Any:
+    """A :class:`kzgame.analysis.HoldupThreshold` as a one-row DataFrame.
+
+    Index: the parameter (named ``parameter``); columns ``current``,
+    ``critical``, ``margin``, ``alternative`` (categorical) and
+    ``holdup_above`` (a nullable boolean: missing where ``critical`` is NaN).
+    """
+    pd = require("pandas")
+    return pd.DataFrame(
+        {"current": [float(t.current)], "critical": [float(t.critical)],
+         "margin": [float(t.margin)], "alternative": _strategy_column([t.alternative]),
+         "holdup_above": pd.array([t.holdup_above], dtype="boolean")},
+        index=pd.Index([t.parameter], name="parameter", dtype=object))
+
+
+def validation_frame(validation: Any) -> Any:
+    """A case's validation table (:func:`kzgame.io.validation.validate`), one row per verdict.
+
+    Index: the period labels (named ``period``).  Columns: ``verdict``,
+    ``model`` and ``loo`` (categoricals; ``loo`` is NaN without other
+    verdicts to fit on), ``agrees``, ``loo_agrees`` (nullable boolean),
+    ``out_of_sample``, ``robustness`` and ``verdict_share`` (NaN without
+    draws), ``informed`` and ``undeclared`` (names joined by ``", "``),
+    ``loo_<name>`` for each refitted parameter, ``finding`` and ``stale``.
+    ``attrs``: ``case``, ``protocol``, ``fit`` and the ``counts``.
+    """
+    pd = require("pandas")
+    rows = list(validation.rows)
+
+    def opt(v: float | None) -> float:
+        return float("nan") if v is None else float(v)
+
+    df = pd.DataFrame(
+        {"verdict": _strategy_column(r.verdict for r in rows),
+         "model": _strategy_column(r.model for r in rows),
+         "agrees": np.array([r.agrees for r in rows], dtype=bool),
+         "out_of_sample": np.array([r.out_of_sample for r in rows], dtype=bool),
+         "robustness": np.array([opt(r.robustness) for r in rows], dtype=float),
+         "verdict_share": np.array([opt(r.verdict_share) for r in rows], dtype=float),
+         "informed": np.array([", ".join(r.informed) for r in rows], dtype=object),
+         "undeclared": np.array([", ".join(r.undeclared) for r in rows], dtype=object),
+         "loo": pd.Categorical([None if r.loo is None else r.loo.value for r in rows],
+                               categories=STRATEGY_NAMES),
+         "loo_agrees": pd.array([r.loo_agrees for r in rows], dtype="boolean")},
+        index=pd.Index([r.label for r in rows], name="period", dtype=object))
+    for name in validation.fit:
+        df[f"loo_{name}"] = np.array([opt(r.loo_fit.get(name)) for r in rows], dtype=float)
+    df["finding"] = np.array([r.finding for r in rows], dtype=object)
+    df["stale"] = np.array([r.stale for r in rows], dtype=bool)
+    df.attrs.update(case=validation.case, protocol=validation.protocol,
+                    fit=tuple(validation.fit), counts=dict(validation.counts))
+    return df
+
+
+#: The outcomes of the commitment games in code order (4: brinkmanship's refused hold-up).
+COMMITMENT_OUTCOMES: tuple[str, ...] = (*STRATEGY_NAMES, "accept + exit")
+
+
+def _outcome_categorical(codes: Any) -> Any:
+    pd = require("pandas")
+    arr = np.asarray(codes).astype(np.int64).ravel()
+    if arr.size and (arr.min() < 0 or arr.max() >= len(COMMITMENT_OUTCOMES)):
+        raise KzgameError(f"outcome codes must be in 0..{len(COMMITMENT_OUTCOMES) - 1}")
+    return pd.Categorical.from_codes(arr, categories=COMMITMENT_OUTCOMES)
+
+
+def commitment_verdicts_frame(verdicts: Any) -> Any:
+    """A :class:`kzgame.analysis.commitment.CommitmentVerdicts`, one row per assumption.
+
+    Index: the commitment assumptions (named ``commitment``: ``full``,
+    ``none`` and ``brinkmanship`` if a breakdown risk was given); columns
+    ``code`` and ``verdict`` (a categorical of
+    :data:`COMMITMENT_OUTCOMES`).  ``attrs``: ``protocol``,
+    ``breakdown_risk``, ``credible``, ``stay_margin``, ``risk_threshold``
+    and ``fallback``.
+
+    Examples
+    --------
+    >>> from kzgame.analysis.commitment import commitment_verdicts
+    >>> v = commitment_verdicts(dict(share=0.5, outside_r=0.3, outside_e=0.0,
+    ...     indispensability=0.9, survival=0.8, invest_cost=0.05, holdup_cost=0.02))
+    >>> v.to_pandas()["verdict"].tolist()
+    ['hold-up', 'accept']
+    """
+    pd = require("pandas")
+    names = list(verdicts.verdicts)
+    codes = np.array([COMMITMENT_OUTCOMES.index(verdicts.verdicts[k]) for k in names],
+                     dtype=np.int8)
+    df = pd.DataFrame({"code": codes, "verdict": _outcome_categorical(codes)},
+                      index=pd.Index(names, name="commitment", dtype=object))
+    df.attrs.update(protocol=verdicts.protocol, breakdown_risk=verdicts.breakdown_risk,
+                    credible=verdicts.credible, stay_margin=verdicts.stay_margin,
+                    risk_threshold=verdicts.risk_threshold, fallback=verdicts.fallback)
+    return df
+
+
+def _labelled_stack(kind: str, stack: np.ndarray, dims: Iterable[str] | None,
+                    coords: Mapping[str, Any] | None) -> tuple[tuple[str, ...], dict[str, Any]]:
+    rest = tuple(dims) if dims is not None else tuple(f"dim_{i}" for i in range(stack.ndim - 1))
+    if len(rest) != stack.ndim - 1:
+        raise KzgameError(f"dims names {len(rest)} dimension(s), the {kind} have "
+                          f"{stack.ndim - 1}: {stack.shape[1:]}")
+    return rest, dict(coords or {})
+
+
+def _broadcast_codes(codes: Mapping[str, Any]) -> tuple[list[str], dict[str, np.ndarray],
+                                                         tuple[int, ...]]:
+    """The arrays of ``codes`` broadcast to their common shape (brinkmanship's may have the
+    breakdown risk's dimension the others lack)."""
+    names = list(codes)
+    arrays = [np.asarray(codes[k]) for k in names]
+    shape = tuple(int(d) for d in np.broadcast_shapes(*(a.shape for a in arrays)))
+    return names, {k: np.broadcast_to(a, shape) for k, a in zip(names, arrays, strict=True)}, \
+        shape
+
+
+def commitment_frame(comparison: Any) -> Any:
+    """A :class:`kzgame.analysis.commitment.CommitmentComparison` as a DataFrame.
+
+    One row per point (a ``RangeIndex`` named ``point``, in C order of the
+    codes' common broadcast shape) and one categorical outcome column per
+    commitment assumption (categories :data:`COMMITMENT_OUTCOMES`, so
+    ``.cat.codes`` gives the codes back); ``attrs``: ``shape``, ``protocol``.
+    """
+    pd = require("pandas")
+    names, codes, shape = _broadcast_codes(comparison.codes)
+    n = int(np.prod(shape)) if shape else 1
+    df = pd.DataFrame({k: _outcome_categorical(codes[k].reshape(n)) for k in names},
+                      index=pd.RangeIndex(n, name="point"))
+    df.attrs.update(shape=shape, protocol=comparison.protocol)
+    return df
+
+
+def commitment_xarray(comparison: Any, dims: Iterable[str] | None = None,
+                      coords: Mapping[str, Any] | None = None) -> Any:
+    """A commitment comparison's codes as a DataArray with a ``commitment`` dimension first.
+
+    The other dimensions are named ``dims`` (default ``dim_0``, ...), with
+    optional ``coords``; ``attrs["outcomes"]`` maps code to outcome name.
+    """
+    xr = require("xarray")
+    names, codes, _ = _broadcast_codes(comparison.codes)
+    stack = np.stack([codes[k] for k in names])
+    rest, all_coords = _labelled_stack("codes", stack, dims, coords)
+    all_coords["commitment"] = names
+    return xr.DataArray(stack, dims=("commitment", *rest), coords=all_coords, name="outcome",
+                        attrs={"outcomes": dict(enumerate(COMMITMENT_OUTCOMES)),
+                               "protocol": comparison.protocol})
+
+
+def beliefs_frame(classes: Any) -> Any:
+    """A :class:`kzgame.analysis.beliefs.BeliefClasses` as a DataFrame, one row per point.
+
+    Index: a ``RangeIndex`` named ``point`` (C order of the classified
+    shape).  Columns: ``code`` (index into ``labels``; -1: no PBE),
+    ``equilibrium`` (a categorical whose categories are ``labels`` in
+    order, NaN where no PBE was found) and ``assessment`` (the selected
+    assessment's index in the solution).  ``attrs["shape"]``: the shape.
+    """
+    pd = require("pandas")
+    codes = np.asarray(classes.codes)
+    flat = codes.astype(np.int64).ravel()
+    df = pd.DataFrame(
+        {"code": flat,
+         "equilibrium": pd.Categorical.from_codes(flat, categories=list(classes.labels)),
+         "assessment": np.asarray(classes.index).astype(np.int64).ravel()},
+        index=pd.RangeIndex(flat.size, name="point"))
+    df.attrs["shape"] = tuple(int(d) for d in codes.shape)
+    return df
+
+
+def beliefs_xarray(classes: Any, dims: Iterable[str] | None = None,
+                   coords: Mapping[str, Any] | None = None) -> Any:
+    """Belief classes as a DataArray of codes with the class names in ``attrs["classes"]``.
+
+    ``attrs["classes"]`` maps each code to its label (-1: ``"no PBE"``);
+    dimensions ``dims`` (default ``dim_0``, ...) with optional ``coords``.
+    """
+    xr = require("xarray")
+    codes = np.asarray(classes.codes)
+    rest, all_coords = _labelled_stack("codes", codes[None, ...], dims, coords)
+    return xr.DataArray(codes, dims=rest, coords=all_coords, name="equilibrium",
+                        attrs={"classes": {-1: "no PBE", **dict(enumerate(classes.labels))}})
+
+
+def observables_frame(observables: Mapping[str, Any]) -> Any:
+    """Observables (:func:`kzgame.analysis.beliefs.observables`), one row per point.
+
+    A float column per observable (in the dict's order), rows in C order of
+    the points' broadcast shape (a ``RangeIndex`` named ``point``);
+    ``attrs["shape"]``: that shape.
+    """
+    pd = require("pandas")
+    arrays = {k: np.asarray(v, dtype=float) for k, v in observables.items()}
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+    n = int(np.prod(shape)) if shape else 1
+    df = pd.DataFrame({k: np.broadcast_to(a, shape).reshape(n) for k, a in arrays.items()},
+                      index=pd.RangeIndex(n, name="point"))
+    df.attrs["shape"] = tuple(int(d) for d in shape)
+    return df

@@ -1,0 +1,244 @@
+"""More results as DataFrames / DataArrays (issue 17): switches, hold-up thresholds,
+validation, commitment, beliefs, dynamics, members, estimation.
+
+Each conversion is compared with the result's own attributes: values, labels and codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kzgame
+from kzgame.analysis import holdup_threshold, switches
+from kzgame.analysis.beliefs import classify_beliefs, observables
+from kzgame.analysis.commitment import commitment_verdicts, compare_commitments
+from kzgame.analysis.counterfactual import Switches
+from kzgame.analysis.frames import COMMITMENT_OUTCOMES, MissingExtraError
+from kzgame.errors import KzgameError
+from kzgame.io.cases import load_case
+from kzgame.io.validation import validate
+from kzgame.strategy import Strategy
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = [s.value for s in Strategy]
+BASE = dict(share=0.5, outside_r=0.45, outside_e=0.0, indispensability=0.9, survival=0.8,
+            invest_cost=0.05)
+BELIEFS = dict(share=0.5, outside_r=0.3, outside_e=0.0, survival=0.8, invest_cost=0.05,
+               indispensability_low=0.3, indispensability_high=0.9)
+
+
+def _check_categorical(col, codes, categories):
+    assert isinstance(col.dtype, pd.CategoricalDtype)
+    assert list(col.cat.categories) == list(categories)
+    np.testing.assert_array_equal(col.cat.codes.to_numpy(), np.asarray(codes))
+
+
+# --------------------------------------------------------------------------
+# switches and the hold-up threshold
+
+
+def test_switches_frame():
+    p = kzgame.Period(**(BASE | {"outside_r": 0.3, "indispensability": 0.5}))
+    sw = switches(p, "outside_r")
+    assert isinstance(sw, Switches) and isinstance(sw, tuple) and len(sw) == 2
+    assert sw == tuple(sw)  # still compares as a tuple
+    df = sw.to_pandas()
+    assert list(df.columns) == ["parameter", "critical", "below", "above", "boundaries"]
+    for (_, row), s in zip(df.iterrows(), sw, strict=True):
+        assert row["parameter"] == s.parameter and row["critical"] == s.critical
+        assert row["below"] == s.below.value and row["above"] == s.above.value
+        assert row["boundaries"] == ", ".join(f"{a}/{b}" for a, b in s.boundaries)
+    _check_categorical(df["below"], [s.below.code for s in sw], NAMES)
+    _check_categorical(df["above"], [s.above.code for s in sw], NAMES)
+    # each switch's critical value separates the strategies on its two sides
+    for s in sw:
+        eps = 1e-9
+        for x, want in ((s.critical - eps, s.below), (s.critical + eps, s.above)):
+            assert kzgame.solve(kzgame.Period(**{**p.as_dict(), "outside_r": x})).strategy == want
+
+
+def test_holdup_threshold_frame():
+    p = kzgame.Period(share=0.45, outside_r=0.3, outside_e=-0.15, indispensability=0.8,
+                      survival=0.8, invest_cost=0.05, power=0.4, holdup_cost=0.05)
+    t = holdup_threshold(p)
+    df = t.to_pandas()
+    assert list(df.index) == [t.parameter] and df.index.name == "parameter"
+    row = df.iloc[0]
+    for k in ("current", "critical", "margin"):
+        assert row[k] == getattr(t, k)
+    assert row["alternative"] == t.alternative.value
+    _check_categorical(df["alternative"], [t.alternative.code], NAMES)
+    assert bool(row["holdup_above"]) is t.holdup_above
+
+
+# --------------------------------------------------------------------------
+# validation
+
+
+def test_validation_frame():
+    case = load_case(ROOT / "models" / "kazakhstan_russia.toml", seeds=False)
+    v = validate(case, draws=300, seed=1)
+    df = v.to_pandas()
+    assert list(df.index) == [r.label for r in v.rows] and df.index.name == "period"
+    for r in v.rows:
+        row = df.loc[r.label]
+        assert row["verdict"] == r.verdict.value and row["model"] == r.model.value
+        assert bool(row["agrees"]) is r.agrees
+        assert bool(row["out_of_sample"]) is r.out_of_sample
+        assert row["robustness"] == r.robustness
+        assert row["verdict_share"] == r.verdict_share
+        assert row["informed"] == ", ".join(r.informed)
+        assert row["undeclared"] == ", ".join(r.undeclared)
+        if r.loo is None:
+            assert pd.isna(row["loo"]) and pd.isna(row["loo_agrees"])
+        else:
+            assert row["loo"] == r.loo.value and bool(row["loo_agrees"]) is r.loo_agrees
+        for name in v.fit:
+            assert row[f"loo_{name}"] == r.loo_fit[name] if name in r.loo_fit else pd.isna(
+                row[f"loo_{name}"])
+        assert row["finding"] == r.finding and bool(row["stale"]) is r.stale
+    _check_categorical(df["model"], [r.model.code for r in v.rows], NAMES)
+    assert df.attrs["counts"] == v.counts and df.attrs["fit"] == v.fit
+    assert int(df["agrees"].sum()) == v.counts["agree"]
+    assert df.attrs["case"] == v.case and df.attrs["protocol"] == v.protocol
+
+
+# --------------------------------------------------------------------------
+# commitment
+
+
+def test_commitment_verdicts_frame():
+    v = commitment_verdicts(BASE | {"outside_r": 0.3, "holdup_cost": 0.02}, breakdown_risk=0.5)
+    df = v.to_pandas()
+    assert list(df.index) == list(v.verdicts) == ["full", "none", "brinkmanship"]
+    for k, verdict in v.verdicts.items():
+        assert df.loc[k, "verdict"] == verdict
+        assert df.loc[k, "code"] == COMMITMENT_OUTCOMES.index(verdict)
+    _check_categorical(df["verdict"], df["code"], COMMITMENT_OUTCOMES)
+    for k in ("protocol", "breakdown_risk", "credible", "stay_margin", "risk_threshold",
+              "fallback"):
+        assert df.attrs[k] == getattr(v, k)
+
+
+def test_commitment_comparison_frames():
+    o_r = np.linspace(-0.2, 0.8, 6)
+    hc = np.linspace(0.0, 0.3, 4)
+    pi = np.linspace(0.0, 1.0, 3)
+    cmp = compare_commitments(**(BASE | {"outside_r": o_r[:, None, None],
+                                         "holdup_cost": hc[None, :, None]}),
+                              breakdown_risk=pi)
+    shape = (6, 4, 3)
+    assert np.broadcast_shapes(*(np.shape(c) for c in cmp.codes.values())) == shape
+    df = cmp.to_pandas()
+    assert list(df.columns) == list(cmp.codes) and df.attrs["shape"] == shape
+    for k, c in cmp.codes.items():
+        _check_categorical(df[k], np.broadcast_to(c, shape).ravel(), COMMITMENT_OUTCOMES)
+    # the shares of the table are the comparison's own
+    for k, sh in cmp.shares().items():
+        for name, share in sh.items():
+            assert (df[k] == name).mean() == pytest.approx(share, abs=0)
+    da = cmp.to_xarray(dims=("outside_r", "holdup_cost", "breakdown_risk"),
+                       coords={"outside_r": o_r, "holdup_cost": hc, "breakdown_risk": pi})
+    assert da.dims == ("commitment", "outside_r", "holdup_cost", "breakdown_risk")
+    for k, c in cmp.codes.items():
+        np.testing.assert_array_equal(da.sel(commitment=k).values, np.broadcast_to(c, shape))
+    assert da.attrs["outcomes"] == dict(enumerate(COMMITMENT_OUTCOMES))
+    # a labelled point is the point verdicts' code there
+    v = commitment_verdicts(BASE | {"outside_r": o_r[4], "holdup_cost": hc[1]},
+                            breakdown_risk=pi[2])
+    for k, verdict in v.verdicts.items():
+        got = da.sel(commitment=k, outside_r=o_r[4], holdup_cost=hc[1],
+                     breakdown_risk=pi[2]).item()
+        assert COMMITMENT_OUTCOMES[got] == verdict
+    with pytest.raises(KzgameError, match="dims"):
+        cmp.to_xarray(dims=("a",))
+
+
+# --------------------------------------------------------------------------
+# beliefs
+
+
+@pytest.fixture(scope="module")
+def belief_grid():
+    prior = np.linspace(0.0, 1.0, 5)
+    hc = np.linspace(0.0, 0.2, 4)
+    return prior, hc, BELIEFS | {"prior": prior[:, None], "holdup_cost": hc}
+
+
+def test_belief_classes_frames(belief_grid):
+    prior, hc, values = belief_grid
+    cls = classify_beliefs(**values)
+    assert len(cls.labels) >= 2  # the grid crosses a change of class
+    df = cls.to_pandas()
+    assert df.attrs["shape"] == cls.codes.shape
+    np.testing.assert_array_equal(df["code"].to_numpy(), cls.codes.ravel())
+    np.testing.assert_array_equal(df["assessment"].to_numpy(), cls.index.ravel())
+    _check_categorical(df["equilibrium"], cls.codes.ravel(), cls.labels)
+    assert list(df["equilibrium"].astype(str)) == [cls.labels[c] for c in cls.codes.ravel()]
+    da = cls.to_xarray(dims=("prior", "holdup_cost"), coords={"prior": prior, "holdup_cost": hc})
+    np.testing.assert_array_equal(da.values, cls.codes)
+    assert da.attrs["classes"] == {-1: "no PBE", **dict(enumerate(cls.labels))}
+    # a labelled point is the class the pointwise selection gives
+    sol = cls.solution
+    point = BELIEFS | {"prior": prior[3], "holdup_cost": hc[2]}
+    a = sol.select(**{k: v for k, v in point.items()})
+    assert sol.assessments[cls.index[3, 2]] is a
+    assert da.sel(prior=prior[3], holdup_cost=hc[2]).item() == cls.codes[3, 2]
+    with pytest.raises(KzgameError, match="dims"):
+        cls.to_xarray(dims=("prior",))
+
+
+def test_belief_classes_without_pbe_are_missing():
+    from kzgame.analysis.beliefs import BeliefClasses
+
+    cls = BeliefClasses(np.array([0, -1, 1]), ("a", "b"), np.array([3, -1, 5]), None)  # type: ignore[arg-type]
+    df = cls.to_pandas()
+    assert df["equilibrium"].isna().tolist() == [False, True, False]
+    assert df["code"].tolist() == [0, -1, 1]
+
+
+def test_observables_frame(belief_grid):
+    prior, hc, values = belief_grid
+    obs = observables(**values)
+    assert isinstance(obs, dict)
+    df = obs.to_pandas()
+    assert list(df.columns) == list(obs) and df.attrs["shape"] == (5, 4)
+    for k, a in obs.items():
+        np.testing.assert_array_equal(df[k].to_numpy(), np.asarray(a, dtype=float).ravel())
+
+
+# --------------------------------------------------------------------------
+# pandas / xarray missing
+
+
+def _results_batch1():
+    p = kzgame.Period(**BASE)
+    cmp = compare_commitments(**(BASE | {"outside_r": [0.3, 0.6]}))
+    cls = classify_beliefs(**(BELIEFS | {"prior": [0.2, 0.8], "holdup_cost": 0.05}))
+    return {
+        "switches": (switches(p, "outside_r").to_pandas, None),
+        "holdup_threshold": (holdup_threshold(p).to_pandas, None),
+        "commitment_verdicts": (commitment_verdicts(BASE).to_pandas, None),
+        "commitment": (cmp.to_pandas, cmp.to_xarray),
+        "beliefs": (cls.to_pandas, cls.to_xarray),
+        "observables": (observables(**(BELIEFS | {"prior": 0.5, "holdup_cost": 0.05})).to_pandas,
+                        None),
+    }
+
+
+@pytest.mark.parametrize("module", ["pandas", "xarray"])
+def test_missing_extra_names_it(monkeypatch, module):
+    methods = _results_batch1()  # made before the module goes missing
+    monkeypatch.setitem(sys.modules, module, None)
+    for name, (to_pandas, to_xarray) in methods.items():
+        call = to_pandas if module == "pandas" else to_xarray
+        if call is None:
+            continue
+        with pytest.raises(MissingExtraError, match=r"kzgame\[frames\]"):
+            call()
+        assert name
