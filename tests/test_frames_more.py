@@ -242,3 +242,95 @@ def test_missing_extra_names_it(monkeypatch, module):
         with pytest.raises(MissingExtraError, match=r"kzgame\[frames\]"):
             call()
         assert name
+
+
+# --------------------------------------------------------------------------
+# dynamics
+
+DYN_VALUES = dict(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.9, survival=0.8,
+                  invest_cost=0.05)
+
+
+@pytest.fixture(scope="module")
+def case_dynamics():
+    from kzgame.dynamics import StateGrid
+    from kzgame.io.dynamic_case import solve_case_dynamic
+
+    case = load_case(ROOT / "tests" / "data" / "toy_case.toml", seeds=False)
+    return solve_case_dynamic(case, grid=StateGrid(11, 5), max_levels=0)
+
+
+def test_dynamic_path_frame(case_dynamics):
+    from kzgame.analysis.frames import DYNAMIC_OUTCOMES
+
+    dp = case_dynamics.dynamic
+    df = dp.to_pandas()
+    assert list(df.index) == [s.label for s in dp.steps] and df.index.name == "step"
+    for s in dp.steps:
+        row = df.loc[s.label]
+        assert row["strategy"] == s.strategy
+        assert row["code"] == DYNAMIC_OUTCOMES.index(s.strategy)
+        assert (row["e_reply"], row["static_e_reply"]) == (s.e_reply, s.static_e_reply)
+        for k in ("share", "stock", "survival", "payoff_r", "payoff_e", "value_r", "value_e",
+                  "standing", "margin"):
+            assert row[k] == getattr(s, k) or (np.isnan(row[k]) and np.isnan(getattr(s, k)))
+    _check_categorical(df["strategy"], df["code"], DYNAMIC_OUTCOMES)
+    assert df.attrs["expectations"] == dp.expectations
+
+
+def test_case_dynamics_and_differences_frames(case_dynamics):
+    from kzgame.dynamics import compare_static
+
+    res = case_dynamics
+    df = res.to_pandas()
+    assert list(df.index) == [r.label for r in res.rows]
+    for r, v, st, my in zip(res.rows, res.verdicts, res.dynamic.steps, res.myopic.steps,
+                            strict=True):
+        row = df.loc[r.label]
+        assert pd.isna(row["source"]) if v is None else row["source"] == v
+        for k in ("static", "static_at_state", "dynamic", "myopic_at_state"):
+            want = getattr(r, k)
+            assert pd.isna(row[k]) if want == "-" else row[k] == want
+        assert (row["e_reply"], row["static_e_reply"]) == (r.e_reply, r.static_e_reply)
+        assert bool(row["differs"]) is r.differs and row["reasons"] == ", ".join(r.reasons)
+        assert row["share"] == st.share and row["standing"] == st.standing
+        assert row["myopic"] == my.strategy
+    assert df.attrs["case"] == res.case.name and df.attrs["terminal"] == res.terminal
+    # compare_static's rows convert alone, the same columns
+    rows = compare_static(res.path, solution=res.solution, dynamic_path=res.dynamic,
+                          terminal=res.terminal)
+    assert isinstance(rows, list) and rows == res.rows
+    alone = rows.to_pandas()
+    assert "source" not in alone
+    pd.testing.assert_frame_equal(alone, df[list(alone.columns)], check_like=False)
+
+
+def test_finite_solution_xarray():
+    from kzgame.dynamics import Dynamics, ParameterPath, StateGrid, solve_finite
+
+    grid = StateGrid(5, 3)
+    sol = solve_finite(ParameterPath.constant(DYN_VALUES, 3), Dynamics(), grid)
+    ds = sol.to_xarray()
+    assert ds["value_r"].dims == ("t", "share", "stock")
+    np.testing.assert_array_equal(ds.coords["share"].values, grid.shares)
+    np.testing.assert_array_equal(ds.coords["stock"].values, grid.stocks)
+    assert list(ds.coords["label"].values) == list(sol.path.labels)
+    np.testing.assert_array_equal(ds["value_r"].values, sol.values_r[:, 0])
+    np.testing.assert_array_equal(ds["value_e"].values, sol.values_e[:, 0])
+    np.testing.assert_array_equal(ds["code"].values, sol.codes[:, 0])
+    np.testing.assert_array_equal(ds["concedes"].values, sol.concedes[:, 0])
+    assert ds.attrs["strategies"] == dict(enumerate(NAMES))
+    # a labelled state is the policy there
+    t, s, k = 1, grid.shares[3], grid.stocks[2]
+    assert NAMES[ds["code"].sel(t=t, share=s, stock=k).item()] == sol.policy(t, (s, k))
+    # vectorized: a point dimension; store=False: step 1 only
+    vec = solve_finite(ParameterPath.constant(DYN_VALUES | {"outside_r": np.array([0.1, 0.6])},
+                                              2), Dynamics(), grid)
+    dv = vec.to_xarray()
+    assert dv["code"].dims == ("t", "point", "share", "stock")
+    np.testing.assert_array_equal(dv["code"].values, vec.codes)
+    one = solve_finite(ParameterPath.constant(DYN_VALUES, 3), Dynamics(), grid, store=False)
+    d1 = one.to_xarray()
+    assert d1.sizes["t"] == 1
+    np.testing.assert_array_equal(d1["value_r"].values[0], one.value_r[0])
+    np.testing.assert_array_equal(d1["code"].values[0], one.code[0])

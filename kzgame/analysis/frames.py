@@ -50,12 +50,25 @@ from ..errors import KzgameError
 from ..strategy import Strategy
 
 __all__ = [
+    "COMMITMENT_OUTCOMES",
+    "DYNAMIC_OUTCOMES",
     "EXTRA",
     "MissingExtraError",
+    "beliefs_frame",
+    "beliefs_xarray",
+    "case_dynamics_frame",
     "case_frame",
+    "commitment_frame",
+    "commitment_verdicts_frame",
+    "commitment_xarray",
     "counterfactuals_frame",
+    "differences_frame",
+    "dynamic_path_frame",
+    "finite_xarray",
+    "holdup_threshold_frame",
     "monte_carlo_frame",
     "monte_carlo_frames",
+    "observables_frame",
     "protocols_frame",
     "protocols_xarray",
     "require",
@@ -64,6 +77,8 @@ __all__ = [
     "sweep_frame",
     "sweep_from_xarray",
     "sweep_xarray",
+    "switches_frame",
+    "validation_frame",
 ]
 
 #: The optional extra that installs pandas and xarray.
@@ -646,3 +661,148 @@ def observables_frame(observables: Mapping[str, Any]) -> Any:
                       index=pd.RangeIndex(n, name="point"))
     df.attrs["shape"] = tuple(int(d) for d in shape)
     return df
+
+
+# --------------------------------------------------------------------------
+# Dynamics
+
+
+#: The outcomes of a dynamic path in code order: the strategies, then ``out`` (R left).
+DYNAMIC_OUTCOMES: tuple[str, ...] = (*STRATEGY_NAMES, "out")
+
+
+def _names_categorical(names: Iterable[str], categories: tuple[str, ...],
+                       missing: tuple[str, ...] = ("-",)) -> Any:
+    """Names as a Categorical of ``categories``; a name in ``missing`` becomes NaN."""
+    pd = require("pandas")
+    names = list(names)
+    bad = sorted({n for n in names if n not in categories and n not in missing})
+    if bad:
+        raise KzgameError(f"unknown outcome name(s) {bad}; expected one of {list(categories)}")
+    return pd.Categorical([None if n in missing else n for n in names], categories=categories)
+
+
+def dynamic_path_frame(path: Any) -> Any:
+    """A :class:`kzgame.dynamics.DynamicPath` (the equilibrium path), one row per step.
+
+    Index: the step labels (named ``step``).  Columns: ``code`` (0-3 as
+    :class:`kzgame.Strategy`, 4 ``out``: R left earlier), ``strategy`` (a
+    categorical of :data:`DYNAMIC_OUTCOMES`), ``e_reply`` and
+    ``static_e_reply`` (strings), then ``share``, ``stock``, ``survival``,
+    ``payoff_r``, ``payoff_e``, ``value_r``, ``value_e``, ``standing``,
+    ``margin`` (NaN after R left).  ``attrs["expectations"]``.
+    """
+    pd = require("pandas")
+    steps = list(path.steps)
+    strategy = _names_categorical((s.strategy for s in steps), DYNAMIC_OUTCOMES, ())
+    df = pd.DataFrame(
+        {"code": np.asarray(strategy.codes, dtype=np.int8), "strategy": strategy,
+         "e_reply": np.array([s.e_reply for s in steps], dtype=object),
+         "static_e_reply": np.array([s.static_e_reply for s in steps], dtype=object),
+         **{k: np.array([getattr(s, k) for s in steps], dtype=float)
+            for k in ("share", "stock", "survival", "payoff_r", "payoff_e", "value_r",
+                      "value_e", "standing", "margin")}},
+        index=pd.Index([s.label for s in steps], name="step", dtype=object))
+    df.attrs["expectations"] = path.expectations
+    return df
+
+
+def differences_frame(rows: Iterable[Any], verdicts: Iterable[str | None] | None = None) -> Any:
+    """Static-vs-dynamic comparison rows (:func:`kzgame.dynamics.compare_static`).
+
+    Index: the step labels (named ``step``).  Columns: ``static``,
+    ``static_at_state``, ``dynamic``, ``myopic_at_state`` (categoricals of
+    :data:`DYNAMIC_OUTCOMES`; ``"-"``, not applicable after R left, is NaN),
+    ``e_reply``, ``static_e_reply`` (strings), ``differs`` and ``reasons``
+    (joined by ``", "``); with ``verdicts`` (a case's), ``source`` first (a
+    categorical, NaN where the sources give none).
+    """
+    pd = require("pandas")
+    rows = list(rows)
+    cols: dict[str, Any] = {}
+    if verdicts is not None:
+        cols["source"] = _names_categorical([v or "-" for v in verdicts], STRATEGY_NAMES)
+    for k in ("static", "static_at_state", "dynamic", "myopic_at_state"):
+        cols[k] = _names_categorical((getattr(r, k) for r in rows), DYNAMIC_OUTCOMES)
+    for k in ("e_reply", "static_e_reply"):
+        cols[k] = np.array([getattr(r, k) for r in rows], dtype=object)
+    cols["differs"] = np.array([r.differs for r in rows], dtype=bool)
+    cols["reasons"] = np.array([", ".join(r.reasons) for r in rows], dtype=object)
+    return pd.DataFrame(cols, index=pd.Index([r.label for r in rows], name="step", dtype=object))
+
+
+def case_dynamics_frame(result: Any) -> Any:
+    """A case solved as one dynamic game (:func:`kzgame.io.dynamic_case.solve_case_dynamic`).
+
+    The comparison rows (:func:`differences_frame`, with the sources'
+    verdicts as ``source``) joined with the equilibrium path's state and
+    values (``share``, ``stock``, ``survival``, ``standing``, ``value_r``,
+    ``value_e``) and the myopic path's outcome (``myopic``).  ``attrs``:
+    ``case``, ``protocol``, ``terminal``, ``warnings``.
+    """
+    df = differences_frame(result.rows, result.verdicts)
+    dyn = dynamic_path_frame(result.dynamic)
+    for k in ("share", "stock", "survival", "standing", "value_r", "value_e"):
+        df[k] = dyn[k].to_numpy()
+    df["myopic"] = _names_categorical((s.strategy for s in result.myopic.steps),
+                                      DYNAMIC_OUTCOMES, ())
+    df.attrs.update(case=result.case.name, protocol=result.solution.protocol,
+                    terminal=result.terminal, warnings=tuple(result.warnings))
+    return df
+
+
+def finite_xarray(solution: Any) -> Any:
+    """A :class:`kzgame.dynamics.FiniteSolution` as an :class:`xarray.Dataset` over the grid.
+
+    Variables ``value_r``, ``value_e``, ``code`` (R's outcome, 0-3 as
+    :class:`kzgame.Strategy`) and ``concedes`` / ``static_concedes`` (E's
+    reply to a hold-up) with dimensions ``t``, ``point`` (only for a
+    vectorized solution: the path's points flattened), ``share``, ``stock``.
+    Coordinates: ``t`` (0-based steps) with the step ``label`` along it, and
+    the grid's shares and stocks.  A solution computed with ``store=False``
+    keeps step 1 only (``t = [0]``).  ``attrs``: ``strategies``,
+    ``protocol``, ``expectations``, the ``dynamics`` parameters.
+
+    Examples
+    --------
+    >>> from kzgame.dynamics import Dynamics, ParameterPath, StateGrid, solve_finite
+    >>> vals = dict(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.9,
+    ...             survival=0.8, invest_cost=0.05)
+    >>> sol = solve_finite(ParameterPath.constant(vals, 3), Dynamics(), StateGrid(5, 3))
+    >>> ds = sol.to_xarray()
+    >>> dict(ds["value_r"].sizes)
+    {'t': 3, 'share': 5, 'stock': 3}
+    >>> ds["code"].sel(t=0, share=0.5, stock=0.0).item() == int(sol.code[0, 2, 0])
+    True
+    """
+    xr = require("xarray")
+    stored = solution.values_r is not None
+    T = solution.path.T if stored else 1
+    arrays = {
+        "value_r": solution.values_r if stored else solution.value_r[None],
+        "value_e": solution.values_e if stored else solution.value_e[None],
+        "code": solution.codes if solution.codes is not None else solution.code[None],
+    }
+    if solution.concedes is not None:
+        arrays["concedes"] = solution.concedes
+    if solution.static_concedes is not None:
+        arrays["static_concedes"] = solution.static_concedes
+    P = np.asarray(solution.value_r).shape[0]
+    vectorized = bool(solution.path.points)
+    dims = ("t", "point", "share", "stock") if vectorized else ("t", "share", "stock")
+    data = {}
+    for k, a in arrays.items():
+        a = np.asarray(a)[:T]
+        data[k] = (dims, a if vectorized else a[:, 0])
+    coords: dict[str, Any] = {
+        "t": np.arange(T), "label": ("t", list(solution.path.labels[:T])),
+        "share": np.asarray(solution.grid.shares, dtype=float),
+        "stock": np.asarray(solution.grid.stocks, dtype=float)}
+    if vectorized:
+        coords["point"] = np.arange(P)
+    dyn = solution.dynamics
+    attrs: dict[str, Any] = {"strategies": dict(enumerate(STRATEGY_NAMES)),
+                             "protocol": solution.protocol,
+                             "expectations": solution.expectations}
+    attrs.update({f"dynamics_{k}": float(v) for k, v in dyn.as_dict().items()})
+    return xr.Dataset(data, coords=coords, attrs=attrs)
