@@ -334,3 +334,76 @@ def test_finite_solution_xarray():
     assert d1.sizes["t"] == 1
     np.testing.assert_array_equal(d1["value_r"].values[0], one.value_r[0])
     np.testing.assert_array_equal(d1["code"].values[0], one.code[0])
+
+
+# --------------------------------------------------------------------------
+# members
+
+MEMBER = dict(surplus=1.0, share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.9,
+              survival=0.8, invest_cost=0.05, power=0.5, holdup_cost=0.05)
+COSTS = dict(dilution=0.5, dilution_cost=0.05, deepening=0.2, deepening_cost=0.05,
+             offer_cost=0.05)
+
+
+@pytest.fixture(scope="module")
+def members():
+    rng = np.random.default_rng(5)
+    return {"A": MEMBER | {"outside_r": rng.uniform(-0.1, 0.6, (3, 1)),
+                           "indispensability": rng.uniform(0, 1, 4)},
+            "B": MEMBER | {"outside_r": 0.2, "indispensability": rng.uniform(0, 1, 4)}}
+
+
+def test_members_frame(members):
+    from kzgame.members.vectorized import solve_members
+
+    sol = solve_members(members, contagion=np.linspace(0, 1, 4))
+    df = sol.to_pandas()
+    shape = sol.codes.shape[:-1]
+    assert shape == (3, 4) and df.attrs["shape"] == shape
+    assert list(df.index.names) == ["point", "member"] and len(df) == 12 * 2
+    for p, idx in enumerate(np.ndindex(*shape)):
+        strategies = sol.strategies(idx)
+        bilateral = sol.bilateral_strategies(idx)
+        for j, name in enumerate(sol.names):
+            row = df.loc[(p, name)]
+            assert row["strategy"] == strategies[name] and row["code"] == sol.codes[idx][j]
+            assert row["bilateral_strategy"] == bilateral[name]
+            for k in ("e_concedes", "bilateral_concedes", "contagion_refusal"):
+                assert bool(row[k]) is bool(getattr(sol, k)[idx][j])
+            for k in ("united", "nobody", "coordination"):
+                assert bool(row[k]) is bool(getattr(sol, k)[idx])
+            for k in ("contagion", "payoff_e", "precedent", "threshold"):
+                want = np.broadcast_to(getattr(sol, k), shape)[idx]
+                assert row[k] == want or (np.isnan(row[k]) and np.isnan(want))
+    _check_categorical(df["strategy"], sol.codes.reshape(-1), NAMES)
+    assert df.attrs["selection"] == sol.selection
+
+
+def test_counter_moves_frame(members):
+    from kzgame.analysis.frames import COUNTER_MOVES
+    from kzgame.members.countermoves import MOVES, best_counter_move
+
+    assert COUNTER_MOVES == MOVES
+    res = best_counter_move(members, 0.3, **COSTS)
+    shape = res.codes.shape
+    moves = res.to_pandas()
+    assert list(moves.index.names) == ["point", "move"] and moves.attrs["shape"] == shape
+    members_df = res.to_pandas("members")
+    for p, idx in enumerate(np.ndindex(*shape)):
+        for m, move in enumerate(MOVES):
+            row = moves.loc[(p, move)]
+            assert row["payoff"] == res.payoffs[idx][m] and row["gross"] == res.gross[idx][m]
+            assert row["threshold"] == res.thresholds[idx][m]
+            assert bool(row["optimal"]) is (move == res.move(idx))
+        after = res.strategies(idx)
+        for name in res.names:
+            row = members_df.loc[(p, name)]
+            assert row["move"] == res.move(idx) and row["strategy"] == after[name]
+    # the optimal move is the one with the highest net payoff
+    best = moves["payoff"].groupby(level="point").idxmax().map(lambda t: t[1])
+    chosen = moves[moves["optimal"]].reset_index(level="move")["move"]
+    assert (best.loc[chosen.index] == chosen).all()
+    _check_categorical(members_df["move"], np.repeat(res.codes.ravel(), len(res.names)),
+                       MOVES)
+    with pytest.raises(KzgameError, match="unknown table"):
+        res.to_pandas("nope")

@@ -51,6 +51,7 @@ from ..strategy import Strategy
 
 __all__ = [
     "COMMITMENT_OUTCOMES",
+    "COUNTER_MOVES",
     "DYNAMIC_OUTCOMES",
     "EXTRA",
     "MissingExtraError",
@@ -61,11 +62,13 @@ __all__ = [
     "commitment_frame",
     "commitment_verdicts_frame",
     "commitment_xarray",
+    "counter_moves_frame",
     "counterfactuals_frame",
     "differences_frame",
     "dynamic_path_frame",
     "finite_xarray",
     "holdup_threshold_frame",
+    "members_frame",
     "monte_carlo_frame",
     "monte_carlo_frames",
     "observables_frame",
@@ -806,3 +809,115 @@ def finite_xarray(solution: Any) -> Any:
                              "expectations": solution.expectations}
     attrs.update({f"dynamics_{k}": float(v) for k, v in dyn.as_dict().items()})
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+# --------------------------------------------------------------------------
+# Members
+
+
+def _points_members_index(shape: tuple[int, ...], names: Iterable[str], level: str) -> Any:
+    pd = require("pandas")
+    n = int(np.prod(shape)) if shape else 1
+    return pd.MultiIndex.from_product([range(n), list(names)], names=["point", level])
+
+
+def members_frame(solution: Any) -> Any:
+    """A :class:`kzgame.members.vectorized.MembersSolution`, one row per point and member.
+
+    Index: ``(point, member)`` (points in C order of the solved shape).
+    Columns: per member ``code``, ``strategy``, ``bilateral_code``,
+    ``bilateral_strategy`` (categoricals), ``e_concedes``,
+    ``bilateral_concedes``, ``contagion_refusal``; per point (repeated over
+    its members) ``contagion``, ``united``, ``nobody``, ``coordination``,
+    ``payoff_e``, ``precedent``, ``threshold``.  ``attrs``: ``selection``,
+    ``shape``.
+
+    Examples
+    --------
+    >>> from kzgame.members.vectorized import solve_members
+    >>> m = {"A": dict(share=0.5, outside_r=0.45, outside_e=0.0, indispensability=0.9,
+    ...                survival=0.8, invest_cost=0.05),
+    ...      "B": dict(share=0.5, outside_r=0.1, outside_e=0.0, indispensability=0.2,
+    ...                survival=0.8, invest_cost=0.05)}
+    >>> df = solve_members(m, contagion=0.0).to_pandas()
+    >>> df["strategy"].tolist()
+    ['hold-up', 'invest']
+    """
+    pd = require("pandas")
+    codes = np.asarray(solution.codes)
+    shape = tuple(int(d) for d in codes.shape[:-1])
+    k = len(solution.names)
+    n = int(np.prod(shape)) if shape else 1
+
+    def member(a: Any, dtype: Any) -> np.ndarray:
+        return np.broadcast_to(np.asarray(a), (*shape, k)).reshape(n * k).astype(dtype)
+
+    def point(a: Any, dtype: Any) -> np.ndarray:
+        return np.repeat(np.broadcast_to(np.asarray(a), shape).reshape(n), k).astype(dtype)
+
+    c = member(codes, np.int8)
+    b = member(solution.bilateral_codes, np.int8)
+    df = pd.DataFrame(
+        {"code": c, "strategy": strategy_categorical(c),
+         "bilateral_code": b, "bilateral_strategy": strategy_categorical(b),
+         "e_concedes": member(solution.e_concedes, bool),
+         "bilateral_concedes": member(solution.bilateral_concedes, bool),
+         "contagion_refusal": member(solution.contagion_refusal, bool),
+         "contagion": point(solution.contagion, float),
+         "united": point(solution.united, bool), "nobody": point(solution.nobody, bool),
+         "coordination": point(solution.coordination, bool),
+         "payoff_e": point(solution.payoff_e, float),
+         "precedent": point(solution.precedent, float),
+         "threshold": point(solution.threshold, float)},
+        index=_points_members_index(shape, solution.names, "member"))
+    df.attrs.update(selection=solution.selection, shape=shape)
+    return df
+
+
+#: E's counter-moves in code order (:data:`kzgame.members.countermoves.MOVES`).
+COUNTER_MOVES: tuple[str, ...] = ("nothing", "dilute", "deepen", "offer")
+
+
+def counter_moves_frame(result: Any, table: str = "moves") -> Any:
+    """A :class:`kzgame.members.countermoves.CounterMoveResult` as a DataFrame.
+
+    Parameters
+    ----------
+    result : CounterMoveResult
+    table : {"moves", "members"}
+        ``moves``: one row per point and move (index ``(point, move)``),
+        columns ``payoff`` (net of the move's cost), ``gross``,
+        ``threshold`` and ``optimal`` (the chosen move).  ``members``: one
+        row per point and member (index ``(point, member)``), columns
+        ``move`` (the optimal move, a categorical of :data:`COUNTER_MOVES`),
+        ``code`` and ``strategy``: the member's strategy after it.
+
+    Raises
+    ------
+    KzgameError
+        On an unknown ``table``.
+    """
+    pd = require("pandas")
+    codes = np.asarray(result.codes).astype(np.int64)
+    shape = tuple(int(d) for d in codes.shape)
+    n = int(np.prod(shape)) if shape else 1
+    flat = codes.reshape(n)
+    if table == "moves":
+        m = len(COUNTER_MOVES)
+        df = pd.DataFrame(
+            {k: np.asarray(getattr(result, k), dtype=float).reshape(n * m)
+             for k in ("payoffs", "gross", "thresholds")},
+            index=_points_members_index(shape, COUNTER_MOVES, "move"))
+        df = df.rename(columns={"payoffs": "payoff", "thresholds": "threshold"})
+        df["optimal"] = (np.arange(m)[None, :] == flat[:, None]).reshape(n * m)
+    elif table == "members":
+        k = len(result.names)
+        mc = np.asarray(result.member_codes).reshape(n * k).astype(np.int8)
+        df = pd.DataFrame(
+            {"move": pd.Categorical.from_codes(np.repeat(flat, k), categories=COUNTER_MOVES),
+             "code": mc, "strategy": strategy_categorical(mc)},
+            index=_points_members_index(shape, result.names, "member"))
+    else:
+        raise KzgameError(f"unknown table {table!r}; tables: moves, members")
+    df.attrs["shape"] = shape
+    return df

@@ -132,6 +132,13 @@ class MembersSolution:
         row = self.bilateral_codes[index]
         return {n: STRATEGIES[int(c)] for n, c in zip(self.names, row, strict=True)}
 
+    def to_pandas(self) -> Any:
+        """One row per point and member as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.members_frame`; needs the ``frames`` extra)."""
+        from ..analysis.frames import members_frame
+
+        return members_frame(self)
+
 
 def solve_arrays(
     b: Bilateral, kappa: Any, names: tuple[str, ...], selection: str = "united"
