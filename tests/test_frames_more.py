@@ -213,38 +213,6 @@ def test_observables_frame(belief_grid):
 
 
 # --------------------------------------------------------------------------
-# pandas / xarray missing
-
-
-def _results_batch1():
-    p = kzgame.Period(**BASE)
-    cmp = compare_commitments(**(BASE | {"outside_r": [0.3, 0.6]}))
-    cls = classify_beliefs(**(BELIEFS | {"prior": [0.2, 0.8], "holdup_cost": 0.05}))
-    return {
-        "switches": (switches(p, "outside_r").to_pandas, None),
-        "holdup_threshold": (holdup_threshold(p).to_pandas, None),
-        "commitment_verdicts": (commitment_verdicts(BASE).to_pandas, None),
-        "commitment": (cmp.to_pandas, cmp.to_xarray),
-        "beliefs": (cls.to_pandas, cls.to_xarray),
-        "observables": (observables(**(BELIEFS | {"prior": 0.5, "holdup_cost": 0.05})).to_pandas,
-                        None),
-    }
-
-
-@pytest.mark.parametrize("module", ["pandas", "xarray"])
-def test_missing_extra_names_it(monkeypatch, module):
-    methods = _results_batch1()  # made before the module goes missing
-    monkeypatch.setitem(sys.modules, module, None)
-    for name, (to_pandas, to_xarray) in methods.items():
-        call = to_pandas if module == "pandas" else to_xarray
-        if call is None:
-            continue
-        with pytest.raises(MissingExtraError, match=r"kzgame\[frames\]"):
-            call()
-        assert name
-
-
-# --------------------------------------------------------------------------
 # dynamics
 
 DYN_VALUES = dict(share=0.5, outside_r=0.3, outside_e=0.0, indispensability=0.9, survival=0.8,
@@ -407,3 +375,107 @@ def test_counter_moves_frame(members):
                        MOVES)
     with pytest.raises(KzgameError, match="unknown table"):
         res.to_pandas("nope")
+
+
+# --------------------------------------------------------------------------
+# estimation
+
+
+@pytest.fixture(scope="module")
+def estimate():
+    from kzgame.estimation import fit, simulate
+    from kzgame.games import deterrence
+
+    g = deterrence(False)
+    truth = {"v": 1.0, "p": 0.4, "k_C": 0.2, "k_D": 0.5, "lambda": 3.0}
+    data = simulate(g, truth, n=600, seed=2)
+    return fit(g, {"v": 1.0, "p": 0.4, "k_C": "free", "k_D": "free", "lambda": 3.0}, data)
+
+
+def test_fit_frame(estimate):
+    f = estimate
+    df = f.to_pandas(level=0.9)
+    assert list(df.index) == list(f.coefficients) and df.index.name == "coefficient"
+    np.testing.assert_array_equal(df["estimate"].to_numpy(), f.estimates)
+    np.testing.assert_array_equal(df["se"].to_numpy(), f.se)
+    np.testing.assert_array_equal(df["z"].to_numpy(), f.estimates / f.se)
+    for iv in f.wald(0.9):
+        assert (df.loc[iv.name, "low"], df.loc[iv.name, "high"]) == (iv.low, iv.high)
+        assert df.loc[iv.name, "method"] == iv.method == "wald"
+    for k in ("n", "loglik", "aic", "bic", "converged", "iterations"):
+        assert df.attrs[k] == getattr(f, k)
+    assert df.attrs["level"] == 0.9 and df.attrs["warnings"] == f.warnings
+    # given intervals (here profile ones) replace the Wald ones
+    prof = [f.profile(k) for k in f.coefficients]
+    dp = f.to_pandas(intervals=prof)
+    for iv in prof:
+        assert (dp.loc[iv.name, "low"], dp.loc[iv.name, "high"]) == (iv.low, iv.high)
+        assert dp.loc[iv.name, "method"] == "profile"
+    with pytest.raises(KzgameError, match="intervals"):
+        f.to_pandas(intervals=prof[:1])
+
+
+def test_predictions_frame(estimate):
+    pred = estimate.predict(draws=200, level=0.8)
+    assert isinstance(pred, dict) and pred.level == 0.8
+    df = pred.to_pandas()
+    n = next(iter(pred.values())).shape[0]
+    assert len(df) == n and df.index.name == "row"
+    assert list(df.columns.names) == ["outcome", "stat"]
+    assert list(df.columns.get_level_values("outcome").unique()) == list(pred)
+    for k, a in pred.items():
+        np.testing.assert_array_equal(df[k].to_numpy(), a)
+        assert list(df[k].columns) == ["probability", "low", "high"]
+    # the outcomes' probabilities add up to one in every row
+    total = df.xs("probability", axis=1, level="stat").sum(axis=1)
+    np.testing.assert_allclose(total.to_numpy(), 1.0)
+    assert df.attrs["level"] == 0.8
+
+
+# --------------------------------------------------------------------------
+# pandas / xarray missing: one check per family of new methods
+
+
+@pytest.fixture(scope="module")
+def conversions(case_dynamics, members, estimate):
+    """(to_pandas, to_xarray or None) of one result of each family, made with pandas there."""
+    from kzgame.dynamics import Dynamics, ParameterPath, StateGrid, solve_finite
+    from kzgame.io.cases import loads_case, template
+    from kzgame.members.countermoves import best_counter_move
+    from kzgame.members.vectorized import solve_members
+
+    p = kzgame.Period(**BASE)
+    cmp = compare_commitments(**(BASE | {"outside_r": [0.3, 0.6]}))
+    cls = classify_beliefs(**(BELIEFS | {"prior": [0.2, 0.8], "holdup_cost": 0.05}))
+    sol = solve_finite(ParameterPath.constant(DYN_VALUES, 2), Dynamics(), StateGrid(3, 2))
+    return {
+        "switches": (switches(p, "outside_r").to_pandas, None),
+        "holdup_threshold": (holdup_threshold(p).to_pandas, None),
+        "validation": (validate(loads_case(template()), draws=0).to_pandas, None),
+        "commitment_verdicts": (commitment_verdicts(BASE).to_pandas, None),
+        "commitment": (cmp.to_pandas, cmp.to_xarray),
+        "beliefs": (cls.to_pandas, cls.to_xarray),
+        "observables": (observables(**(BELIEFS | {"prior": 0.5, "holdup_cost": 0.05})).to_pandas,
+                        None),
+        "dynamic_path": (case_dynamics.dynamic.to_pandas, None),
+        "case_dynamics": (case_dynamics.to_pandas, None),
+        "finite": (None, sol.to_xarray),
+        "members": (solve_members(members, contagion=0.2).to_pandas, None),
+        "counter_moves": (best_counter_move(members, 0.3, **COSTS).to_pandas, None),
+        "fit": (estimate.to_pandas, None),
+        "predictions": (estimate.predict(draws=20).to_pandas, None),
+    }
+
+
+@pytest.mark.parametrize("module", ["pandas", "xarray"])
+def test_missing_extra_names_it(monkeypatch, conversions, module):
+    monkeypatch.setitem(sys.modules, module, None)  # every import of it now fails
+    checked = []
+    for name, (to_pandas, to_xarray) in conversions.items():
+        call = to_pandas if module == "pandas" else to_xarray
+        if call is None:
+            continue
+        with pytest.raises(MissingExtraError, match=rf"{module}.*kzgame\[frames\]"):
+            call()
+        checked.append(name)
+    assert checked

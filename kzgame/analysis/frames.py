@@ -67,11 +67,13 @@ __all__ = [
     "differences_frame",
     "dynamic_path_frame",
     "finite_xarray",
+    "fit_frame",
     "holdup_threshold_frame",
     "members_frame",
     "monte_carlo_frame",
     "monte_carlo_frames",
     "observables_frame",
+    "predictions_frame",
     "protocols_frame",
     "protocols_xarray",
     "require",
@@ -920,4 +922,74 @@ def counter_moves_frame(result: Any, table: str = "moves") -> Any:
     else:
         raise KzgameError(f"unknown table {table!r}; tables: moves, members")
     df.attrs["shape"] = shape
+    return df
+
+
+# --------------------------------------------------------------------------
+# Estimation
+
+
+def fit_frame(fit: Any, level: float = 0.95, intervals: Iterable[Any] | None = None) -> Any:
+    """A :class:`kzgame.estimation.fit.Fit`'s estimates, one row per coefficient.
+
+    Index: the coefficients (named ``coefficient``).  Columns ``estimate``,
+    ``se``, ``z`` (``estimate / se``), ``low``, ``high`` and ``method``: the
+    Wald interval at ``level`` unless ``intervals`` (e.g.
+    :meth:`~kzgame.estimation.fit.Fit.bootstrap`'s list, or profile
+    intervals) are given, one per coefficient.  ``attrs``: ``n``,
+    ``loglik``, ``aic``, ``bic``, ``converged``, ``iterations``, ``level``,
+    ``warnings``.
+
+    Raises
+    ------
+    KzgameError
+        If ``intervals`` do not name each coefficient once.
+    """
+    pd = require("pandas")
+    names = list(fit.coefficients)
+    ivs = list(intervals) if intervals is not None else list(fit.wald(level))
+    by_name = {iv.name: iv for iv in ivs}
+    if sorted(by_name) != sorted(names) or len(ivs) != len(names):
+        raise KzgameError(f"the intervals name {[iv.name for iv in ivs]}, the fit's "
+                          f"coefficients are {names}")
+    est = np.asarray(fit.estimates, dtype=float)
+    se = np.asarray(fit.se, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = est / se
+    df = pd.DataFrame(
+        {"estimate": est, "se": se, "z": z,
+         "low": np.array([by_name[k].low for k in names], dtype=float),
+         "high": np.array([by_name[k].high for k in names], dtype=float),
+         "method": np.array([by_name[k].method for k in names], dtype=object)},
+        index=pd.Index(names, name="coefficient", dtype=object))
+    levels = {float(iv.level) for iv in ivs}
+    df.attrs.update(n=fit.n, loglik=float(fit.loglik), aic=float(fit.aic), bic=float(fit.bic),
+                    converged=bool(fit.converged), iterations=int(fit.iterations),
+                    level=levels.pop() if len(levels) == 1 else sorted(levels),
+                    warnings=list(fit.warnings))
+    return df
+
+
+def predictions_frame(predictions: Mapping[str, Any], level: float | None = None) -> Any:
+    """Predicted outcome probabilities (:meth:`kzgame.estimation.fit.Fit.predict`) by row.
+
+    Index: the data rows (a ``RangeIndex`` named ``row``).  Columns: a
+    two-level index ``(outcome, stat)`` with ``stat`` in ``probability``,
+    ``low``, ``high`` (the interval's bounds), outcomes in the dict's order;
+    ``attrs["level"]``: the intervals' level if known.
+    """
+    pd = require("pandas")
+    if not predictions:
+        raise KzgameError("no predictions to convert")
+    arrays = {k: np.asarray(v, dtype=float) for k, v in predictions.items()}
+    for k, a in arrays.items():
+        if a.ndim != 2 or a.shape[1] != 3:
+            raise KzgameError(f"{k}: expected an array (rows, 3), got shape {a.shape}")
+    n = next(iter(arrays.values())).shape[0]
+    stats = ("probability", "low", "high")
+    cols = pd.MultiIndex.from_product([list(arrays), stats], names=["outcome", "stat"])
+    data = np.concatenate([arrays[k] for k in arrays], axis=1)
+    df = pd.DataFrame(data, index=pd.RangeIndex(n, name="row"), columns=cols)
+    if level is not None:
+        df.attrs["level"] = float(level)
     return df
