@@ -448,6 +448,8 @@ def conversions(case_dynamics, members, estimate):
     cmp = compare_commitments(**(BASE | {"outside_r": [0.3, 0.6]}))
     cls = classify_beliefs(**(BELIEFS | {"prior": [0.2, 0.8], "holdup_cost": 0.05}))
     sol = solve_finite(ParameterPath.constant(DYN_VALUES, 2), Dynamics(), StateGrid(3, 2))
+    ms = solve_members(members, contagion=0.2)
+    cm = best_counter_move(members, 0.3, **COSTS)
     return {
         "switches": (switches(p, "outside_r").to_pandas, None),
         "holdup_threshold": (holdup_threshold(p).to_pandas, None),
@@ -460,8 +462,8 @@ def conversions(case_dynamics, members, estimate):
         "dynamic_path": (case_dynamics.dynamic.to_pandas, None),
         "case_dynamics": (case_dynamics.to_pandas, None),
         "finite": (None, sol.to_xarray),
-        "members": (solve_members(members, contagion=0.2).to_pandas, None),
-        "counter_moves": (best_counter_move(members, 0.3, **COSTS).to_pandas, None),
+        "members": (ms.to_pandas, ms.to_xarray),
+        "counter_moves": (cm.to_pandas, cm.to_xarray),
         "fit": (estimate.to_pandas, None),
         "predictions": (estimate.predict(draws=20).to_pandas, None),
     }
@@ -479,3 +481,33 @@ def test_missing_extra_names_it(monkeypatch, conversions, module):
             call()
         checked.append(name)
     assert checked
+
+
+def test_members_and_counter_moves_xarray(members):
+    from kzgame.members.countermoves import MOVES, best_counter_move
+    from kzgame.members.vectorized import solve_members
+
+    kappa = np.linspace(0, 1, 4)
+    sol = solve_members(members, contagion=kappa)
+    coords = {"outside_r": members["A"]["outside_r"].ravel(), "contagion_at": kappa}
+    ds = sol.to_xarray(dims=("outside_r", "contagion_at"), coords=coords)
+    assert ds["code"].dims == ("outside_r", "contagion_at", "member")
+    assert list(ds.coords["member"].values) == list(sol.names)
+    for k, name in (("code", "codes"), ("bilateral_code", "bilateral_codes"),
+                    ("e_concedes", "e_concedes"), ("contagion_refusal", "contagion_refusal")):
+        np.testing.assert_array_equal(ds[k].values, getattr(sol, name))
+    for k in ("united", "nobody", "coordination", "payoff_e", "threshold"):
+        np.testing.assert_array_equal(ds[k].values, np.broadcast_to(getattr(sol, k), (3, 4)))
+    a = coords["outside_r"][2]
+    got = ds["code"].sel(outside_r=a, contagion_at=kappa[1], member="B").item()
+    assert NAMES[got] == sol.strategies((2, 1))["B"]
+    res = best_counter_move(members, 0.3, **COSTS)
+    dm = res.to_xarray(dims=("outside_r", "iota"))
+    assert dm["payoff"].dims == ("outside_r", "iota", "move")
+    np.testing.assert_array_equal(dm["code"].values, res.codes)
+    np.testing.assert_array_equal(dm["payoff"].values, res.payoffs)
+    np.testing.assert_array_equal(dm["member_code"].values, res.member_codes)
+    assert MOVES[dm["code"].isel(outside_r=1, iota=2).item()] == res.move((1, 2))
+    assert dm["payoff"].sel(move="offer").shape == (3, 4)
+    with pytest.raises(KzgameError, match="dims"):
+        sol.to_xarray(dims=("a",))

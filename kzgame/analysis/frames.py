@@ -17,6 +17,16 @@ Conventions, the same for every result:
   names), the parameter values as coordinates, and the code-to-name table in
   ``attrs["strategies"]`` (``{0: "accept", ...}``), with the protocol and the
   fixed parameter values in ``attrs`` too;
+* where a result has outcomes beyond the four strategies, the categories
+  extend the strategies in code order: :data:`COMMITMENT_OUTCOMES` (4,
+  brinkmanship's ``accept + exit``), :data:`DYNAMIC_OUTCOMES` (4, ``out``:
+  R left earlier); other labels (belief classes, counter-moves) are
+  categoricals in the result's own order, so ``.cat.codes`` is the
+  result's code;
+* results over broadcast parameter arrays become one row per point (a
+  ``RangeIndex`` named ``point``, C order, ``attrs["shape"]``) in pandas, and
+  keep their shape in xarray, the dimensions named by ``dims=`` (default
+  ``dim_0``, ...) with ``coords=``;
 * numbers keep their float64 values (no rounding); a frame's ``attrs``
   records what it was made from (protocol, parameter, seed...).
 
@@ -63,6 +73,7 @@ __all__ = [
     "commitment_verdicts_frame",
     "commitment_xarray",
     "counter_moves_frame",
+    "counter_moves_xarray",
     "counterfactuals_frame",
     "differences_frame",
     "dynamic_path_frame",
@@ -70,6 +81,7 @@ __all__ = [
     "fit_frame",
     "holdup_threshold_frame",
     "members_frame",
+    "members_xarray",
     "monte_carlo_frame",
     "monte_carlo_frames",
     "observables_frame",
@@ -876,6 +888,36 @@ def members_frame(solution: Any) -> Any:
     return df
 
 
+def members_xarray(solution: Any, dims: Iterable[str] | None = None,
+                   coords: Mapping[str, Any] | None = None) -> Any:
+    """A members' solution as an :class:`xarray.Dataset` over the points and members.
+
+    Per member (last dimension ``member``): ``code``, ``bilateral_code``,
+    ``e_concedes``, ``bilateral_concedes``, ``contagion_refusal``; per
+    point: ``contagion``, ``united``, ``nobody``, ``coordination``,
+    ``payoff_e``, ``precedent``, ``threshold``.  The points' dimensions are
+    named ``dims`` (default ``dim_0``, ...) with optional ``coords``;
+    ``attrs``: ``strategies`` (code -> name), ``selection``.
+    """
+    xr = require("xarray")
+    codes = np.asarray(solution.codes)
+    shape = codes.shape[:-1]
+    rest, all_coords = _labelled_stack("points", np.empty((1, *shape)), dims, coords)
+    all_coords["member"] = list(solution.names)
+    k = len(solution.names)
+    data: dict[str, Any] = {}
+    for name in ("codes", "bilateral_codes", "e_concedes", "bilateral_concedes",
+                 "contagion_refusal"):
+        key = name[:-1] if name.endswith("codes") else name
+        data[key] = ((*rest, "member"), np.broadcast_to(getattr(solution, name), (*shape, k)))
+    for name in ("contagion", "united", "nobody", "coordination", "payoff_e", "precedent",
+                 "threshold"):
+        data[name] = (rest, np.broadcast_to(np.asarray(getattr(solution, name)), shape))
+    return xr.Dataset(data, coords=all_coords,
+                      attrs={"strategies": dict(enumerate(STRATEGY_NAMES)),
+                             "selection": solution.selection})
+
+
 #: E's counter-moves in code order (:data:`kzgame.members.countermoves.MOVES`).
 COUNTER_MOVES: tuple[str, ...] = ("nothing", "dilute", "deepen", "offer")
 
@@ -923,6 +965,30 @@ def counter_moves_frame(result: Any, table: str = "moves") -> Any:
         raise KzgameError(f"unknown table {table!r}; tables: moves, members")
     df.attrs["shape"] = shape
     return df
+
+
+def counter_moves_xarray(result: Any, dims: Iterable[str] | None = None,
+                         coords: Mapping[str, Any] | None = None) -> Any:
+    """A :class:`kzgame.members.countermoves.CounterMoveResult` as an :class:`xarray.Dataset`.
+
+    ``code`` (the optimal move, per point), ``payoff``, ``gross`` and
+    ``threshold`` (per point and ``move``), ``member_code`` (the members'
+    strategies after the optimal move, per point and ``member``).  The
+    points' dimensions are named ``dims`` (default ``dim_0``, ...) with
+    optional ``coords``; ``attrs``: ``moves`` and ``strategies`` (code -> name).
+    """
+    xr = require("xarray")
+    codes = np.asarray(result.codes)
+    rest, all_coords = _labelled_stack("points", codes[None, ...], dims, coords)
+    all_coords.update(move=list(COUNTER_MOVES), member=list(result.names))
+    data = {"code": (rest, codes),
+            "payoff": ((*rest, "move"), np.asarray(result.payoffs)),
+            "gross": ((*rest, "move"), np.asarray(result.gross)),
+            "threshold": ((*rest, "move"), np.asarray(result.thresholds)),
+            "member_code": ((*rest, "member"), np.asarray(result.member_codes))}
+    return xr.Dataset(data, coords=all_coords,
+                      attrs={"moves": dict(enumerate(COUNTER_MOVES)),
+                             "strategies": dict(enumerate(STRATEGY_NAMES))})
 
 
 # --------------------------------------------------------------------------

@@ -190,6 +190,14 @@ class CounterMoveResult:
 
         return counter_moves_frame(self, table)
 
+    def to_xarray(self, dims: Any = None, coords: Any = None) -> Any:
+        """The result as an :class:`xarray.Dataset` over the points (dimensions ``dims``,
+        ``coords``), ``move`` and ``member``
+        (:func:`kzgame.analysis.frames.counter_moves_xarray`)."""
+        from ..analysis.frames import counter_moves_xarray
+
+        return counter_moves_xarray(self, dims, coords)
+
 
 def best_counter_move(
     members: Mapping[str, Mapping[str, Any]],

@@ -139,6 +139,13 @@ class MembersSolution:
 
         return members_frame(self)
 
+    def to_xarray(self, dims: Any = None, coords: Any = None) -> Any:
+        """The solution as an :class:`xarray.Dataset` over the points (dimensions ``dims``,
+        ``coords``) and ``member`` (:func:`kzgame.analysis.frames.members_xarray`)."""
+        from ..analysis.frames import members_xarray
+
+        return members_xarray(self, dims, coords)
+
 
 def solve_arrays(
     b: Bilateral, kappa: Any, names: tuple[str, ...], selection: str = "united"
