@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "STRATEGIES": "boundaries",
     "StaticsTable": "statics",
     "Switch": "counterfactual",
+    "Switches": "counterfactual",
     "Threshold": "thresholds",
     "all_thresholds": "thresholds",
     "boundary": "games",

@@ -50,6 +50,7 @@ from ..games.types import check_types, check_uncertain, type_parameters, type_pa
 __all__ = [
     "ORDERS",
     "BeliefClasses",
+    "Observables",
     "TypeDistribution",
     "belief_game",
     "belief_solution",
@@ -133,6 +134,32 @@ class BeliefClasses:
     labels: tuple[str, ...]
     index: np.ndarray
     solution: PBESolution
+
+    def to_pandas(self) -> Any:
+        """One row per point (code, class name as a categorical, assessment) as a
+        :class:`pandas.DataFrame` (:func:`kzgame.analysis.frames.beliefs_frame`)."""
+        from .frames import beliefs_frame
+
+        return beliefs_frame(self)
+
+    def to_xarray(self, dims: Any = None, coords: Any = None) -> Any:
+        """The codes as a DataArray (dimensions ``dims``, ``coords``) with the class names
+        in ``attrs["classes"]`` (:func:`kzgame.analysis.frames.beliefs_xarray`)."""
+        from .frames import beliefs_xarray
+
+        return beliefs_xarray(self, dims, coords)
+
+
+class Observables(dict[str, np.ndarray]):
+    """What :func:`observables` returns: a dict of arrays that also converts to a table
+    (:meth:`to_pandas`)."""
+
+    def to_pandas(self) -> Any:
+        """One row per point, a column per observable, as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.observables_frame`; needs the ``frames`` extra)."""
+        from .frames import observables_frame
+
+        return observables_frame(self)
 
 
 def classify_beliefs(order: str = "signalling", uncertain: str = "indispensability", *,
@@ -262,12 +289,13 @@ def _events(order: str) -> dict[str, Any]:
 
 def observables(order: str = "signalling", uncertain: str = "indispensability", *,
                 commitment: bool | None = None, protocol: str = "nash", atol: float = ATOL,
-                **params: Any) -> dict[str, np.ndarray]:
+                **params: Any) -> Observables:
     """The observable consequences of the selected PBE, per point (vectorized).
 
     Returns
     -------
-    dict of arrays
+    Observables
+        A dict of arrays (``to_pandas()`` makes it a table).
         Ex-ante probabilities (over the type and any mixing):
 
         * ``holdup``: R stages a hold-up (signalling; 1 in screening, which
@@ -338,7 +366,7 @@ def observables(order: str = "signalling", uncertain: str = "indispensability", 
             for o, x in paid.items():
                 bluff = bluff + np.where(stays[t] & (x > 0), E[f"{o}|{t}"], 0.0)
         out["bluff"] = out["successful_bluff"] = bluff
-    return out
+    return Observables(out)
 
 
 def _reservation(values: Mapping[str, Any], uncertain: str, t: str) -> np.ndarray:

@@ -134,6 +134,13 @@ class CommitmentVerdicts:
             return "hold-up (any pi > 0)"
         return f"hold-up if pi > {self.risk_threshold:.3g}, else {self.fallback}"
 
+    def to_pandas(self) -> Any:
+        """One row per commitment assumption as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.commitment_verdicts_frame`; needs the ``frames`` extra)."""
+        from .frames import commitment_verdicts_frame
+
+        return commitment_verdicts_frame(self)
+
 
 def _values(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
@@ -258,6 +265,29 @@ class CommitmentComparison:
             return float("nan")
         kept = np.asarray(self.codes[commitment]).ravel() == code
         return float(np.mean(kept[full]))
+
+    def to_pandas(self) -> Any:
+        """One row per point, an outcome column per assumption, as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.commitment_frame`; needs the ``frames`` extra)."""
+        from .frames import commitment_frame
+
+        return commitment_frame(self)
+
+    def to_xarray(self, dims: Any = None, coords: Any = None) -> Any:
+        """The codes as a DataArray with a ``commitment`` dimension first, the others
+        named ``dims`` with ``coords`` (:func:`kzgame.analysis.frames.commitment_xarray`).
+
+        Examples
+        --------
+        >>> cmp = compare_commitments(share=0.5, outside_r=[0.3, 0.6], outside_e=0.0,
+        ...     indispensability=0.9, survival=0.8, invest_cost=0.05)
+        >>> da = cmp.to_xarray(dims=["outside_r"], coords={"outside_r": [0.3, 0.6]})
+        >>> da.sel(commitment="none").values.tolist()
+        [0, 2]
+        """
+        from .frames import commitment_xarray
+
+        return commitment_xarray(self, dims, coords)
 
 
 def compare_commitments(

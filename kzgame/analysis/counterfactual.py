@@ -58,8 +58,8 @@ from .boundaries import validate_parameter
 from .games import locate
 from .thresholds import all_thresholds, threshold
 
-__all__ = ["Counterfactual", "Counterfactuals", "HoldupThreshold", "Switch", "counterfactuals",
-           "holdup_threshold", "switches"]
+__all__ = ["Counterfactual", "Counterfactuals", "HoldupThreshold", "Switch", "Switches",
+           "counterfactuals", "holdup_threshold", "switches"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,20 @@ class Switch:
 
     def __str__(self) -> str:
         return f"{self.parameter}* = {self.critical:.6g}: {self.below} below, {self.above} above"
+
+
+class Switches(tuple[Switch, ...]):
+    """What :func:`switches` returns: a tuple of :class:`Switch` that also converts to a
+    table (:meth:`to_pandas`)."""
+
+    __slots__ = ()
+
+    def to_pandas(self) -> Any:
+        """One row per switch as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.switches_frame`; needs the ``frames`` extra)."""
+        from .frames import switches_frame
+
+        return switches_frame(self)
 
 
 @dataclass(frozen=True)
@@ -244,7 +258,7 @@ def _scan(period: Period, parameter: str, protocol: str) -> Any:
 _NO_KNOT = (math.nan, ())
 
 
-def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Switch, ...]:
+def switches(period: Period, parameter: str, protocol: str = "nash") -> Switches:
     """Every point along ``parameter`` (others fixed at ``period``) where R's strategy changes.
 
     Parameters
@@ -256,9 +270,9 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
 
     Returns
     -------
-    tuple of Switch
-        In increasing order of the critical value, over the whole domain of
-        the parameter.
+    Switches
+        A tuple of :class:`Switch` in increasing order of the critical value,
+        over the whole domain of the parameter; ``to_pandas()`` makes it a table.
 
     Raises
     ------
@@ -289,7 +303,7 @@ def switches(period: Period, parameter: str, protocol: str = "nash") -> tuple[Sw
             out.append(
                 Switch(parameter, value, Strategy.from_code(c0), Strategy.from_code(c1), pairs)
             )
-    return tuple(out)
+    return Switches(out)
 
 
 def _nearest_knot(knots: Any, x: float) -> tuple[float, tuple]:
@@ -488,6 +502,13 @@ class HoldupThreshold:
             self.alternative, "hold-up")
         return (f"{self.parameter}* = {self.critical:.4g} ({up} above, {down} below); "
                 f"margin {self.margin:+.4g}")
+
+    def to_pandas(self) -> Any:
+        """The threshold as a one-row :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.holdup_threshold_frame`; needs the ``frames`` extra)."""
+        from .frames import holdup_threshold_frame
+
+        return holdup_threshold_frame(self)
 
 
 def holdup_threshold(

@@ -16,6 +16,7 @@ from .._lazy import lazy_exports
 # package loads none of them (kzgame --help reads DEFAULTS without sympy).
 _EXPORTS: dict[str, str] = {
     "Difference": "compare",
+    "Differences": "compare",
     "compare_static": "compare",
     "dynamic_tree": "exact",
     "solve_tree": "exact",

@@ -42,6 +42,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ from .simulate import DynamicPath, equilibrium_path
 from .state import Dynamics, StateGrid
 from .stationary import OUTCOMES
 
-__all__ = ["Difference", "compare_static"]
+__all__ = ["Difference", "Differences", "compare_static"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,18 @@ class Difference:
         return self.dynamic != self.static
 
 
+class Differences(list[Difference]):
+    """What :func:`compare_static` returns: a list of :class:`Difference` that also
+    converts to a table (:meth:`to_pandas`)."""
+
+    def to_pandas(self) -> Any:
+        """One row per step as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.differences_frame`; needs the ``frames`` extra)."""
+        from ..analysis.frames import differences_frame
+
+        return differences_frame(self)
+
+
 def _static(values: dict[str, float], protocol: str) -> str:
     result = solve(Period(**values), protocol)
     assert isinstance(result, Result)  # a Period gives a Result
@@ -103,7 +116,7 @@ def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
                    terminal: str | None = None, share: float | None = None,
                    solution: FiniteSolution | None = None,
                    dynamic_path: DynamicPath | None = None,
-                   myopic: FiniteSolution | None = None) -> list[Difference]:
+                   myopic: FiniteSolution | None = None) -> Differences:
     """Static and dynamic verdicts step by step, with the reasons they differ.
 
     Parameters
@@ -123,7 +136,7 @@ def compare_static(path: ParameterPath, dynamics: Dynamics | None = None,
     dp = dynamic_path or equilibrium_path(sol, share=share)
     myo = myopic or solve_finite(path, dyn, sol.grid, protocol=protocol, terminal=terminal,
                                  expectations="myopic", store=False)
-    rows = []
+    rows = Differences()
     for t, st in enumerate(dp.steps):
         values = {k: float(v) for k, v in path.at(t).items()}
         static = _static(values, protocol)

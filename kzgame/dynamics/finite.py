@@ -99,6 +99,14 @@ class FiniteSolution:
         j = int(round(state[1] * (self.grid.n_stock - 1)))
         return OUTCOMES[int(self.codes[t, point, i, j])]
 
+    def to_xarray(self) -> Any:
+        """Values, outcomes and E's replies over ``t`` and the state grid as an
+        :class:`xarray.Dataset` (:func:`kzgame.analysis.frames.finite_xarray`; needs the
+        ``frames`` extra)."""
+        from ..analysis.frames import finite_xarray
+
+        return finite_xarray(self)
+
     def decide(self, t: int, share: Any, stock: Any) -> Any:
         """Step ``t`` solved at arbitrary states (arrays of P points or scalars).
 

@@ -100,6 +100,13 @@ class DynamicPath:
                          f"{s.value_e:.4f}", f"{s.standing:.3f}"])
         return rows
 
+    def to_pandas(self) -> Any:
+        """One row per step as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.dynamic_path_frame`; needs the ``frames`` extra)."""
+        from ..analysis.frames import dynamic_path_frame
+
+        return dynamic_path_frame(self)
+
 
 def equilibrium_path(solution: FiniteSolution, *, share: float | None = None,
                      stock: float = 0.0, point: int = 0) -> DynamicPath:

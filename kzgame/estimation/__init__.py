@@ -22,7 +22,7 @@ Layout (imports run down the list):
 
 from .compare import Test, clarke, likelihood_ratio, vuong
 from .diagnostics import DomainWarning, IdentificationWarning
-from .fit import Fit, Interval, fit
+from .fit import Fit, Interval, Predictions, fit
 from .likelihood import PERIOD_OUTCOMES, EstimationError, Likelihood, vocabulary
 from .qre import QRE, QREPath, qre, qre_path
 from .simulate import simulate
@@ -37,6 +37,7 @@ __all__ = [
     "IdentificationWarning",
     "Interval",
     "Likelihood",
+    "Predictions",
     "QREPath",
     "Spec",
     "Test",

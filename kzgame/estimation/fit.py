@@ -48,7 +48,7 @@ from .diagnostics import SEPARATION, DomainWarning, flat_directions, ratio_pairs
 from .likelihood import EstimationError, Likelihood
 from .spec import LAMBDA, Spec
 
-__all__ = ["Fit", "Interval", "fit", "information"]
+__all__ = ["Fit", "Interval", "Predictions", "fit", "information"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,21 @@ def _maximize(lik: Likelihood, b0: np.ndarray, maxiter: int) -> tuple[np.ndarray
     _, g = lik.value_and_gradient(b)
     converged = bool(np.max(np.abs(g)) / n < 1e-6)
     return b, converged, iters
+
+
+class Predictions(dict[str, np.ndarray]):
+    """What :meth:`Fit.predict` returns: ``outcome -> array (rows, 3)`` (the probability
+    and the interval's bounds) that also converts to a table (:meth:`to_pandas`)."""
+
+    #: The intervals' level.
+    level: float | None = None
+
+    def to_pandas(self) -> Any:
+        """One row per data row, columns ``(outcome, stat)``, as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.predictions_frame`; needs the ``frames`` extra)."""
+        from ..analysis.frames import predictions_frame
+
+        return predictions_frame(self, self.level)
 
 
 @dataclass
@@ -309,7 +324,7 @@ class Fit:
                 for n, b, a, c in zip(self.coefficients, self.estimates, lo, hi, strict=True)]
 
     def predict(self, data: Any = None, names: Sequence[str] | None = None, level: float = 0.95,
-                draws: int = 1000, seed: int | None = 0) -> dict[str, np.ndarray]:
+                draws: int = 1000, seed: int | None = 0) -> Predictions:
         """Predicted outcome probabilities by row with intervals.
 
         Parameters
@@ -324,9 +339,9 @@ class Fit:
 
         Returns
         -------
-        dict
-            ``name -> array (rows, 3)``: the probability at the estimate and
-            the interval's bounds.
+        Predictions
+            A dict ``name -> array (rows, 3)``: the probability at the
+            estimate and the interval's bounds (``to_pandas()`` makes it a table).
         """
         _level(level)
         lik = self.likelihood if data is None else self.likelihood.with_data(data)
@@ -344,12 +359,34 @@ class Fit:
                 continue
             for k in names:
                 samples[k].append(probs[k])
-        out = {}
+        out = Predictions()
+        out.level = float(level)
         for k in names:
             arr = np.array(samples[k])
             lo, hi = np.quantile(arr, [0.5 - level / 2, 0.5 + level / 2], axis=0)
             out[k] = np.column_stack([point[k], lo, hi])
         return out
+
+    def to_pandas(self, level: float = 0.95, intervals: Sequence[Interval] | None = None) -> Any:
+        """The estimates, one row per coefficient (estimate, se, z, interval) as a
+        :class:`pandas.DataFrame` (:func:`kzgame.analysis.frames.fit_frame`: Wald intervals
+        at ``level`` unless ``intervals`` are given; needs the ``frames`` extra).
+
+        Examples
+        --------
+        >>> from kzgame.games import deterrence
+        >>> from kzgame.estimation.simulate import simulate
+        >>> g = deterrence(False)
+        >>> data = simulate(g, {"v": 1.0, "p": 0.4, "k_C": 0.2, "k_D": 0.5, "lambda": 3.0},
+        ...                 n=500, seed=1)
+        >>> f = fit(g, {"v": 1.0, "p": 0.4, "k_C": "free", "k_D": 0.5, "lambda": 3.0}, data)
+        >>> df = f.to_pandas()
+        >>> df.columns.tolist(), df.index.tolist()
+        (['estimate', 'se', 'z', 'low', 'high', 'method'], ['k_C'])
+        """
+        from ..analysis.frames import fit_frame
+
+        return fit_frame(self, level, intervals)
 
     def parameters(self) -> dict[str, np.ndarray]:
         """Every varying parameter's value by row at the estimate."""

@@ -82,6 +82,13 @@ class CaseDynamics:
         idx = sorted(set(idx))
         return idx if len(idx) <= most else idx[: most - 1] + [idx[-1]]
 
+    def to_pandas(self) -> Any:
+        """One row per step (verdicts, reasons, state and values) as a
+        :class:`pandas.DataFrame` (:func:`kzgame.analysis.frames.case_dynamics_frame`)."""
+        from ..analysis.frames import case_dynamics_frame
+
+        return case_dynamics_frame(self)
+
     def table(self) -> list[list[str]]:
         """Rows for printing: header first."""
         out = [["period", "source", "static", "dynamic", "myopic", "E", "share", "survival",

@@ -140,6 +140,21 @@ class Validation:
                      f"others predicts {c['loo_agree']} of {c['loo']}")
         return text + "."
 
+    def to_pandas(self) -> Any:
+        """One row per period with a verdict as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.validation_frame`; needs the ``frames`` extra).
+
+        Examples
+        --------
+        >>> from kzgame.io.cases import loads_case, template
+        >>> df = validate(loads_case(template()), draws=0).to_pandas()
+        >>> bool(df["agrees"].iloc[0]), bool(df["loo"].isna().iloc[0])
+        (True, True)
+        """
+        from ..analysis.frames import validation_frame
+
+        return validation_frame(self)
+
 
 def _fit_grid(periods: list[CasePeriod], fit: tuple[str, ...], n: int) -> dict[str, np.ndarray]:
     grid = {}

@@ -181,6 +181,23 @@ class CounterMoveResult:
         row = self.member_codes[index]
         return {n: STRATEGIES[int(c)] for n, c in zip(self.names, row, strict=True)}
 
+    def to_pandas(self, table: str = "moves") -> Any:
+        """One row per point and move (``table="moves"``: payoffs, thresholds, the optimal
+        one) or per point and member (``"members"``: the strategies after the optimal
+        move) as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.counter_moves_frame`; needs the ``frames`` extra)."""
+        from ..analysis.frames import counter_moves_frame
+
+        return counter_moves_frame(self, table)
+
+    def to_xarray(self, dims: Any = None, coords: Any = None) -> Any:
+        """The result as an :class:`xarray.Dataset` over the points (dimensions ``dims``,
+        ``coords``), ``move`` and ``member``
+        (:func:`kzgame.analysis.frames.counter_moves_xarray`)."""
+        from ..analysis.frames import counter_moves_xarray
+
+        return counter_moves_xarray(self, dims, coords)
+
 
 def best_counter_move(
     members: Mapping[str, Mapping[str, Any]],

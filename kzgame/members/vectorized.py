@@ -132,6 +132,20 @@ class MembersSolution:
         row = self.bilateral_codes[index]
         return {n: STRATEGIES[int(c)] for n, c in zip(self.names, row, strict=True)}
 
+    def to_pandas(self) -> Any:
+        """One row per point and member as a :class:`pandas.DataFrame`
+        (:func:`kzgame.analysis.frames.members_frame`; needs the ``frames`` extra)."""
+        from ..analysis.frames import members_frame
+
+        return members_frame(self)
+
+    def to_xarray(self, dims: Any = None, coords: Any = None) -> Any:
+        """The solution as an :class:`xarray.Dataset` over the points (dimensions ``dims``,
+        ``coords``) and ``member`` (:func:`kzgame.analysis.frames.members_xarray`)."""
+        from ..analysis.frames import members_xarray
+
+        return members_xarray(self, dims, coords)
+
 
 def solve_arrays(
     b: Bilateral, kappa: Any, names: tuple[str, ...], selection: str = "united"
