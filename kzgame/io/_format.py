@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 
 def number(x: float | None, digits: int = 3) -> str:
@@ -156,3 +157,34 @@ def latex(text: object) -> str:
     50\\% of \\$x\\_1 \\& \\{y\\}\\textasciicircum{}2 \\# \\textasciitilde{}
     """
     return "".join(_LATEX.get(ch, ch) for ch in " ".join(terminal(text).split()))
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """``rows`` (the first is the header) as aligned text lines, a rule under the header.
+
+    Every cell goes through :func:`terminal` (cells may hold model-file text).
+
+    >>> table_lines([["a", "bb"], ["1", "2"]])
+    ['a  bb', '-  --', '1  2']
+    """
+    cells = [[terminal(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
+    lines = []
+    for j, r in enumerate(cells):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+        if j == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def print_table(rows: list[list[str]], out: Any) -> None:
+    """Print :func:`table_lines` of ``rows`` to ``out``.
+
+    >>> import sys
+    >>> print_table([["a", "bb"], ["1", "2"]], sys.stdout)
+    a  bb
+    -  --
+    1  2
+    """
+    for line in table_lines(rows):
+        print(line, file=out)

@@ -32,6 +32,7 @@ from ..numeric.period_plans import protocol_names
 from ..params import PARAMETERS, KzgameError
 from ..strategy import Strategy
 from ._format import number as _fmt
+from ._format import print_table
 from ._format import share as _pct
 from ._format import terminal as _t
 from .figure_options import PARAMETER_LABELS, XAXES
@@ -119,15 +120,6 @@ def _assignment(text: str) -> tuple[str, float]:
     return name, _number(value, name)
 
 
-def _print_table(rows: list[list[str]], out: Any) -> None:
-    rows = [[_t(c) for c in r] for r in rows]  # cells may hold model-file text
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for j, r in enumerate(rows):
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
-        if j == 0:
-            print("  ".join("-" * w for w in widths), file=out)
-
-
 def _mc_options(p: argparse.ArgumentParser, draws: int) -> None:
     p.add_argument("--protocol", choices=list(PROTOCOLS), default="nash",
                    help="bargaining protocol (default: nash)")
@@ -181,7 +173,7 @@ def _cmd_solve(args: Any, out: Any) -> int:
         for name, s in p.specs.items():
             rows.append([name, _SYMBOLS[name], f"{s.value:g}", f"[{s.low:g}, {s.high:g}]",
                          s.sources if len(s.sources) <= 60 else s.sources[:57] + "..."])
-        _print_table(rows, out)
+        print_table(rows, out)
         print(f"stakes:    Delta_R = {_fmt(r.stake_r)}   Delta_E = {_fmt(r.stake_e)}", file=out)
         print(f"gains:     G_I = {_fmt(r.gain_invest)}   G_H = {_fmt(r.gain_holdup_realized)}"
               f"   G_X = {_fmt(r.gain_exit)}   (E {'concedes to' if r.e_concedes else 'refuses'}"
@@ -205,7 +197,7 @@ def _cmd_solve(args: Any, out: Any) -> int:
                         _fmt(r.gain_holdup_realized), _fmt(r.gain_exit), r.strategy.value,
                         verdict + agree, robust])
     print("\nSummary", file=out)
-    _print_table(summary, out)
+    print_table(summary, out)
     for c in case.verdicts(args.protocol):
         if not c.explained:
             print(f"kzgame: warning: {_t(args.file)}: period {_t(repr(c.label))}: the model gives "

@@ -15,6 +15,7 @@ from typing import Any
 from ..dynamics.bellman import PROTOCOLS
 from ..dynamics.state import DEFAULTS, Dynamics, StateGrid
 from ..errors import KzgameError
+from ._format import print_table
 from ._format import terminal as _t
 
 __all__ = ["add_parser", "run"]
@@ -65,15 +66,6 @@ def add_parser(sub: Any, parser_class: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _print_table(rows: list[list[str]], out: Any) -> None:
-    rows = [[_t(c) for c in r] for r in rows]  # cells may hold model-file text
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for j, r in enumerate(rows):
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), file=out)
-        if j == 0:
-            print("  ".join("-" * w for w in widths), file=out)
-
-
 def run(args: argparse.Namespace, out: Any) -> int:
     """Run ``kzgame dynamic`` (called by :func:`kzgame.io.cli.main`)."""
     from ..dynamics.incentive import refusal_region
@@ -105,7 +97,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
     err = ("not measured" if res.grid.error != res.grid.error else
            f"{res.grid.error:.3g} (change of the path's values at the last refinement)")
     print(f"grid {g.n_share} x {g.n_stock}; grid error {err}", file=out)
-    _print_table(res.table(), out)
+    print_table(res.table(), out)
     for note in res.warnings:
         print(_t(f"note: {note}"), file=out)
     last = res.rows[-1]

@@ -27,7 +27,7 @@ from ..members.contagion import STRATEGIES, member_values
 from ..members.countermoves import COUNTER_PARAMETERS, MOVES, best_counter_move, offer_outcome
 from ..members.vectorized import solve_members
 from ._format import number as _num
-from ._format import terminal
+from ._format import table_lines, terminal
 from .members_file import MembersCase, MembersPeriod
 from .plots import check_out_dir, plain_text, save_figure
 
@@ -85,17 +85,6 @@ def _move_rows(p: MembersPeriod) -> tuple[list[list[str]], str, dict]:
     return rows, r.move(), by_move
 
 
-def _text_table(rows: list[list[str]]) -> list[str]:
-    rows = [[terminal(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for j, r in enumerate(rows):
-        out.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-        if j == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
-
-
 def members_tables(case: MembersCase, period: str | None = None) -> str:
     """The ``kzgame solve`` text for a members file (every period, or one)."""
     periods = [case.period(period)] if period else list(case.periods)
@@ -108,7 +97,7 @@ def members_tables(case: MembersCase, period: str | None = None) -> str:
         lines += ["", terminal(f"== {p.label}{years} ==")]
         lines.append(f"contagion kappa = {_num(p.contagion.value, 2)} "
                      f"({', '.join(p.contagion.sources)})")
-        lines += _text_table(rows)
+        lines += table_lines(rows)
         k = float(sol.threshold)
         if np.isnan(k):
             lines.append("no member would hold up even if E conceded: contagion is moot")
@@ -125,7 +114,7 @@ def members_tables(case: MembersCase, period: str | None = None) -> str:
                         "order's outcome" if len(eq) == 2 else ""))
         mrows, best, _ = _move_rows(p)
         lines += ["", f"{case.established}'s counter-moves (before the members choose):"]
-        lines += _text_table(mrows)
+        lines += table_lines(mrows)
         lines.append(terminal(f"best counter-move: {best}"))
     return "\n".join(lines)
 
