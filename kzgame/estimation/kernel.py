@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 from ..game.tree import Game
 from ..numeric.cache import cache_dir, import_source
 from ..numeric.codegen import Printer, compile_source
-from ..numeric.kernels import require_numba
+from ..numeric.kernels import NUMBA_PRELUDE, require_numba
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -54,26 +54,7 @@ class ScalarPrinter(Printer):
     def _print_BooleanTrue(self, expr: sp.logic.boolalg.BooleanTrue) -> str:
         return "True"
 
-_HEADER = '''\
-import math
-from numba import njit
-from numpy import exp, log, sqrt
-
-inf = math.inf
-nan = math.nan
-pi = math.pi
-e = math.e
-
-
-@njit(inline="always")
-def _maximum(a, b):
-    return a if (a != a) | (a >= b) else b
-
-
-@njit(inline="always")
-def _minimum(a, b):
-    return a if (a != a) | (a <= b) else b
-
+_HEADER = NUMBA_PRELUDE + '''
 
 @njit(nogil=True, error_model="numpy", boundscheck=False, cache={cache})
 def kernel(_b, _X, _code, _mask, _ll, _G):

@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = '18cd56a615cf6e2a542d461b64451a300227e3ae83c6d2438efe2adf55488ed1'
+FINGERPRINT = '3593570dab410558c22acada409c239bcbf4bfadce07bb91ffcc7799e35e6467'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
