@@ -28,6 +28,7 @@ from __future__ import annotations
 import decimal
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # sympy is imported where a symbol or expression is built
     import sympy as sp
 
 __all__ = [
+    "check_names",
     "DERIVED",
     "DOMAIN_KINDS",
     "REGISTRY",
@@ -122,6 +124,27 @@ DOMAIN_KINDS: dict[str, Domain] = {
     "open-unit": Domain(0.0, 1.0, low_open=True, high_open=True),
     "discount": Domain(0.0, 1.0, high_open=True),
 }
+
+
+def check_names(parameters: Mapping[str, Parameter], params: Mapping[str, Any]) -> None:
+    """ParameterError unless ``params`` names only ``parameters`` and every one without a default.
+
+    The check behind :meth:`kzgame.game.Game.check_names` and the shipped period game's.
+
+    >>> check_names({"a": REGISTRY["share"]}, {"b": 1.0})
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.ParameterError: unknown parameter(s) b; this game's parameters: a
+    """
+    unknown = sorted(set(params) - set(parameters))
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)}; this game's parameters: "
+            f"{', '.join(parameters) or 'none'}"
+        )
+    missing = [k for k, p in parameters.items() if k not in params and p.default is None]
+    if missing:
+        raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
 
 
 def make_domain(spec: Any) -> Domain:

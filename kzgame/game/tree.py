@@ -54,7 +54,7 @@ import sympy as sp
 
 from ..errors import GameError, ParameterError
 from .expr import as_expression
-from .registry import DERIVED, REGISTRY, Derived, Parameter, make_domain
+from .registry import DERIVED, REGISTRY, Derived, Parameter, check_names, make_domain
 
 __all__ = [
     "Chance",
@@ -654,15 +654,7 @@ class Game:
         ...
         kzgame.errors.ParameterError: unknown parameter(s) b; this game's parameters: a
         """
-        unknown = sorted(set(params) - set(self.parameters))
-        if unknown:
-            raise ParameterError(
-                f"unknown parameter(s) {', '.join(unknown)}; this game's parameters: "
-                f"{', '.join(self.parameters) or 'none'}"
-            )
-        missing = [k for k, p in self.parameters.items() if k not in params and p.default is None]
-        if missing:
-            raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+        check_names(self.parameters, params)
 
     def values(self, params: Mapping[str, Any], *, arrays: bool = False) -> dict[str, Any]:
         """Validated parameter values with defaults filled in.

@@ -46,8 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError
-from ..game.registry import REGISTRY, Parameter
+from ..game.registry import REGISTRY, Parameter, check_names
 from .kernels import InductionCode
 from .printed import GainsCode, compile_source
 
@@ -144,15 +143,7 @@ class PeriodPlan:
 
     def check_names(self, params: Mapping[str, Any]) -> None:
         """:meth:`kzgame.game.Game.check_names` (the same messages)."""
-        unknown = sorted(set(params) - set(self.parameters))
-        if unknown:
-            raise ParameterError(
-                f"unknown parameter(s) {', '.join(unknown)}; this game's parameters: "
-                f"{', '.join(self.parameters) or 'none'}"
-            )
-        missing = [k for k, p in self.parameters.items() if k not in params and p.default is None]
-        if missing:
-            raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+        check_names(self.parameters, params)
 
 
 def generate(protocol: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = '3593570dab410558c22acada409c239bcbf4bfadce07bb91ffcc7799e35e6467'
+FINGERPRINT = '7849235d6b317198df85b73b8a4e45241f69b31bfda97e1824aa410e37abaa31'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
