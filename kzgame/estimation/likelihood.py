@@ -434,19 +434,24 @@ class Likelihood:
         nf = len(self._free_game)
         ders = out[self._nexpr:]
         P = len(game.players)
+
+        def derivatives(start: int, count: int) -> list[np.ndarray]:
+            """The (K, m) derivative arrays of expressions start .. start + count - 1."""
+            arrays = []
+            for j in range(count):
+                d = np.zeros((K, m))
+                for f in range(nf):
+                    d[f] = ders[(start + j) * nf + f]
+                arrays.append(d)
+            return arrays
+
         value: dict[int, list[np.ndarray]] = {}
         dvalue: dict[int, list[np.ndarray]] = {}
         pos = 0
         for i in game.leaves:
             value[i] = vals[pos: pos + P]
             if grad:
-                dv = []
-                for j in range(P):
-                    d = np.zeros((K, m))
-                    for f in range(nf):
-                        d[f] = ders[(pos + j) * nf + f]
-                    dv.append(d)
-                dvalue[i] = dv
+                dvalue[i] = derivatives(pos, P)
             pos += P
         chance: dict[int, list[np.ndarray]] = {}
         dchance: dict[int, list[np.ndarray]] = {}
@@ -455,13 +460,7 @@ class Likelihood:
                 k = len(n.children)
                 chance[n.index] = vals[pos: pos + k]
                 if grad:
-                    dc = []
-                    for b in range(k):
-                        d = np.zeros((K, m))
-                        for f in range(nf):
-                            d[f] = ders[(pos + b) * nf + f]
-                        dc.append(d)
-                    dchance[n.index] = dc
+                    dchance[n.index] = derivatives(pos, k)
                 pos += k
         logp: dict[int, np.ndarray] = {}
         dlogp: dict[int, np.ndarray] = {}
