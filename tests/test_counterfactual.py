@@ -11,6 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import kzgame
+from kzgame.analysis.thresholds import all_thresholds
 from kzgame.params import DOMAINS
 from kzgame.strategy import Strategy
 
@@ -350,8 +351,7 @@ def test_a_different_strategy_at_a_closed_end_is_always_reported(period, protoco
     other = data.draw(st.sampled_from(
         [n for n in ("outside_r", "outside_e", "invest_cost", "holdup_cost", "share",
                      "indispensability", "survival") if n != name]), label="other")
-    thresholds = sorted(kzgame.analysis.thresholds.all_thresholds(protocol, parameters=[other])
-                        .items(), key=str)
+    thresholds = sorted(all_thresholds(protocol, parameters=[other]).items(), key=str)
     _, t = data.draw(st.sampled_from(thresholds), label="boundary")
     values = {**period.as_dict(), name: end}
     roots = np.atleast_1d(t.roots(**values)).ravel()

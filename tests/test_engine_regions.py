@@ -53,7 +53,9 @@ def test_period_regions_agree_with_solve_and_the_oracle(p, protocol):
 def test_period_regions_match_the_period_api_symbolically(protocol):
     """The generic region of the period tree equals kzgame.region's (the period API)."""
     game = period(protocol)
-    pts = {k: v for k, v in kzgame.analysis.statics.sample(2000, seed=3).items()}
+    from kzgame.analysis.statics import sample
+
+    pts = {k: v for k, v in sample(2000, seed=3).items()}
     for s in STRATEGIES:
         generic = outcome_region(game, s).func(**pts)
         api = kzgame.region(s, protocol).func(**pts)
