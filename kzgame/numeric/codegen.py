@@ -31,6 +31,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from ..game.gains import node_gains
 from ..game.tree import Game
+from .bounds import choose_guard, unit_interval
 from .printed import GainsCode, compile_source, numpy_namespace
 
 __all__ = [
@@ -123,7 +124,24 @@ def gains_code(game: Game) -> GainsCode:
         for name, e in zip(names, reduced, strict=True)
     ]
     inputs = tuple(k for k, s in game.symbols.items() if s in used)
-    code = GainsCode(inputs, tuple(derived_lines + cse_lines + out_lines), gain_names, prob_names)
+    domains = {
+        k: (game.parameters[k].domain.low, game.parameters[k].domain.high) for k in inputs
+    }
+    assignments = [
+        *((d.name, d.expression) for d in game.derived.values() if d.symbol in used),
+        *((str(sym), e) for sym, e in cses),
+        *zip(names, reduced, strict=True),
+    ]
+    guard, bounds = choose_guard(assignments, domains, list(gain_names.values()))
+    subs = {sp.Symbol(k): e for k, e in assignments[: len(assignments) - len(names)]}
+    unit = frozenset(
+        name for name, e in zip(prob_names.values(), reduced[len(gain_names):], strict=True)
+        if unit_interval(e.xreplace(subs) if e.is_Symbol else e, domains)
+    )  # fmt: skip
+    code = GainsCode(
+        inputs, tuple(derived_lines + cse_lines + out_lines), gain_names, prob_names,
+        guard, bounds, unit,
+    )  # fmt: skip
     _CODE[game] = code
     return code
 

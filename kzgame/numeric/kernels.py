@@ -32,7 +32,14 @@ Two backends run it:
     :func:`kernel_source`: one fused loop over the points, reading each
     input through its broadcast strides (no broadcast copy), validating it
     against its parameter's domain, computing gains, choices and the code
-    in registers and writing one small integer per point.  One kernel is
+    in registers and writing one small integer per point.  A gain or value
+    that :mod:`kzgame.numeric.bounds` proves finite wherever the inputs are
+    within a guard (a polynomial in them, say) is not tested at every
+    point: the kernel tests the guard on the inputs instead, and a grid
+    with an input beyond it is classified again by the kernel that tests
+    every value (``exact=True``).  The best value at a decision node is
+    ``_best`` (no NaN rule): every operand is tested, or proved, finite, and
+    a point where one is not fails its row.  One kernel is
     compiled per game and pattern of inputs that vary along the grid's last
     axis; compiled code is cached on disk (:func:`kzgame.numeric.cache.cache_dir`),
     keyed by a hash of the generated source.
@@ -43,7 +50,7 @@ Examples
 >>> g = Game(decision("A", {"x": outcome(A=0, B=0), "y": outcome(A="a", B=1)}),
 ...          parameters={"a": "real"})
 >>> print("\\n".join(induction_code(g).lines("numba")))
-b0 = _maximum(g0_1, g0_2)
+b0 = _best(g0_1, g0_2)
 f0 = b0 - atol
 t0_0 = g0_1 >= f0
 o0 = (0 if t0_0 else 1)
@@ -62,6 +69,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..errors import KzgameError
+from .bounds import LIMIT
 from .cache import cache_dir, check_numba_files, import_source, record_numba_files
 from .chunks import layout
 from .printed import GainsCode, compile_source, numpy_namespace
@@ -116,6 +124,10 @@ class InductionCode:
         The values at chance nodes (a subset of ``finite``).
     tables : numpy.ndarray of int64
         The chance nodes' outcome tables, flattened one after another.
+    guarded : tuple of str
+        The variables of ``finite`` proved finite wherever every input is
+        at most ``gains.guard`` in magnitude (:mod:`kzgame.numeric.bounds`):
+        the compiled kernel tests the guard instead of them.
     """
 
     gains: GainsCode
@@ -126,6 +138,7 @@ class InductionCode:
     finite: tuple[str, ...]
     chance_values: tuple[str, ...]
     tables: np.ndarray
+    guarded: tuple[str, ...] = ()
 
     def lines(self, flavour: str) -> tuple[str, ...]:
         """The rule's lines for ``"numba"`` or ``"numpy"``."""
@@ -161,6 +174,12 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
     chance_values: list[str] = []
     memo: dict[tuple[int, int], str] = {}
     arity = {n.index: len(n.children) for n in game.nodes}
+    # Magnitude bounds under the guard (kzgame.numeric.bounds): a decision node's value
+    # is one of its options, a chance node's a sum of probabilities in [0, 1] times them.
+    bound: dict[str, float] = {
+        name: (abs(c) if (c := _constant(rhs[name])) is not None else gc.bounds.get(name, math.inf))
+        for name in gc.gains.values()
+    }
 
     def select(m: int, options: list[str]) -> str:
         """The option of the action chosen at decision node m."""
@@ -179,16 +198,19 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
         if node.kind == "outcome":
             name = gc.gains[(n, m)]
         elif node.kind == "decision":
-            expr = select(m, [value(n, c) for c in node.children])
+            options = [value(n, c) for c in node.children]
+            expr = select(m, options)
             name = f"v{n}_{m}"
             lines.append(f"{name} = {expr}")
+            bound[name] = max(bound[o] for o in options)
         else:
-            terms = [
-                f"{gc.probabilities[(m, b)]} * {value(n, c)}" for b, c in enumerate(node.children)
-            ]
+            options = [value(n, c) for c in node.children]
+            terms = [f"{gc.probabilities[(m, b)]} * {o}" for b, o in enumerate(options)]
             name = f"v{n}_{m}"
             lines.append(f"{name} = {' + '.join(terms)}")
             chance_values.append(name)
+            total = math.fsum(bound[o] for o in options)
+            bound[name] = total if total < LIMIT else math.inf
         memo[(n, m)] = name
         return name
 
@@ -199,7 +221,7 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
         vals = [value(n, c) for c in node.children]
         best = vals[0]
         for v in vals[1:]:
-            best = f"_maximum({best}, {v})"
+            best = f"_best({best}, {v})" if numba else f"_maximum({best}, {v})"
         lines.append(f"b{n} = {best}")
         lines.append(f"f{n} = b{n} - atol")
         for a in range(len(vals) - 1):
@@ -239,7 +261,8 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
     finite = [
         name for name in gc.gains.values() if _constant(rhs[name]) is None
     ] + chance_values
-    return lines, oc[0][1], chance_values, finite, flat.astype(np.int64)
+    guarded = [name for name in finite if bound[name] < LIMIT]
+    return lines, oc[0][1], chance_values, finite, flat.astype(np.int64), guarded
 
 
 _CODE: WeakKeyDictionary[Any, InductionCode] = WeakKeyDictionary()
@@ -269,13 +292,16 @@ def induction_code(game: Game) -> InductionCode:
 
     require_perfect_information(game, "classify")
     gc = gains_code(game)
-    numba_lines, code, chance_values, finite, tables = _print_rule(game, gc, "numba")
+    numba_lines, code, chance_values, finite, tables, guarded = _print_rule(game, gc, "numba")
     numpy_lines, *_ = _print_rule(game, gc, "numpy")
     rhs = dict(ln.split(" = ", 1) for ln in gc.lines)
-    probs = tuple(name for name in gc.probabilities.values() if _constant(rhs[name]) is None)
+    probs = tuple(
+        name for name in gc.probabilities.values()
+        if _constant(rhs[name]) is None and name not in gc.unit
+    )  # fmt: skip
     out = InductionCode(
         gc, tuple(numba_lines), tuple(numpy_lines), code, probs, tuple(finite),
-        tuple(chance_values), tables,
+        tuple(chance_values), tables, tuple(guarded),
     )  # fmt: skip
     _CODE[game] = out
     return out
@@ -384,6 +410,12 @@ def _maximum(a, b):
 @njit(inline="always")
 def _minimum(a, b):
     return a if (a != a) | (a <= b) else b
+
+
+@njit(inline="always")
+def _best(a, b):
+    # The larger of two values the kernel also tests for finiteness (a NaN fails the row).
+    return a if a >= b else b
 '''
 
 _KERNEL_TEMPLATE = "# Generated by kzgame.numeric.kernels for {title}.\n" + NUMBA_PRELUDE + '''
@@ -399,7 +431,8 @@ def kernel(shape, strides, out, atol, _tables, {arrays}):
     contiguously and holds the other inputs fixed (stride 0).  Returns
     (0, 0) or, at the first row with a problem, (status, row start):
     1 an input outside its domain, 2 a gain or value that is not finite,
-    3 a chance probability outside [0, 1].
+    3 a chance probability outside [0, 1], 4 an input beyond the guard
+    {guard} (the values proved finite within it are not tested here).
     """
     nd = shape.shape[0]
     inner = shape[nd - 1]
@@ -414,11 +447,13 @@ def kernel(shape, strides, out, atol, _tables, {arrays}):
 {row_loads}
         dst = out[pos:pos + inner]
         bad_input = False
+        big = False
         bad_gain = False
         bad_prob = False
         for j in range(inner):
 {point_loads}
             bad_input |= not ({valid})
+            big |= not ({within})
 {gains}
             bad_prob |= not ({probs})
 {rule}
@@ -426,6 +461,8 @@ def kernel(shape, strides, out, atol, _tables, {arrays}):
             dst[j] = {code}
         if bad_input:
             return 1, pos
+        if big:
+            return 4, pos
         if bad_prob:
             return 3, pos
         if bad_gain:
@@ -463,7 +500,24 @@ def _all(tests: list[str]) -> str:
     return terms[0]
 
 
-def kernel_source(game: Game, varying: tuple[bool, ...] | None = None, cache: bool = False) -> str:
+def _distinct(names: list[str], rhs: Mapping[str, str]) -> list[str]:
+    """``names`` without those printed as the same right-hand side as an earlier one."""
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        key = rhs.get(n, n)
+        if key not in seen:
+            seen.add(key)
+            out.append(n)
+    return out
+
+
+def kernel_source(
+    game: Game,
+    varying: tuple[bool, ...] | None = None,
+    cache: bool = False,
+    exact: bool = False,
+) -> str:
     """Python source of the numba kernel of ``game`` (a module defining ``kernel``).
 
     Parameters
@@ -477,6 +531,12 @@ def kernel_source(game: Game, varying: tuple[bool, ...] | None = None, cache: bo
     cache : bool, default False
         Whether numba may cache the compiled code on disk (needs the source
         in a file; see :func:`kzgame.numeric.cache.cache_dir`).
+    exact : bool, default False
+        Test every gain and chance value for finiteness.  By default the
+        values :attr:`InductionCode.guarded` proves finite are not tested;
+        the kernel tests instead that every input with an unbounded domain
+        is within the guard, and returns status 4 at a row where one is not
+        (:func:`run_numba` then runs the exact kernel).
 
     Examples
     --------
@@ -498,8 +558,17 @@ def kernel_source(game: Game, varying: tuple[bool, ...] | None = None, cache: bo
     ]
     point_loads = [f"{ind12}{k} = r_{k}[j]" for k, v in zip(ins, varying, strict=True) if v]
     valid = _all([_domain_test(game.parameters[k].domain, k) for k in ins])
-    probs = _all([f"({p} >= 0.0) & ({p} <= 1.0)" for p in ic.probabilities])
-    finite = _all([f"(abs({v}) < inf)" for v in ic.finite])
+    rhs = dict(ln.split(" = ", 1) for ln in (*ic.gains.lines, *ic.numba_lines))
+    probs = _all([f"({p} >= 0.0) & ({p} <= 1.0)" for p in _distinct(list(ic.probabilities), rhs)])
+    guarded = set() if exact else set(ic.guarded)
+    tested = [v for v in _distinct(list(ic.finite), rhs) if v not in guarded]
+    finite = _all([f"(abs({v}) < inf)" for v in tested])
+    unbounded = [
+        k for k in ins
+        if math.isinf(game.parameters[k].domain.low) or math.isinf(game.parameters[k].domain.high)
+    ]  # fmt: skip
+    guard = ic.gains.guard
+    within = _all([f"abs({k}) <= {guard!r}" for k in unbounded] if guarded else [])
     return _KERNEL_TEMPLATE.format(
         title=(game.title or "a game").replace("\n", " "),
         cache=bool(cache),
@@ -513,6 +582,8 @@ def kernel_source(game: Game, varying: tuple[bool, ...] | None = None, cache: bo
         probs=probs,
         rule="\n".join(f"{ind12}{ln}" for ln in ic.numba_lines) or f"{ind12}pass",
         finite=finite,
+        within=within,
+        guard=f"{guard:g}" if guarded and unbounded else "(none)",
         code=ic.code,
     )
 
@@ -531,11 +602,14 @@ _KERNELS: WeakKeyDictionary[Game, dict] = WeakKeyDictionary()
 _UNRECORDED: dict[Any, tuple[Any, str]] = {}
 
 
-def numba_kernel(game: Game, varying: tuple[bool, ...] | None = None) -> Any:
+def numba_kernel(
+    game: Game, varying: tuple[bool, ...] | None = None, exact: bool = False
+) -> Any:
     """The compiled kernel of ``game`` for one pattern of varying inputs (cached).
 
-    Generated by :func:`kernel_source`; numba compiles it on its first call,
-    or loads it from the disk cache (:func:`kzgame.numeric.cache.cache_dir`).
+    Generated by :func:`kernel_source` (``exact`` as there); numba compiles
+    it on its first call, or loads it from the disk cache
+    (:func:`kzgame.numeric.cache.cache_dir`).
 
     Raises
     ------
@@ -544,13 +618,14 @@ def numba_kernel(game: Game, varying: tuple[bool, ...] | None = None) -> Any:
     """
     require_numba()
     per_game = _KERNELS.setdefault(game, {})
-    if varying in per_game:
-        return per_game[varying]
-    tag = "".join("v" if v else "c" for v in (varying or ()))
+    key = (varying, exact)
+    if key in per_game:
+        return per_game[key]
+    tag = "".join("v" if v else "c" for v in (varying or ())) + ("x" if exact else "")
     directory = cache_dir()
     kernel = None
     if directory is not None:
-        source = kernel_source(game, varying, cache=True)
+        source = kernel_source(game, varying, cache=True, exact=exact)
         try:
             module = import_source(source, directory, tag or "scalar")
             kernel = module.kernel
@@ -562,9 +637,9 @@ def numba_kernel(game: Game, varying: tuple[bool, ...] | None = None) -> Any:
         except (OSError, RuntimeError):  # an unusable cache: compile in memory instead
             kernel = None
     if kernel is None:
-        source = kernel_source(game, varying)
+        source = kernel_source(game, varying, exact=exact)
         kernel = compile_source(source, f"<kzgame-kernel-{id(game):x}-{tag}>", {})["kernel"]
-    per_game[varying] = kernel
+    per_game[key] = kernel
     return kernel
 
 
@@ -611,6 +686,16 @@ def run_numba(
     varying = tuple(bool(s == 1) for s in strides[:, -1]) if ins else ()
     kernel = numba_kernel(game, varying)
     status, start = kernel(ext, strides, out.reshape(-1), float(atol), ic.tables, *bufs)
+    _record(kernel)
+    if status == 4:  # an input beyond the guard: the kernel that tests every value decides
+        kernel = numba_kernel(game, varying, exact=True)
+        status, start = kernel(ext, strides, out.reshape(-1), float(atol), ic.tables, *bufs)
+        _record(kernel)
+    return out, int(status), int(start)
+
+
+def _record(kernel: Any) -> None:
+    """Record the numba cache files of a kernel loaded from the disk cache, after its first call."""
     entry = _UNRECORDED.pop(kernel, None)  # (dask may run kernels in several threads)
     if entry is not None:  # numba has loaded or written its cache files: record them
         directory, name = entry
@@ -618,4 +703,3 @@ def run_numba(
             record_numba_files(kernel, directory, name)
         except OSError:  # a read-only cache: its files are checked again next time
             pass
-    return out, int(status), int(start)

@@ -72,6 +72,7 @@ GENERATORS: tuple[str, ...] = (
     "game/outcomes.py",
     "game/induction.py",
     "numeric/printed.py",
+    "numeric/bounds.py",
     "numeric/codegen.py",
     "numeric/kernels.py",
     "numeric/period_plans.py",
@@ -171,6 +172,10 @@ def generate(protocol: str) -> dict[str, Any]:
         "chance_values": list(ic.chance_values),
         "tables": [int(x) for x in ic.tables],
         "dtype": str(code_dtype(game)),
+        "guard": ic.gains.guard if math.isfinite(ic.gains.guard) else None,
+        "bounds": dict(ic.gains.bounds),
+        "unit": sorted(ic.gains.unit),
+        "guarded": list(ic.guarded),
     }
 
 
@@ -180,6 +185,9 @@ def _plan(protocol: str, data: Mapping[str, Any]) -> PeriodPlan:
         tuple(data["lines"]),
         {(n, leaf): name for n, leaf, name in data["gains"]},
         {(n, b): name for n, b, name in data["probabilities"]},
+        math.inf if data["guard"] is None else data["guard"],
+        dict(data["bounds"]),
+        frozenset(data["unit"]),
     )
     ic = InductionCode(
         gains,
@@ -190,6 +198,7 @@ def _plan(protocol: str, data: Mapping[str, Any]) -> PeriodPlan:
         tuple(data["finite"]),
         tuple(data["chance_values"]),
         np.array(data["tables"], dtype=np.int64),
+        tuple(data["guarded"]),
     )
     parameters = {k: REGISTRY[k] for k in data["parameters"]}
     return PeriodPlan(protocol, data["title"], parameters, ic, data["dtype"])
@@ -248,6 +257,11 @@ def _minimum(a: float, b: float) -> float:
     return a if (a != a) | (a <= b) else b
 
 
+def _best(a: float, b: float) -> float:
+    # The rule's best value (the compiled kernel's definition): every operand is tested finite.
+    return a if a >= b else b
+
+
 def _scalar_function(plan: PeriodPlan) -> Any:
     """``f(atol, *inputs) -> code or None``: the kernel's loop body on Python floats.
 
@@ -267,9 +281,9 @@ def _scalar_function(plan: PeriodPlan) -> Any:
             + f"    if not ({probs}) or not ({finite}):\n        return None\n"
             + f"    return {ic.code}\n"
         )
-        ns = {"_maximum": _maximum, "_minimum": _minimum, "_tables": ic.tables.tolist(),
-              "inf": math.inf, "sqrt": math.sqrt, "exp": math.exp, "log": math.log,
-              "pi": math.pi, "e": math.e}
+        ns = {"_maximum": _maximum, "_minimum": _minimum, "_best": _best,
+              "_tables": ic.tables.tolist(), "inf": math.inf, "sqrt": math.sqrt,
+              "exp": math.exp, "log": math.log, "pi": math.pi, "e": math.e}
         plan._scalar["f"] = compile_source(
             source, f"<kzgame-period-point-{plan.protocol}>", ns
         )["point"]

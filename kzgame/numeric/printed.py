@@ -17,7 +17,8 @@ Examples
 from __future__ import annotations
 
 import linecache
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 __all__ = ["GainsCode", "compile_source", "numpy_namespace"]
 
@@ -37,12 +38,24 @@ class GainsCode:
         The variable holding each gain: ``(decision node, leaf) -> name``.
     probabilities : dict of (int, int) to str
         The variable holding each chance probability: ``(chance node, branch) -> name``.
+    guard : float
+        A magnitude: where every input is at most ``guard`` in absolute value
+        (and in its domain), each variable of ``bounds`` is finite
+        (:mod:`kzgame.numeric.bounds`); infinite if nothing is bounded.
+    bounds : dict of str to float
+        Gains proved finite under the guard, with their magnitude bounds.
+    unit : frozenset of str
+        Probabilities proved to lie in [0, 1] wherever the inputs are in
+        their domains (no test needed).
     """
 
     inputs: tuple[str, ...]
     lines: tuple[str, ...]
     gains: dict[tuple[int, int], str]
     probabilities: dict[tuple[int, int], str]
+    guard: float = math.inf
+    bounds: dict[str, float] = field(default_factory=dict)
+    unit: frozenset[str] = frozenset()
 
     @property
     def outputs(self) -> tuple[str, ...]:
