@@ -59,6 +59,7 @@ import os
 import platform
 import subprocess
 import sys
+import textwrap
 import time
 import warnings
 
@@ -142,6 +143,35 @@ def generated_game() -> Game:
     })  # fmt: skip
     return Game(tree, parameters={k: ("unit" if k == "q" else "real") for k in GENERATED_RANGES},
                 title="generated benchmark game")
+
+
+def printed_operations(game) -> dict[str, int]:
+    """The operations the compiled kernel's loop body prints per point, counted on its source.
+
+    Arithmetic (``+ - * /``, negation), comparisons, selections (``a if t else b``) and
+    ``_best`` (one comparison and one selection), in the domain and guard tests, the gains
+    and the rule; the loads and the store are not counted.
+    """
+    import ast
+
+    from kzgame.numeric.kernels import kernel_source
+
+    src = kernel_source(game)
+    body = src.split("for j in range(inner):\n", 1)[1].split("dst[j] =", 1)[0]
+    counts = {"arithmetic": 0, "comparisons": 0, "selections": 0}
+    for node in ast.walk(ast.parse(textwrap.dedent(body))):
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)) and not isinstance(node.op, ast.Not):
+            is_bits = isinstance(node.op, (ast.BitAnd, ast.BitOr))
+            counts["comparisons" if is_bits else "arithmetic"] += 1
+        elif isinstance(node, ast.Compare):
+            counts["comparisons"] += len(node.ops)
+        elif isinstance(node, ast.IfExp):
+            counts["selections"] += 1
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_best":
+            counts["comparisons"] += 1
+            counts["selections"] += 1
+    counts["total"] = sum(counts.values())
+    return counts
 
 
 def compile_child(which: str) -> dict:
@@ -398,8 +428,16 @@ def main() -> None:
         f"{'solve_game point by point (Python)':46s} {1e9 * g_solve:9.0f} "
         f"{fmt_rate(1 / g_solve):>10s} {g_solve * n / g_read:12.0f}"
     )
-    print(f"(numba, numpy and solve_game on the first {games} points agree: {g_same})\n")
+    print(f"(numba, numpy and solve_game on the first {games} points agree: {g_same})")
+    ops = printed_operations(game)
+    print(
+        f"(the kernel's loop prints {ops['total']} operations per point: {ops['arithmetic']} "
+        f"arithmetic, {ops['comparisons']} comparisons and masks, {ops['selections']} "
+        f"selections; {ops['total'] * n / g_numba / 1e9:.1f} per ns, against "
+        f"{5 * n / g_read / 1e9:.1f} loads per ns in the read-only pass)\n"
+    )
     fig.update(
+        generated_printed_operations=ops,
         generated_leaves=len(game.leaves),
         generated_read_points_per_s=n / g_read,
         generated_numba_points_per_s=n / g_numba,
