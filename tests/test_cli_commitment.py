@@ -304,6 +304,13 @@ def test_a_brinkmanship_sweep_result_counts_and_sizes_the_fifth_outcome(tmp_path
     assert sum(res.shares.values()) == pytest.approx(1 - counts["accept + exit"] / 45)
     path = res.to_csv(tmp_path / "g.csv")
     assert res.csv_size() == path.stat().st_size
+    # the frames keep the names and the assumption, and the xarray round trip restores them
+    df = res.to_pandas()
+    assert df["strategy"].astype(str).tolist() == res.strategies.ravel().tolist()
+    assert df.attrs["commitment"] == "brinkmanship"
+    back = type(res).from_xarray(res.to_xarray())
+    assert (back.commitment, back.outcomes) == (res.commitment, res.outcomes)
+    assert np.array_equal(back.codes, res.codes) and back.fixed == res.fixed
 
 
 def test_sweep_takes_pi_from_the_model_file(capsys, tmp_path):
