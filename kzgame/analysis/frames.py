@@ -57,6 +57,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import KzgameError
+from ..game.outcomes import check_codes
 from ..strategy import Strategy
 
 __all__ = [
@@ -384,12 +385,16 @@ def sweep_xarray(result: Any) -> Any:
 
     Dimensions ``(y, x)`` named after the swept parameters, with their
     values as coordinates; ``attrs``: ``strategies`` (code -> name),
-    ``protocol`` and the ``fixed`` parameter values (one attribute each,
-    ``fixed_<name>``, so the array writes to netCDF).
+    ``protocol``, ``commitment`` (for a sweep under a commitment game) and
+    the ``fixed`` parameter values (one attribute each, ``fixed_<name>``, so
+    the array writes to netCDF).
     """
     xr = require("xarray")
-    attrs: dict[str, Any] = {"strategies": dict(enumerate(STRATEGY_NAMES)),
+    names = getattr(result, "outcomes", STRATEGY_NAMES)
+    attrs: dict[str, Any] = {"strategies": dict(enumerate(names)),
                              "protocol": result.protocol}
+    if getattr(result, "commitment", None) is not None:
+        attrs["commitment"] = result.commitment
     attrs.update({f"fixed_{k}": float(v) for k, v in result.fixed.items()})
     return xr.DataArray(
         np.asarray(result.codes), dims=(result.y, result.x),
@@ -405,9 +410,10 @@ def sweep_from_xarray(array: Any) -> Any:
     ------
     KzgameError
         If the array is not two-dimensional with coordinates on both
-        dimensions and a ``protocol`` attribute, or holds a code outside 0..3.
+        dimensions and a ``protocol`` attribute, or holds a code outside 0..3
+        (0..4 under brinkmanship, a ``commitment`` attribute).
     """
-    from .sweep import SweepResult
+    from .sweep import SweepResult, outcome_names
 
     if getattr(array, "ndim", None) != 2 or "protocol" not in getattr(array, "attrs", {}):
         raise KzgameError("expected a two-dimensional DataArray made by SweepResult.to_xarray "
@@ -417,12 +423,16 @@ def sweep_from_xarray(array: Any) -> Any:
         if d not in array.coords:
             raise KzgameError(f"the DataArray has no coordinate for its dimension {d!r}")
     codes = np.asarray(array.values)
-    Strategy.decode(codes)
+    commitment = array.attrs.get("commitment")
+    protocol = str(array.attrs["protocol"])
+    names = outcome_names(None if commitment is None else str(commitment), protocol)
+    check_codes(codes, len(names), "strategy" if commitment is None else "outcome", KzgameError)
     fixed = {k[len("fixed_"):]: float(v) for k, v in array.attrs.items()
              if k.startswith("fixed_")}
     return SweepResult(str(x), str(y), np.asarray(array.coords[x].values, dtype=float),
                        np.asarray(array.coords[y].values, dtype=float),
-                       codes.astype(np.int8), fixed, str(array.attrs["protocol"]))
+                       codes.astype(np.int8), fixed, protocol,
+                       None if commitment is None else str(commitment), names)
 
 
 def sweep_frame(result: Any) -> Any:
@@ -437,8 +447,15 @@ def sweep_frame(result: Any) -> Any:
     codes = np.asarray(result.codes, dtype=np.int8)
     df = pd.DataFrame({result.x: np.tile(xv, yv.size), result.y: np.repeat(yv, xv.size),
                        "code": codes.ravel()})
-    df["strategy"] = strategy_categorical(codes.ravel())
+    names = getattr(result, "outcomes", STRATEGY_NAMES)
+    if names == STRATEGY_NAMES:
+        df["strategy"] = strategy_categorical(codes.ravel())
+    else:  # a commitment game's outcomes (brinkmanship's 'accept + exit')
+        df["strategy"] = pd.Categorical.from_codes(codes.ravel().astype(np.int64),
+                                                   categories=list(names))
     df.attrs.update(protocol=result.protocol, fixed=dict(result.fixed))
+    if getattr(result, "commitment", None) is not None:
+        df.attrs["commitment"] = result.commitment
     return df
 
 

@@ -24,6 +24,14 @@ array([[1, 1, 0, 0],
        [1, 2, 2, 2]], dtype=int8)
 >>> str(res.strategies[1, 3])
 'hold-up'
+
+Under a commitment assumption (:mod:`kzgame.games.commitment_game`) the
+game's own parameters may be fixed or swept too:
+
+>>> res = sweep({**base, "outside_r": 0.6}, "indispensability", [0.1, 0.9],
+...             "breakdown_risk", [0.0, 1.0], commitment="brinkmanship")
+>>> res.strategies.tolist()
+[['exit', 'exit'], ['accept + exit', 'hold-up']]
 """
 
 from __future__ import annotations
@@ -56,12 +64,17 @@ __all__ = [
     "CSV_MAX_BYTES",
     "MAX_CHUNK_POINTS",
     "Progress",
+    "STRATEGY_NAMES",
     "SweepResult",
     "check_csv",
     "check_grid",
     "inert",
+    "outcome_names",
     "sweep",
 ]
+
+#: The names of the period game's codes 0-3 (R's strategies).
+STRATEGY_NAMES: tuple[str, ...] = tuple(s.value for s in Strategy)
 
 #: Grids with at least this many points show progress on stderr by default.
 PROGRESS_THRESHOLD = 1_000_000
@@ -167,6 +180,12 @@ class SweepResult:
     fixed : dict of str to float
         The values of the other parameters.
     protocol : str
+    commitment : str or None
+        The commitment assumption the grid was classified under (None: the
+        period game itself, :func:`kzgame.classify`'s default).
+    outcomes : tuple of str
+        The name of each code (index = code): R's strategies, and for
+        ``brinkmanship`` the refused hold-up's lottery ``'accept + exit'`` (4).
     """
 
     x: str
@@ -176,17 +195,28 @@ class SweepResult:
     codes: np.ndarray
     fixed: dict[str, float]
     protocol: str
+    commitment: str | None = None
+    outcomes: tuple[str, ...] = STRATEGY_NAMES
 
     @property
     def strategies(self) -> np.ndarray:
-        """The codes as strategy names."""
-        return Strategy.decode(self.codes)
+        """The codes as outcome names (strategy names for the period game)."""
+        if self.outcomes == STRATEGY_NAMES:
+            return Strategy.decode(self.codes)
+        return np.asarray(self.outcomes)[self.codes]
 
     @property
     def shares(self) -> dict[Strategy, float]:
-        """Share of grid points in each strategy."""
-        counts = _strategy_counts(self.codes)
-        return {Strategy.from_code(i): c / self.codes.size for i, c in enumerate(counts)}
+        """Share of grid points in each strategy (see :attr:`outcome_shares` for code 4)."""
+        counts = _strategy_counts(self.codes, len(self.outcomes))
+        return {Strategy.from_code(i): c / self.codes.size for i, c in enumerate(counts)
+                if i < len(Strategy)}
+
+    @property
+    def outcome_shares(self) -> dict[str, float]:
+        """Share of grid points with each outcome, by name (all of :attr:`outcomes`)."""
+        counts = _strategy_counts(self.codes, len(self.outcomes))
+        return {name: c / self.codes.size for name, c in zip(self.outcomes, counts, strict=True)}
 
     def csv_size(self) -> int:
         """The size in bytes of the file :meth:`to_csv` writes, computed without writing it.
@@ -200,13 +230,13 @@ class SweepResult:
         68
         """
         low, _ = self._csv_bounds()
-        names = np.array([len(inert(s.value)) for s in Strategy])
-        counts = _strategy_counts(self.codes)
+        names = np.array([len(inert(s)) for s in self.outcomes])
+        counts = _strategy_counts(self.codes, len(self.outcomes))
         return low + int(np.dot(counts, names - names.min()))
 
     def _csv_bounds(self) -> tuple[int, int]:
         """Bounds of :meth:`csv_size` that need no count of the strategies."""
-        return _csv_bounds(self.x, self.y, self.x_values, self.y_values)
+        return _csv_bounds(self.x, self.y, self.x_values, self.y_values, self.outcomes)
 
     def _header(self) -> list[str]:
         return _header(self.x, self.y)
@@ -285,7 +315,7 @@ class SweepResult:
             # The exact size only where the bounds do not decide.
             size, prefix = (low, "at least ") if low > limit else (self.csv_size(), "")
             _refuse_csv(self.codes.size, size, prefix, max_bytes, free, folder)
-        names = np.array([inert(s) for s in Strategy.decode(np.arange(len(Strategy)))])
+        names = np.array([inert(s) for s in self.outcomes])
         xs = [repr(float(v)) for v in self.x_values]
         total = self.codes.size
         rows_per_block = max(1, CHUNK_POINTS // max(len(xs), 1))
@@ -314,12 +344,13 @@ def _header(x: str, y: str) -> list[str]:
     return [x, y, "code", "strategy"]
 
 
-def _csv_bounds(x: str, y: str, x_values: Any, y_values: Any) -> tuple[int, int]:
+def _csv_bounds(x: str, y: str, x_values: Any, y_values: Any,
+                outcomes: tuple[str, ...] = STRATEGY_NAMES) -> tuple[int, int]:
     """Smallest and largest size of the CSV of a sweep over these axes (any strategies)."""
     xs = sum(len(repr(float(v))) for v in x_values)
     ys = sum(len(repr(float(v))) for v in y_values)
     nx, ny = len(x_values), len(y_values)
-    names = [len(inert(s.value)) for s in Strategy]
+    names = [len(inert(s)) for s in outcomes]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([inert(c) for c in _header(x, y)])
     header = len(buffer.getvalue().encode("utf-8"))
@@ -329,13 +360,16 @@ def _csv_bounds(x: str, y: str, x_values: Any, y_values: Any) -> tuple[int, int]
 
 
 def check_csv(x: str, x_values: Any, y: str, y_values: Any, path: str | os.PathLike[str], *,
-              max_bytes: int | None = CSV_MAX_BYTES) -> int:
+              max_bytes: int | None = CSV_MAX_BYTES,
+              outcomes: tuple[str, ...] = STRATEGY_NAMES) -> int:
     """Refuse, before sweeping, a grid whose CSV could not be written to ``path``.
 
     The strategies are not known yet, so the size is bounded: the grid is
     refused if even its smallest CSV would exceed ``max_bytes`` or the free
     space in ``path``'s folder.  :meth:`SweepResult.to_csv` checks the exact
     size again.
+
+    ``outcomes`` are the names the codes may take (:attr:`SweepResult.outcomes`).
 
     Returns
     -------
@@ -357,7 +391,7 @@ def check_csv(x: str, x_values: Any, y: str, y_values: Any, path: str | os.PathL
     path = Path(path)
     if max_bytes is not None:
         max_bytes = check_int("max_bytes", max_bytes, 1)
-    low, _ = _csv_bounds(x, y, x_values, y_values)
+    low, _ = _csv_bounds(x, y, x_values, y_values, outcomes)
     folder = path.parent
     free = shutil.disk_usage(folder).free if folder.is_dir() else None
     _refuse_csv(len(x_values) * len(y_values), low, "at least ", max_bytes, free, folder)
@@ -374,17 +408,21 @@ def _refuse_csv(points: int, size: int, prefix: str, max_bytes: int | None, free
         raise KzgameError(f"{what}, but only {human_bytes(free)} is free in {str(folder)!r}")
 
 
-def _strategy_counts(codes: np.ndarray) -> np.ndarray:
-    """Grid points per strategy, a block of rows at a time (no copy of a broadcast grid)."""
-    counts = np.zeros(len(Strategy), dtype=np.int64)
+def _strategy_counts(codes: np.ndarray, k: int = len(Strategy)) -> np.ndarray:
+    """Grid points per code 0..k-1, a block of rows at a time (no copy of a broadcast grid)."""
+    counts = np.zeros(k, dtype=np.int64)
     rows = max(1, CHUNK_POINTS // max(codes.shape[1], 1))
     for start in range(0, codes.shape[0], rows):
-        counts += np.bincount(codes[start:start + rows].ravel(), minlength=len(Strategy))
+        counts += np.bincount(codes[start:start + rows].ravel(), minlength=k)
     return counts
 
 
-def _fixed_values(base: Any, swept: tuple[str, str]) -> dict[str, float]:
-    """The values of the parameters not swept, as floats (real numbers, in their domains)."""
+def _fixed_values(base: Any, swept: tuple[str, str],
+                  local: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """The values of the parameters not swept, as floats (real numbers, in their domains).
+
+    ``local``: a commitment game's own parameters (name -> :class:`kzgame.game.registry.Parameter`).
+    """
     if isinstance(base, Period):
         raw: Mapping[str, Any] = base.as_dict()
     elif isinstance(base, Mapping):
@@ -396,12 +434,13 @@ def _fixed_values(base: Any, swept: tuple[str, str]) -> dict[str, float]:
             "expected a model file's period (kzgame.io.cases.CasePeriod), a Period or a "
             f"mapping, got {type(base).__name__}"
         )
-    check_names(raw, required=())
+    local = local or {}
+    check_names({k: v for k, v in raw.items() if k not in local}, required=())
     out = {}
     for k, v in raw.items():
         if k in swept:
             continue
-        arr = check_parameter(k, v)
+        arr = local[k].check(v) if k in local else check_parameter(k, v)
         if arr.ndim != 0:
             raise ParameterError(f"{k}: a fixed value of a sweep must be a single number, got "
                                  f"shape {arr.shape}; sweep it as x or y instead")
@@ -413,11 +452,12 @@ def is_dask(values: Any) -> bool:
     return hasattr(values, "compute") and hasattr(values, "chunks")
 
 
-def _axis(name: Any, values: Any, which: str) -> Any:
-    if not isinstance(name, str) or name not in PARAMETERS:
+def _axis(name: Any, values: Any, which: str, local: Mapping[str, Any] | None = None) -> Any:
+    local = local or {}
+    if not isinstance(name, str) or (name not in PARAMETERS and name not in local):
         raise ParameterError(
             f"unknown {which} parameter {short_repr(name)}; "
-            f"known parameters: {', '.join(PARAMETERS)}"
+            f"known parameters: {', '.join([*PARAMETERS, *local])}"
         )
     if is_dask(values):
         kind = np.dtype(values.dtype).kind
@@ -427,7 +467,7 @@ def _axis(name: Any, values: Any, which: str) -> Any:
         if values.ndim != 1 or values.shape[0] == 0:
             raise ParameterError(f"{name}: the {which} values must be a non-empty 1-D array")
         return values  # values validated lazily by classify
-    arr = check_parameter(name, values)
+    arr = local[name].check(values) if name in local else check_parameter(name, values)
     if arr.ndim != 1 or arr.size == 0:
         raise ParameterError(f"{name}: the {which} values must be a non-empty 1-D array")
     return arr
@@ -444,6 +484,7 @@ def sweep(
     chunk_points: int = CHUNK_POINTS,
     progress: bool | ProgressCallback | None = None,
     dask: bool = False,
+    commitment: str | None = None,
 ) -> SweepResult:
     """Classify a grid over two parameters, the others fixed.
 
@@ -469,6 +510,12 @@ def sweep(
     dask : bool, default False
         Build the grid as dask arrays and let :func:`kzgame.classify`
         evaluate it (lazily, if it is dask-aware), then compute it.
+    commitment : {None, "full", "none", "brinkmanship"}, optional
+        Classify the period game under this commitment assumption
+        (:func:`kzgame.classify`'s ``commitment``): its parameters
+        ``exit_premium`` (default 0) and, for ``brinkmanship``,
+        ``breakdown_risk`` (required) may then be fixed in ``base`` or swept.
+        None (the default): the period game itself.
 
     Returns
     -------
@@ -486,24 +533,45 @@ def sweep(
         not a bool, or ``dask=True`` and dask is not installed.
     """
     period_game(protocol)  # checks the protocol
+    local: dict[str, Any] = {}
+    outcomes = outcome_names(commitment, protocol)  # checks the commitment's name
+    if commitment is not None:  # imported here: the commitment games need sympy
+        from ..games.commitment_game import COMMITMENT_PARAMETERS, commitment_game
+
+        game = commitment_game(commitment, protocol)
+        local = {k: p for k, p in COMMITMENT_PARAMETERS.items() if k in game.parameters}
+        given = [k for k in (x, y, *_base_names(base)) if k in COMMITMENT_PARAMETERS]
+        unused = sorted(set(given) - set(local))
+        if unused:
+            raise ParameterError(
+                f"{', '.join(unused)}: not a parameter of the period game under commitment "
+                f"{commitment!r} (its own parameters: {', '.join(local)}); "
+                f"breakdown_risk is brinkmanship's"
+            )
     if x == y:
         raise ParameterError(f"sweep needs two different parameters, got {x!r} twice")
-    xv = _axis(x, x_values, "x")
-    yv = _axis(y, y_values, "y")
+    xv = _axis(x, x_values, "x", local)
+    yv = _axis(y, y_values, "y", local)
     chunk_points = check_int("chunk_points", chunk_points, 1, MAX_CHUNK_POINTS)
     dask = check_flag("dask", dask)
     if not (progress is None or isinstance(progress, bool | np.bool_) or callable(progress)):
         raise KzgameError(
             f"progress = {short_repr(progress)}: give True, False, None or a callable"
         )
-    fixed: dict[str, Any] = _fixed_values(base, (x, y))
+    fixed: dict[str, Any] = _fixed_values(base, (x, y), local)
+    missing = [k for k, p in local.items() if p.default is None and k not in fixed
+               and k not in (x, y)]
+    if missing:
+        raise ParameterError(f"missing parameter(s): {', '.join(missing)} (commitment "
+                             f"{commitment!r} has no default for it: fix its value or sweep it)")
     check_grid(int(xv.shape[0]), int(yv.shape[0]))
     use_dask = dask or is_dask(xv) or is_dask(yv)
     total = int(xv.shape[0]) * int(yv.shape[0])
     if progress is None:
         progress = total >= PROGRESS_THRESHOLD
     if use_dask:
-        codes = _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points, progress is True)
+        codes = _sweep_dask(fixed, x, xv, y, yv, protocol, chunk_points, progress is True,
+                            commitment)
         xv, yv = np.asarray(xv, dtype=float), np.asarray(yv, dtype=float)
         if callable(progress):
             progress(total, total)
@@ -514,11 +582,34 @@ def sweep(
         for start in range(0, yv.size, rows):
             stop = min(start + rows, yv.size)
             axes: dict[str, Any] = {x: xv[None, :], y: yv[start:stop, None]}
-            block = classify(protocol=protocol, **fixed, **axes)
+            block = classify(protocol=protocol, commitment=commitment, **fixed, **axes)
             codes[start:stop] = np.broadcast_to(block, (stop - start, xv.size))
             if report:
                 report(stop * xv.size, total)
-    return SweepResult(x, y, xv, yv, codes, fixed, protocol)
+    return SweepResult(x, y, xv, yv, codes, fixed, protocol, commitment, outcomes)
+
+
+def outcome_names(commitment: str | None = None, protocol: str = "nash") -> tuple[str, ...]:
+    """The name of each code a sweep under ``commitment`` can give (index = code).
+
+    Examples
+    --------
+    >>> outcome_names()
+    ('accept', 'invest', 'hold-up', 'exit')
+    >>> outcome_names("brinkmanship")[4]
+    'accept + exit'
+    """
+    if commitment is None:
+        return STRATEGY_NAMES
+    from ..game.outcomes import outcome_codes
+    from ..games.commitment_game import commitment_game
+
+    return tuple(outcome_codes(commitment_game(commitment, protocol)).names)
+
+
+def _base_names(base: Any) -> list[str]:
+    """The parameter names a sweep's ``base`` gives (a mapping's keys; none otherwise)."""
+    return [str(k) for k in base] if isinstance(base, Mapping) else []
 
 
 def check_grid(nx: int, ny: int) -> int:
@@ -546,7 +637,7 @@ def check_grid(nx: int, ny: int) -> int:
 
 
 def _sweep_dask(fixed: Any, x: Any, xv: Any, y: Any, yv: Any, protocol: Any, chunk_points: Any,
-                show: bool) -> np.ndarray:
+                show: bool, commitment: str | None = None) -> np.ndarray:
     try:
         import dask.array as da
     except ImportError:  # pragma: no cover - dask is an optional extra
@@ -555,7 +646,7 @@ def _sweep_dask(fixed: Any, x: Any, xv: Any, y: Any, yv: Any, protocol: Any, chu
     side = max(1, chunk_points // max(int(xd.shape[0]), 1))
     yd = yv if hasattr(yv, "compute") else da.from_array(yv, chunks=side)
     grid_x, grid_y = da.broadcast_arrays(xd[None, :], yd[:, None])
-    out = classify(protocol=protocol, **fixed, **{x: grid_x, y: grid_y})
+    out = classify(protocol=protocol, commitment=commitment, **fixed, **{x: grid_x, y: grid_y})
     if hasattr(out, "compute"):
         if show:
             from dask.diagnostics import ProgressBar

@@ -35,6 +35,7 @@ from ._format import number as _fmt
 from ._format import print_table
 from ._format import share as _pct
 from ._format import terminal as _t
+from .commitment_cli import COMMITMENT_PARAMETER_NAMES, add_commitment_options, usage_problem
 from .figure_options import PARAMETER_LABELS, XAXES
 
 if TYPE_CHECKING:
@@ -97,9 +98,10 @@ def _axis(text: str) -> tuple[str, float, float, int]:
         raise argparse.ArgumentTypeError(f"{text!r}: write NAME=LOW:HIGH:NUM, e.g. "
                                          "indispensability=0:1:101")
     name = name.strip()
-    if name not in PARAMETERS:
+    if name not in PARAMETERS and name not in COMMITMENT_PARAMETER_NAMES:
         raise argparse.ArgumentTypeError(
-            f"{name!r} is not a parameter; parameters: {', '.join(PARAMETERS)}")
+            f"{name!r} is not a parameter; parameters: "
+            f"{', '.join([*PARAMETERS, *COMMITMENT_PARAMETER_NAMES])}")
     low, high = _number(parts[0], name), _number(parts[1], name)
     try:
         num = _positive_int(parts[2])
@@ -114,9 +116,10 @@ def _assignment(text: str) -> tuple[str, float]:
     name = name.strip()
     if not sep:
         raise argparse.ArgumentTypeError(f"{text!r}: write NAME=VALUE, e.g. share=0.5")
-    if name not in PARAMETERS:
+    if name not in PARAMETERS and name not in COMMITMENT_PARAMETER_NAMES:
         raise argparse.ArgumentTypeError(
-            f"{name!r} is not a parameter; parameters: {', '.join(PARAMETERS)}")
+            f"{name!r} is not a parameter; parameters: "
+            f"{', '.join([*PARAMETERS, *COMMITMENT_PARAMETER_NAMES])}")
     return name, _number(value, name)
 
 
@@ -143,22 +146,32 @@ def _check_draws(draws: int, needed: bool) -> None:
 
 def _cmd_solve(args: Any, out: Any) -> int:
     from .cases import load_case
+    from .commitment_cli import solve_needs_commitment_games
     from .members_file import is_members_file
 
+    if (problem := usage_problem(args)) is not None:
+        raise UsageError(f"kzgame solve: {problem} (see 'kzgame solve --help')")
     if is_members_file(args.file):  # several members: kzgame.io.members_report
         from .members_report import cli_solve
 
+        if args.commitment != "full" or args.exit_premium is not None:
+            raise KzgameError(f"{args.file} is a members file: its games are solved under "
+                              "full commitment only; leave out --commitment and --exit-premium")
         return cli_solve(args, out)
     case = load_case(args.file)
     _check_draws(args.draws, needed=False)
     case.check_protocol(args.protocol)
+    if solve_needs_commitment_games(case, args):  # kzgame.io.commitment_cli
+        from .commitment_cli import cli_solve as _commitment_solve
+
+        return _commitment_solve(case, args, out)
     periods = [case.period(args.period)] if args.period is not None else list(case.periods)
     mc = {}
     if args.draws:
         mc = case_monte_carlo(case, args.draws, seed=args.seed, distribution=args.distribution,
                               protocol=args.protocol)
     print(_t(f"{case.name}: R = {case.rising}, E = {case.established}"), file=out)
-    settings = f"{_t(args.file)}; protocol {args.protocol}"
+    settings = f"{_t(args.file)}; protocol {args.protocol}; commitment full"
     if mc:
         settings += f"; {args.draws:,} Monte Carlo draws per period ({args.distribution}, " \
                     f"seed {args.seed})"
@@ -196,7 +209,7 @@ def _cmd_solve(args: Any, out: Any) -> int:
                         _fmt(p.period.indispensability, 2), _fmt(r.gain_invest),
                         _fmt(r.gain_holdup_realized), _fmt(r.gain_exit), r.strategy.value,
                         verdict + agree, robust])
-    print("\nSummary", file=out)
+    print(f"\nSummary (protocol {args.protocol}, commitment full)", file=out)
     print_table(summary, out)
     for c in case.verdicts(args.protocol):
         if not c.explained:
@@ -266,7 +279,14 @@ def _cmd_new(args: Any, out: Any) -> int:
 
 
 def _cmd_sweep(args: Any, out: Any) -> int:
-    from ..analysis.sweep import Progress, check_csv, check_grid, sweep
+    from ..analysis.sweep import (
+        STRATEGY_NAMES,
+        Progress,
+        check_csv,
+        check_grid,
+        outcome_names,
+        sweep,
+    )
     from .cases import load_case
     from .plots import check_out_dir
 
@@ -281,6 +301,9 @@ def _cmd_sweep(args: Any, out: Any) -> int:
         else:
             base = case.period(args.period)
         fixed = base.values
+        if args.commitment != "full" or "exit_premium" in base.commitment:
+            fixed |= {k: s.value for k, s in base.commitment.items()   # the model file's pi, xi_R
+                      if k == "exit_premium" or args.commitment == "brinkmanship"}
     elif args.period is not None:
         raise UsageError("kzgame sweep: --period needs a model FILE (see 'kzgame sweep --help')")
     fixed = {**fixed, **dict(args.set or [])}
@@ -294,15 +317,22 @@ def _cmd_sweep(args: Any, out: Any) -> int:
     target = Path(args.out)
     if target.parent != Path("") and not target.parent.exists():
         check_out_dir(target.parent)
-    check_csv(x, xs, y, ys, target)
+    # full without the commitment games' parameters is the period game (commitment=None)
+    commitment = None if args.commitment == "full" and not (
+        {x, y, *fixed} & set(COMMITMENT_PARAMETER_NAMES)) else args.commitment
+    check_csv(x, xs, y, ys, target, outcomes=outcome_names(commitment, args.protocol))
     res = sweep(fixed, x, xs, y, ys, protocol=args.protocol, chunk_points=args.chunk,
-                progress=progress, dask=args.dask)
+                progress=progress, dask=args.dask, commitment=commitment)
     res.to_csv(target, progress=Progress("writing") if progress else None)
-    shares = ", ".join(f"{s.value} {_pct(v)}" for s, v in res.shares.items())
+    shares = ", ".join(f"{k} {_pct(v)}" for k, v in res.outcome_shares.items()
+                       if k in STRATEGY_NAMES or v)  # brinkmanship's 'accept + exit' if any
     print(f"wrote {res.codes.size:,} points ({nx} x {ny}) to {target}", file=out)
     print(f"swept {x} in [{x0:g}, {x1:g}] and {y} in [{y0:g}, {y1:g}]; protocol "
-          f"{args.protocol}", file=out)
+          f"{args.protocol}; commitment {args.commitment}", file=out)
     print("fixed: " + ", ".join(f"{k}={v:g}" for k, v in res.fixed.items()), file=out)
+    if commitment is not None and "exit_premium" not in {x, y, *res.fixed}:
+        print("exit_premium=0 (the default: R gets o_R outside the regime whether it collapses "
+              "or goes on)", file=out)
     print(f"shares of grid points: {shares}", file=out)
     return 0
 
@@ -386,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="model file (.toml)")
     p.add_argument("--period", metavar="LABEL", help="solve only this period")
     _mc_options(p, 100_000)
+    add_commitment_options(p)
     p.set_defaults(func=_cmd_solve)
 
     p = sub.add_parser("check", help="validate model files and their source verdicts",
@@ -433,6 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show progress on stderr (default: for grids of 1e6 points or more)")
     p.add_argument("--dask", action="store_true",
                    help="evaluate the grid as dask arrays (needs kzgame[dask])")
+    add_commitment_options(p, values=False)  # pi and xi_R: --set, an axis or the model file
     p.set_defaults(func=_cmd_sweep)
 
     for name, func, what in (
