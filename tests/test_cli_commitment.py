@@ -11,10 +11,7 @@ without the option.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -103,20 +100,6 @@ def with_commitment(tmp_path: Path, label: str, **specs: tuple[float, float, flo
 def test_the_choices_are_the_library_commitments_and_parameters():
     assert COMMITMENT_CHOICES == tuple(COMMITMENTS)
     assert COMMITMENT_PARAMETER_NAMES == tuple(COMMITMENT_PARAMETERS)
-
-
-@pytest.mark.parametrize("command", ["solve", "sweep"])
-def test_help_lists_the_option_without_loading_sympy(tmp_path, command):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), KZGAME_CACHE_DIR=str(tmp_path / "cache"))
-    probe = ("import sys\nfrom kzgame.io.cli import main\n"
-             f"try:\n    main([{command!r}, '--help'])\n"
-             "except SystemExit as e:\n    assert e.code == 0, e.code\n"
-             "print('sympy' in sys.modules, 'matplotlib' in sys.modules, file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert "--commitment {full,none,brinkmanship}" in done.stdout
-    assert done.stderr.strip().splitlines()[-1] == "False False"
 
 
 # ---------------------------------------------------------------------------

@@ -43,16 +43,21 @@ def test_help_loads_neither_plotting_nor_sympy(tmp_path):
     assert "matplotlib" not in got and "sympy" not in got, got
 
 
-def test_command_help_runs_without_plotting(tmp_path):
+@pytest.mark.parametrize(("command", "option"), [
+    ("plot", "--x-axis"),
+    ("solve", "--commitment {full,none,brinkmanship}"),
+    ("sweep", "--commitment {full,none,brinkmanship}"),
+])  # fmt: skip
+def test_command_help_runs_without_plotting(tmp_path, command, option):
     env = dict(os.environ, PYTHONPATH=str(ROOT), KZGAME_CACHE_DIR=str(tmp_path / "cache"))
-    probe = ("import sys, runpy\nsys.argv = ['kzgame', 'plot', '--help']\n"
+    probe = (f"import sys, runpy\nsys.argv = ['kzgame', {command!r}, '--help']\n"
              "try:\n    runpy.run_module('kzgame', run_name='__main__')\n"
              "except SystemExit as e:\n    assert e.code == 0, e.code\n"
              "print('matplotlib' in sys.modules, 'sympy' in sys.modules, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "--x-axis" in done.stdout
+    assert option in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "False False"
 
 
