@@ -164,13 +164,18 @@ class Observables(dict[str, np.ndarray]):
 
 def classify_beliefs(order: str = "signalling", uncertain: str = "indispensability", *,
                      commitment: bool | None = None, protocol: str = "nash",
-                     atol: float = ATOL, **params: Any) -> BeliefClasses:
+                     atol: float = ATOL, method: str = "auto", **params: Any) -> BeliefClasses:
     """The selected PBE at each point of broadcasting parameter arrays (vectorized).
 
     Parameters
     ----------
     order, uncertain, commitment, protocol
         The game (:func:`belief_game`).
+    method : {'auto', 'kernel', 'reference'}
+        How :meth:`kzgame.game.pbe.PBESolution.classify` evaluates the
+        solver's conditions: one compiled loop (``'kernel'``, numba; the
+        default ``'auto'`` when numba is installed) or NumPy in blocks
+        (``'reference'``); the results are the same.
     **params
         The game's parameters: the registry's except ``uncertain``, plus
         ``<uncertain>_low``, ``<uncertain>_high`` and ``prior``.
@@ -183,7 +188,7 @@ def classify_beliefs(order: str = "signalling", uncertain: str = "indispensabili
     """
     sol = belief_solution(order, uncertain, commitment=commitment, protocol=protocol)
     values = _values(sol.game, uncertain, params)
-    idx = sol.classify(("R", "E"), atol, **values)
+    idx = sol.classify(("R", "E"), atol, method=method, **values)
     names = [_class_label(a) for a in sol.assessments]
     present = list(dict.fromkeys(names[i] for i in np.unique(idx) if i >= 0))
     # order of first appearance along the flattened points
