@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import keyword
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -296,16 +297,26 @@ def kernel_source(sol: PBESolution, cache: bool = False) -> str:
                               "inline": True, "allow_unknown_functions": False,
                               "user_functions": {}})
     env = sol.env
-    names = {s: f"a{k}" for k, s in enumerate(env.params)}
-    names.update({u: f"u{k}" for k, u in enumerate(env.usyms)})
+    # the symbols keep their names (renaming them would reorder sympy's sums, and so the
+    # floating-point operations); they must not clash with the kernel's own names
+    names = [str(s) for s in (*env.params, *env.usyms)]
+    reserved = {"X", "code", "start_ok", "start_ic", "prefer", "atol", "out", "n", "D", "ok",
+                "ic", "cand", "P", "i", "k", "cnt", "anyic", "pl", "best", "bad", "v", "floor",
+                "res", "numpy", "nan", "inf", "njit", "_run", "_max", "_min", "kernel"}
+    if any(not x.isidentifier() or keyword.iskeyword(x) or x in reserved for x in names) \
+            or len(set(names)) != len(names):
+        raise NotImplementedError("a parameter name clashes with the kernel's names")
+    # the terminal payoffs as env.ufunc prints them (lambdify's default printer: terms in
+    # sympy's order), the conditions and payoffs as _Compiled.fn and _payoff_fn (as given)
+    uprinter = _ScalarPrinter({"fully_qualified_modules": True, "inline": True,
+                               "allow_unknown_functions": False, "user_functions": {}})
 
-    def pr(e: Any) -> str:
-        e = sp.sympify(e).xreplace({s: sp.Symbol(v, real=True) for s, v in names.items()})
-        return printer.doprint(e)
+    def pr(e: Any, p: _ScalarPrinter = printer) -> str:
+        return p.doprint(sp.sympify(e))
 
     ind = " " * 8
-    load = [f"{ind}a{k} = X[{k}, i]" for k in range(len(env.params))]
-    body = [f"{ind}u{k} = {pr(env.subs[u])}" for k, u in enumerate(env.usyms)]
+    load = [f"{ind}{s} = X[{k}, i]" for k, s in enumerate(env.params)]
+    body = [f"{ind}{u} = {pr(env.subs[u], uprinter)}" for u in env.usyms]
     diffs = list(sol._compiled.diffs)
     body += [f"{ind}D[{k}] = {pr(d)}" for k, d in enumerate(diffs)]
     pays = []
