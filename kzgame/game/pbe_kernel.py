@@ -1,38 +1,63 @@
-"""A compiled classification of a PBE solution: every point in one numba loop.
+"""A compiled classification of a PBE solution: every point in one loop, lazily.
 
 :meth:`kzgame.game.pbe.PBESolution.classify` evaluates, at each point, every
 assessment's conditions, the intuitive criterion, the ex-ante payoffs and
 the selection (:func:`kzgame.game.pbe.select`).  The reference evaluation
-does that with NumPy over blocks of points; this module prints the same
-computation as one numba kernel, generated from the solution (nothing in it
-is written for one game):
+does that with NumPy over blocks of points.  This module does the same
+computation point by point, and computes only what the point needs.
+Nothing in it is written for one game; it has two parts:
 
-* the terminal payoffs and the conditions' distinct differences are printed
-  as scalar assignments with the *same* printed arithmetic as the reference
-  (sympy's NumPy printer; ``Piecewise`` as a conditional expression,
-  relations and connectives as Python's), so every number is the same
-  floating-point result;
+**One generic loop, compiled once per machine** (numba; the same source for
+every game, cached on disk).  The solution enters it as data:
+
 * the boolean structure of the conditions (and of the intuitive criterion)
-  is a short bytecode with short-circuit jumps, run by a small interpreter
-  with one boolean register: an assessment's conditions usually fail at
-  their first relation;
-* payoffs are computed only for the assessments that are PBE at the point,
-  the intuitive criterion only where more than one is (with one PBE it is
-  selected whatever the criterion says); the selection then follows
-  :meth:`PBESolution._classify_reference` step by step (NaN payoffs select
-  nothing, as ``max`` over NumPy arrays does).
+  as a short bytecode with short-circuit jumps, run by a small interpreter;
+* each assessment's condition split into its conjuncts (the arguments of
+  its top-level ``And``, flattened); each distinct conjunct has a bit mask
+  of the assessments that need it.  The conjuncts are tried in a fixed
+  order (below); a conjunct is evaluated only if an assessment still alive
+  needs it, and when it fails every assessment that needs it is dead.  After
+  a prefix of that order the remaining conjuncts of the assessments still
+  alive are tried assessment by assessment (results shared between
+  assessments).  The assessments left are exactly those whose conditions
+  hold (an ``And`` is true iff every conjunct is: the order changes the
+  work, not the answer);
+* a relation's difference (``a - b`` of ``a >= b``) is computed the first
+  time a point needs it, by the game's compiled code (below), and kept for
+  the rest of the point;
+* payoffs are computed only for the candidates of the selection, the
+  intuitive criterion only where more than one assessment is a PBE; the
+  selection then follows :meth:`PBESolution._classify_reference` step by
+  step (NaN payoffs select nothing, as ``max`` over NumPy arrays does).
 
-Compiled code is cached on disk like the game kernels
-(:mod:`kzgame.numeric.cache`).  Without numba, or for a solution whose
-expressions this printer does not handle, :func:`solution_kernel` returns
-None and the reference evaluation is used.
+**The game's arithmetic, compiled by LLVM** (llvmlite, which numba ships):
+the terminal payoffs, each distinct difference and each assessment's
+payoffs are printed with the *same* printer as the reference (sympy's NumPy
+printer), the printed text is parsed with :mod:`ast` and translated
+operation by operation to LLVM IR (``a + b`` to one ``fadd``, ``x**2`` to
+``x*x`` as NumPy computes it, a ``Piecewise`` to a ``select``; no fast-math
+flags, so LLVM keeps every IEEE operation as written): every number is the
+same floating-point result as the reference's.  Compiling that IR takes
+about a second; numba is not involved, which is what made the first
+version of this kernel take a minute to compile.
+
+The order of the conjuncts is chosen greedily on a fixed pseudo-random
+sample of the parameters' domains (seeded, so the same solution always
+gives the same order): first the conjunct that kills the most live
+assessments on the sample, and so on.  It only affects the speed.
+
+Without numba/llvmlite, or for a solution whose expressions the translator
+does not handle, :func:`solution_kernel` returns None and the reference
+evaluation is used.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import heapq
 import importlib.util
-import keyword
+import math
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -47,10 +72,12 @@ __all__ = ["SolutionKernel", "solution_kernel"]
 
 _KINDS = {"ge": 0, "gt": 1, "le": 2, "lt": 3, "eq": 4, "ne": 5}
 _CONST, _REL, _NOT, _JF, _JT, _END = range(6)
+#: Points of the sample that orders the conjuncts.
+SAMPLE: int = 512
 
 
 class _ScalarPrinter(NumPyPrinter):
-    """The reference's NumPy printing, with scalar control flow (for numba)."""
+    """The reference's NumPy printing, with scalar control flow."""
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         out = "nan"
@@ -103,75 +130,567 @@ class _ScalarPrinter(NumPyPrinter):
         return out
 
 
-def _bytecode(plans: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """The plans of :class:`kzgame.game.pbe._Compiled` as short-circuit bytecode."""
-    code: list[list[int]] = []
+def _printers() -> tuple[_ScalarPrinter, _ScalarPrinter]:
+    """The printers of the reference: conditions and payoffs (as given), terminal payoffs."""
+    common = {"fully_qualified_modules": True, "inline": True,
+              "allow_unknown_functions": False, "user_functions": {}}
+    return _ScalarPrinter({"order": "none", **common}), _ScalarPrinter(common)
 
-    def emit(p: Any) -> None:
+
+# ---------------------------------------------------------------------------
+# Printed text -> LLVM IR, operation by operation
+
+
+class _Translator:
+    """Translate one printed expression (Python syntax) into LLVM IR, as numba would run it.
+
+    Names are read from ``U`` (the parameters, then the terminal payoffs);
+    Python numbers stay Python numbers while both operands of an operation
+    are numbers (folded exactly as Python computes them), and become
+    doubles when they meet a variable.
+    """
+
+    def __init__(self, builder: Any, U: Any, slots: dict[str, int]) -> None:
+        from llvmlite import ir
+
+        self.ir = ir
+        self.b = builder
+        self.U = U
+        self.slots = slots
+        self.loaded: dict[str, Any] = {}
+        self.dbl = ir.DoubleType()
+
+    def double(self, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise NotImplementedError("a boolean used as a number")
+        if isinstance(v, int | float):
+            if isinstance(v, int) and abs(v) > 2**53:
+                raise NotImplementedError(f"integer {v}")
+            return self.ir.Constant(self.dbl, float(v))
+        if v.type != self.dbl:
+            raise NotImplementedError("a boolean used as a number")
+        return v
+
+    def boolean(self, v: Any) -> Any:
+        if isinstance(v, bool):
+            return self.ir.Constant(self.ir.IntType(1), int(v))
+        if isinstance(v, int | float) or v.type != self.ir.IntType(1):
+            raise NotImplementedError("a number used as a boolean")
+        return v
+
+    def name(self, n: str) -> Any:
+        if n == "nan":
+            return math.nan
+        if n == "inf":
+            return math.inf
+        if n not in self.loaded:
+            if n not in self.slots:
+                raise NotImplementedError(f"name {n}")
+            ptr = self.b.gep(self.U, [self.ir.Constant(self.ir.IntType(64), self.slots[n])])
+            self.loaded[n] = self.b.load(ptr, name=n)
+        return self.loaded[n]
+
+    def __call__(self, node: ast.AST) -> Any:  # noqa: C901 - one case per node type
+        b = self.b
+        if isinstance(node, ast.Expression):
+            return self(node.body)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool | int | float):
+                return node.value
+            raise NotImplementedError(f"constant {node.value!r}")
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.UnaryOp):
+            x = self(node.operand)
+            if isinstance(node.op, ast.Not):
+                return (not x) if isinstance(x, bool) else b.xor(self.boolean(x),
+                                                                   self.boolean(True))
+            if isinstance(node.op, ast.USub):
+                return -x if isinstance(x, int | float) and not isinstance(x, bool) \
+                    else b.fneg(self.double(x))
+            if isinstance(node.op, ast.UAdd):
+                return x
+            raise NotImplementedError(ast.dump(node.op))
+        if isinstance(node, ast.BinOp):
+            x, y = self(node.left), self(node.right)
+            num = (int, float)
+            if isinstance(x, num) and isinstance(y, num) and not isinstance(x, bool) \
+                    and not isinstance(y, bool):
+                if isinstance(node.op, ast.Add):
+                    return x + y
+                if isinstance(node.op, ast.Sub):
+                    return x - y
+                if isinstance(node.op, ast.Mult):
+                    return x * y
+                if isinstance(node.op, ast.Div):
+                    return x / y
+                raise NotImplementedError(ast.dump(node.op))
+            if isinstance(node.op, ast.Pow):
+                if y == 2 and not isinstance(y, bool):  # NumPy and numba: x*x
+                    xd = self.double(x)
+                    return b.fmul(xd, xd)
+                raise NotImplementedError("a power other than 2")
+            xd, yd = self.double(x), self.double(y)
+            op = {ast.Add: b.fadd, ast.Sub: b.fsub, ast.Mult: b.fmul,
+                  ast.Div: b.fdiv}.get(type(node.op))
+            if op is None:
+                raise NotImplementedError(ast.dump(node.op))
+            return op(xd, yd)
+        if isinstance(node, ast.Compare):
+            if len(node.ops) != 1:
+                raise NotImplementedError("a chained comparison")
+            x, y = self(node.left), self(node.comparators[0])
+            pred = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
+                    ast.NotEq: "!="}.get(type(node.ops[0]))
+            if pred is None:
+                raise NotImplementedError(ast.dump(node.ops[0]))
+            xd, yd = self.double(x), self.double(y)
+            if pred == "!=":
+                return b.fcmp_unordered("!=", xd, yd)
+            return b.fcmp_ordered(pred, xd, yd)
+        if isinstance(node, ast.BoolOp):
+            vals = [self.boolean(self(v)) for v in node.values]
+            out = vals[0]
+            for v in vals[1:]:
+                out = b.and_(out, v) if isinstance(node.op, ast.And) else b.or_(out, v)
+            return out
+        if isinstance(node, ast.IfExp):
+            c = self(node.test)
+            t, f = self(node.body), self(node.orelse)
+            if isinstance(c, bool):
+                return t if c else f
+            return b.select(self.boolean(c), self.double(t), self.double(f))
+        if isinstance(node, ast.Call) and not node.keywords:
+            f = node.func
+            fname = f.id if isinstance(f, ast.Name) else \
+                f"{f.value.id}.{f.attr}" if isinstance(f, ast.Attribute) and \
+                isinstance(f.value, ast.Name) else None
+            args = [self.double(self(a)) for a in node.args]
+            if fname in ("_max", "_min") and len(args) == 2:
+                a, c = args  # numba's _max: a if (a >= b or a != a) else b
+                keep = b.or_(b.fcmp_ordered(">=" if fname == "_max" else "<=", a, c),
+                             b.fcmp_unordered("uno", a, a))
+                return b.select(keep, a, c)
+            if fname == "numpy.sqrt" and len(args) == 1:
+                fn = b.module.declare_intrinsic("llvm.sqrt", [self.dbl])
+                return b.call(fn, args)
+            raise NotImplementedError(f"call {fname}")
+        raise NotImplementedError(type(node).__name__)
+
+
+def _module_ir(sol: PBESolution, steps: list[tuple[Any, np.ndarray]]) -> tuple[str, int, int]:
+    """The game's arithmetic as LLVM IR: ``pbe_u``, ``pbe_d``, ``pbe_p`` and ``pbe_prefix``.
+
+    ``steps``: the prefix of the conjunct order, (plan, mask words of the
+    assessments that need it) (:func:`_prefix_ir`).  Returns the IR text,
+    the number of parameters and of terminal payoffs.
+    """
+    from llvmlite import ir
+
+    printer, uprinter = _printers()
+    env = sol.env
+    names = [str(s) for s in (*env.params, *env.usyms)]
+    slots = {n: k for k, n in enumerate(names)}
+    npar, nu = len(env.params), len(env.usyms)
+    mod = ir.Module(name="kzgame_pbe")
+    dbl, i64 = ir.DoubleType(), ir.IntType(64)
+    dptr = dbl.as_pointer()
+
+    def parse(e: Any, p: _ScalarPrinter) -> ast.AST:
+        return ast.parse(p.doprint(sp.sympify(e)), mode="eval")
+
+    # terminal payoffs, in order, from the parameters
+    fu = ir.Function(mod, ir.FunctionType(ir.VoidType(), [dptr]), name="pbe_u")
+    bu = ir.IRBuilder(fu.append_basic_block("entry"))
+    tr = _Translator(bu, fu.args[0], {n: slots[n] for n in names[:npar]})
+    for j, u in enumerate(env.usyms):
+        v = tr.double(tr(parse(env.subs[u], uprinter)))
+        bu.store(v, bu.gep(fu.args[0], [ir.Constant(i64, npar + j)]))
+    bu.ret_void()
+
+    def dispatch(name: str, ftype: Any, cases: list[Any], default: Any) -> None:
+        f = ir.Function(mod, ftype, name=name)
+        entry = f.append_basic_block("entry")
+        other = f.append_basic_block("other")
+        ir.IRBuilder(other).ret(default) if default is not None \
+            else ir.IRBuilder(other).ret_void()
+        sw = ir.IRBuilder(entry).switch(f.args[0], other)
+        for k, g in enumerate(cases):
+            blk = f.append_basic_block(f"k{k}")
+            sw.add_case(ir.Constant(i64, k), blk)
+            bb = ir.IRBuilder(blk)
+            r = bb.call(g, f.args[1:])
+            bb.ret(r) if default is not None else bb.ret_void()
+
+    diffs = []
+    for k, d in enumerate(sol._compiled.diffs):
+        f = ir.Function(mod, ir.FunctionType(dbl, [dptr]), name=f"d{k}")
+        f.linkage = "internal"
+        bb = ir.IRBuilder(f.append_basic_block("entry"))
+        tr = _Translator(bb, f.args[0], slots)
+        bb.ret(tr.double(tr(parse(d, printer))))
+        diffs.append(f)
+    dispatch("pbe_d", ir.FunctionType(dbl, [i64, dptr]), diffs, ir.Constant(dbl, math.nan))
+
+    pays = []
+    for k, a in enumerate(sol.assessments):
+        f = ir.Function(mod, ir.FunctionType(ir.VoidType(), [dptr, dptr]), name=f"p{k}")
+        f.linkage = "internal"
+        bb = ir.IRBuilder(f.append_basic_block("entry"))
+        tr = _Translator(bb, f.args[0], slots)
+        for j, p in enumerate(sol.game.players):
+            v = tr.double(tr(parse(a.payoffs[p], printer)))
+            bb.store(v, bb.gep(f.args[1], [ir.Constant(i64, j)]))
+        bb.ret_void()
+        pays.append(f)
+    dispatch("pbe_p", ir.FunctionType(ir.VoidType(), [i64, dptr, dptr]), pays, None)
+    _prefix_ir(mod, steps, [parse(d, printer) for d in sol._compiled.diffs], slots,
+               len(sol.assessments))
+    return str(mod), npar, nu
+
+
+def _prefix_ir(mod: Any, steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
+               slots: dict[str, int], na: int) -> None:
+    """``pbe_prefix(U, D, st, i, atol, alive)``: the first conjuncts of the order, unrolled.
+
+    The same steps as the generic loop's masks (:class:`SolutionKernel`):
+    a conjunct is evaluated only if a live assessment needs it, and kills
+    them all when false; the live set ends in ``alive``.  A difference is
+    computed the first time a step needs it (a flag per difference) and
+    written to ``D[j]`` with ``st[j] = i`` for the later, generic steps.
+    Booleans are combined without short circuit (there is nothing to skip
+    but arithmetic: the result is the same).
+    """
+    from llvmlite import ir
+
+    dbl, i64, i1 = ir.DoubleType(), ir.IntType(64), ir.IntType(1)
+    dptr, iptr = dbl.as_pointer(), i64.as_pointer()
+    nw = max(1, (na + 63) // 64)
+    f = ir.Function(mod, ir.FunctionType(ir.VoidType(), [dptr, dptr, iptr, i64, dbl, iptr]),
+                    name="pbe_prefix")
+    U, D, st, i, atol, alive_out = f.args
+    b = ir.IRBuilder(f.append_basic_block("entry"))
+    tr = _Translator(b, U, slots)
+    for n in slots:  # every name loaded up front (dominates every later block)
+        tr.name(n)
+    tr.slots = {}
+    full = [0] * nw
+    for k in range(na):
+        full[k // 64] |= 1 << (k % 64)
+    alive = [b.alloca(i64) for _ in range(nw)]
+    for w in range(nw):
+        b.store(ir.Constant(i64, (1 << 64) - 1), alive[w])
+    have: dict[int, tuple[Any, Any]] = {}
+
+    def used(p: Any) -> None:
+        if p[0] == "rel" and p[2] not in have:
+            have[p[2]] = (b.alloca(i1), b.alloca(dbl))
+        elif p[0] == "not":
+            used(p[1])
+        elif p[0] in ("and", "or"):
+            for x in p[1]:
+                used(x)
+
+    for p, _ in steps:
+        used(p)
+    for flag, _ in have.values():
+        b.store(ir.Constant(i1, 0), flag)
+    neg = b.fneg(atol)
+
+    def diff(j: int) -> Any:
+        flag, slot = have[j]
+        comp = b.append_basic_block(f"d{j}")
+        done = b.append_basic_block(f"d{j}.done")
+        b.cbranch(b.load(flag), done, comp)
+        b.position_at_end(comp)
+        v = tr.double(tr(diffs[j]))
+        b.store(v, slot)
+        b.store(ir.Constant(i1, 1), flag)
+        b.store(v, b.gep(D, [ir.Constant(i64, j)]))
+        b.store(i, b.gep(st, [ir.Constant(i64, j)]))
+        b.branch(done)
+        b.position_at_end(done)
+        return b.load(slot)
+
+    def value(p: Any) -> Any:
         tag = p[0]
         if tag == "const":
-            code.append([_CONST, int(p[1]), 0])
-        elif tag == "rel":
-            code.append([_REL, _KINDS[p[1]], p[2]])
-        elif tag == "not":
-            emit(p[1])
-            code.append([_NOT, 0, 0])
-        else:
-            jump = _JF if tag == "and" else _JT
-            holes = []
-            for x in p[1][:-1]:
-                emit(x)
-                holes.append(len(code))
-                code.append([jump, -1, 0])
-            emit(p[1][-1])
-            for h in holes:
-                code[h][1] = len(code)
+            return ir.Constant(i1, int(bool(p[1])))
+        if tag == "rel":
+            d = diff(p[2])
+            kind = p[1]
+            if kind in ("eq", "ne"):
+                fabs = b.module.declare_intrinsic("llvm.fabs", [dbl])
+                a = b.call(fabs, [d])
+                return b.fcmp_ordered("<=" if kind == "eq" else ">", a, atol)
+            return {"ge": lambda: b.fcmp_ordered(">=", d, neg),
+                    "gt": lambda: b.fcmp_ordered(">", d, atol),
+                    "le": lambda: b.fcmp_ordered("<=", d, atol),
+                    "lt": lambda: b.fcmp_ordered("<", d, neg)}[kind]()
+        if tag == "not":
+            return b.xor(value(p[1]), ir.Constant(i1, 1))
+        vals = [value(x) for x in p[1]]
+        out = vals[0]
+        for v in vals[1:]:
+            out = b.and_(out, v) if tag == "and" else b.or_(out, v)
+        return out
 
-    starts = []
-    for p in plans:
-        starts.append(len(code))
-        emit(p)
-        code.append([_END, 0, 0])
-    return np.array(code, dtype=np.int64).reshape(-1, 3), np.array(starts, dtype=np.int64)
+    for s, (p, m) in enumerate(steps):
+        words = [w for w in range(nw) if int(m[w])]
+        if not words:
+            continue
+        hit = None
+        for w in words:
+            x = b.and_(b.load(alive[w]), ir.Constant(i64, int(m[w])))
+            hit = x if hit is None else b.or_(hit, x)
+        ev = b.append_basic_block(f"s{s}")
+        nxt = b.append_basic_block(f"s{s}.next")
+        b.cbranch(b.icmp_unsigned("!=", hit, ir.Constant(i64, 0)), ev, nxt)
+        b.position_at_end(ev)
+        r = value(p)
+        kill = b.append_basic_block(f"s{s}.kill")
+        b.cbranch(r, nxt, kill)
+        b.position_at_end(kill)
+        for w in words:
+            b.store(b.and_(b.load(alive[w]), ir.Constant(i64, ~int(m[w]) & ((1 << 64) - 1))),
+                    alive[w])
+        b.branch(nxt)
+        b.position_at_end(nxt)
+    for w in range(nw):
+        b.store(b.and_(b.load(alive[w]), ir.Constant(i64, full[w])),
+                b.gep(alive_out, [ir.Constant(i64, w)]))
+    b.ret_void()
 
 
-_TEMPLATE = '''\
-"""Generated by kzgame.game.pbe_kernel from a PBE solution; do not edit."""
+class _Native:
+    """The game's arithmetic compiled by LLVM (kept alive with the kernel that calls it)."""
+
+    def __init__(self, text: str) -> None:
+        import llvmlite.binding as llvm
+
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        target = llvm.Target.from_triple(llvm.get_process_triple())
+        self.machine = target.create_target_machine(
+            cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
+            opt=2)
+        mod = llvm.parse_assembly(text)
+        mod.triple = self.machine.triple
+        mod.verify()
+        pto = llvm.create_pipeline_tuning_options(speed_level=2)
+        pb = llvm.create_pass_builder(self.machine, pto)
+        pb.getModulePassManager().run(mod, pb)
+        self.engine = llvm.create_mcjit_compiler(mod, self.machine)
+        self.engine.finalize_object()
+        self.addresses = [self.engine.get_function_address(n)
+                          for n in ("pbe_u", "pbe_d", "pbe_p", "pbe_prefix")]
+
+
+# ---------------------------------------------------------------------------
+# Bytecode and the order of the conjuncts
+
+
+def _emit(p: Any, code: list[list[int]]) -> None:
+    """Append plan ``p`` of :class:`kzgame.game.pbe._Compiled` as short-circuit bytecode."""
+    tag = p[0]
+    if tag == "const":
+        code.append([_CONST, int(p[1]), 0])
+    elif tag == "rel":
+        code.append([_REL, _KINDS[p[1]], p[2]])
+    elif tag == "not":
+        _emit(p[1], code)
+        code.append([_NOT, 0, 0])
+    else:
+        jump = _JF if tag == "and" else _JT
+        holes = []
+        for x in p[1][:-1]:
+            _emit(x, code)
+            holes.append(len(code))
+            code.append([jump, -1, 0])
+        _emit(p[1][-1], code)
+        for h in holes:
+            code[h][1] = len(code)
+
+
+def _conjuncts(p: Any) -> list[Any]:
+    """The arguments of a plan's top-level ``and``, flattened (the plan itself otherwise)."""
+    if p[0] == "and":
+        return [c for x in p[1] for c in _conjuncts(x)]
+    return [p]
+
+
+def _sample(sol: PBESolution, n: int) -> dict[str, np.ndarray]:
+    """A fixed pseudo-random sample of the parameters' domains (for the order only)."""
+    rng = np.random.default_rng(20261130)
+    out = {}
+    for sym in sol.env.params:
+        d = sol.game.parameters[str(sym)].domain
+        lo = d.low if math.isfinite(d.low) else (d.high - 1.5 if math.isfinite(d.high) else -0.5)
+        hi = d.high if math.isfinite(d.high) else lo + 1.0
+        out[str(sym)] = rng.uniform(lo, hi, n)
+    return out
+
+
+def _truth(sol: PBESolution, plans: list[Any], values: dict[str, np.ndarray],
+           atol: float) -> np.ndarray:
+    """Each plan's truth value at the sample points (NumPy), shape ``(plans, points)``."""
+    comp = sol._compiled
+    args = sol.env.args(values)
+    n = len(next(iter(values.values())))
+    with np.errstate(all="ignore"):
+        D = [np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in comp.fn(*args)]
+    memo: dict[int, np.ndarray] = {}
+    rel = {"ge": lambda d: d >= -atol, "gt": lambda d: d > atol, "le": lambda d: d <= atol,
+           "lt": lambda d: d < -atol, "eq": lambda d: np.abs(d) <= atol,
+           "ne": lambda d: np.abs(d) > atol}
+
+    def ev(p: Any) -> np.ndarray:
+        key = id(p)
+        if key not in memo:
+            tag = p[0]
+            if tag == "const":
+                r = np.full(n, bool(p[1]))
+            elif tag == "rel":
+                r = rel[p[1]](D[p[2]])
+            elif tag == "not":
+                r = ~ev(p[1])
+            elif tag == "and":
+                r = np.logical_and.reduce([ev(x) for x in p[1]])
+            else:
+                r = np.logical_or.reduce([ev(x) for x in p[1]])
+            memo[key] = r
+        return memo[key]
+
+    return np.array([ev(p) for p in plans]).reshape(len(plans), n)
+
+
+def _order(truth: np.ndarray, fams: list[np.ndarray], nfam: int,
+           share: float) -> tuple[list[int], int]:
+    """Greedy order of the conjuncts, and the length of the prefix tried by masks.
+
+    ``truth[c]``: conjunct c at the sample points; ``fams[c]``: the
+    assessments that need it.  Each step takes the conjunct that kills the
+    most (point, live assessment) pairs (lazy greedy: a conjunct's gain
+    only falls as assessments die).  The prefix ends where a step kills
+    fewer than ``share`` assessments per point.
+    """
+    n = truth.shape[1]
+    alive = np.ones((n, nfam), dtype=bool)
+    false = ~truth
+
+    def gain(c: int) -> int:
+        return int(alive[false[c]][:, fams[c]].sum())
+
+    heap = [(-gain(c), c) for c in range(len(fams))]
+    heapq.heapify(heap)
+    order: list[int] = []
+    prefix = None
+    while heap:
+        g, c = heapq.heappop(heap)
+        now = gain(c)
+        if heap and now < -heap[0][0] and now != -g:
+            heapq.heappush(heap, (-now, c))
+            continue
+        if prefix is None and now < share * n:
+            prefix = len(order)
+        order.append(c)
+        rows = np.flatnonzero(false[c])
+        alive[np.ix_(rows, fams[c])] = False
+    return order, len(order) if prefix is None else prefix
+
+
+# ---------------------------------------------------------------------------
+# The generic loop (numba), the same source for every game
+
+_LOOP = '''\
+"""Generated by kzgame.game.pbe_kernel: the generic PBE classification loop; do not edit."""
 import numpy
-from numpy import nan, inf
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+
+def _data(context, builder, aryty, ary):
+    return context.make_array(aryty)(context, builder, value=ary).data
+
+
+@intrinsic
+def _call_u(typingctx, addr, U):
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(ir.VoidType(), [ir.DoubleType().as_pointer()])
+        fn = builder.inttoptr(args[0], fnty.as_pointer())
+        builder.call(fn, [_data(context, builder, sig.args[1], args[1])])
+        return context.get_dummy_value()
+    return types.none(addr, U), codegen
+
+
+@intrinsic
+def _call_d(typingctx, addr, k, U):
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(ir.DoubleType(), [ir.IntType(64), ir.DoubleType().as_pointer()])
+        fn = builder.inttoptr(args[0], fnty.as_pointer())
+        return builder.call(fn, [args[1], _data(context, builder, sig.args[2], args[2])])
+    return types.float64(addr, k, U), codegen
+
+
+@intrinsic
+def _call_p(typingctx, addr, k, U, out):
+    def codegen(context, builder, sig, args):
+        dptr = ir.DoubleType().as_pointer()
+        fnty = ir.FunctionType(ir.VoidType(), [ir.IntType(64), dptr, dptr])
+        fn = builder.inttoptr(args[0], fnty.as_pointer())
+        builder.call(fn, [args[1], _data(context, builder, sig.args[2], args[2]),
+                          _data(context, builder, sig.args[3], args[3])])
+        return context.get_dummy_value()
+    return types.none(addr, k, U, out), codegen
+
+
+@intrinsic
+def _call_pre(typingctx, addr, U, D, st, i, atol, alive):
+    def codegen(context, builder, sig, args):
+        dptr = ir.DoubleType().as_pointer()
+        iptr = ir.IntType(64).as_pointer()
+        fnty = ir.FunctionType(ir.VoidType(), [dptr, dptr, iptr, ir.IntType(64),
+                                               ir.DoubleType(), iptr])
+        fn = builder.inttoptr(args[0], fnty.as_pointer())
+        builder.call(fn, [_data(context, builder, sig.args[1], args[1]),
+                          _data(context, builder, sig.args[2], args[2]),
+                          _data(context, builder, sig.args[3], args[3]), args[4], args[5],
+                          _data(context, builder, sig.args[6], args[6])])
+        return context.get_dummy_value()
+    return types.none(addr, U, D, st, i, atol, alive), codegen
 
 
 @njit(inline="always")
-def _max(a, b):
-    return a if (a >= b or a != a) else b
+def _rel(k, d, atol):
+    if k == 0:
+        return d >= -atol
+    if k == 1:
+        return d > atol
+    if k == 2:
+        return d <= atol
+    if k == 3:
+        return d < -atol
+    if k == 4:
+        return abs(d) <= atol
+    return abs(d) > atol
 
 
 @njit(inline="always")
-def _min(a, b):
-    return a if (a <= b or a != a) else b
+def _diff(j, D, st, i, U, fd):
+    if st[j] != i:
+        D[j] = _call_d(fd, j, U)
+        st[j] = i
+    return D[j]
 
 
 @njit(nogil=True, error_model="numpy", boundscheck=False)
-def _run(code, pc, D, atol):
+def _run(code, pc, D, st, i, U, fd, atol):
     r = False
     while True:
         op = code[pc, 0]
         if op == 1:
-            d = D[code[pc, 2]]
-            k = code[pc, 1]
-            if k == 0:
-                r = d >= -atol
-            elif k == 1:
-                r = d > atol
-            elif k == 2:
-                r = d <= atol
-            elif k == 3:
-                r = d < -atol
-            elif k == 4:
-                r = abs(d) <= atol
-            else:
-                r = abs(d) > atol
+            r = _rel(code[pc, 1], _diff(code[pc, 2], D, st, i, U, fd), atol)
         elif op == 3:
             if not r:
                 pc = code[pc, 1]
@@ -189,75 +708,198 @@ def _run(code, pc, D, atol):
         pc += 1
 
 
-@njit( nogil=True, error_model="numpy", boundscheck=False, cache={cache})
-def kernel(X, code, start_ok, start_ic, prefer, atol, out):
+_DEBRUIJN = numpy.array([0, 47, 1, 56, 48, 27, 2, 60, 57, 49, 41, 37, 28, 16, 3, 61, 54, 58,
+                         35, 52, 50, 42, 21, 44, 38, 32, 29, 23, 17, 11, 4, 62, 46, 55, 26,
+                         59, 40, 36, 15, 53, 34, 51, 20, 43, 31, 22, 10, 45, 25, 39, 14, 33,
+                         19, 30, 9, 24, 13, 18, 8, 12, 7, 6, 5, 63], numpy.int64)
+
+
+@njit(inline="always")
+def _lowest(w):
+    """The index of the lowest set bit of a non-zero uint64 (de Bruijn)."""
+    return _DEBRUIJN[((w ^ (w - numpy.uint64(1))) * numpy.uint64(0x03F79D71B4CB0A89))
+                     >> numpy.uint64(58)]
+
+
+@njit(nogil=True, error_model="numpy", boundscheck=False, cache={cache})
+def kernel(X, fn, nu, nd, code, cstart, ckind, cdiff, cmask, prefix, fptr, fconj, start_ic,
+           prefer, npl, atol, out):
+    fu, fd, fp, fpre = fn[0], fn[1], fn[2], fn[3]
     n = out.shape[0]
-    D = numpy.empty({nd})
-    ok = numpy.zeros({na}, numpy.bool_)
-    ic = numpy.zeros({na}, numpy.bool_)
-    cand = numpy.zeros({na}, numpy.bool_)
-    P = numpy.zeros(({na}, {npl}))
+    npar = X.shape[0]
+    na = start_ic.shape[0]
+    nc = cstart.shape[0]
+    nw = cmask.shape[1]
+    U = numpy.zeros(npar + nu)
+    D = numpy.zeros(max(nd, 1))
+    st = numpy.full(max(nd, 1), -1, numpy.int64)
+    cst = numpy.full(max(nc, 1), -1, numpy.int64)
+    cval = numpy.zeros(max(nc, 1), numpy.bool_)
+    alive = numpy.zeros(nw, numpy.uint64)
+    oks = numpy.zeros(na, numpy.int64)
+    cand = numpy.zeros(na, numpy.int64)
+    P = numpy.zeros((na, npl))
     for i in range(n):
-{load}
-{body}
+        for k in range(npar):
+            U[k] = X[k, i]
+        _call_u(fu, U)
+        # the prefix of the conjunct order, compiled for this game
+        _call_pre(fpre, U, D, st, i, atol, alive)
+        # the assessments still alive (in index order): their remaining conjuncts
         cnt = 0
-        for k in range({na}):
-            ok[k] = _run(code, start_ok[k], D, atol)
-            if ok[k]:
-                cnt += 1
+        for w in range(nw):
+            word = alive[w]
+            while word:
+                k = w * 64 + _lowest(word)
+                word &= word - numpy.uint64(1)
+                good = True
+                for j in range(fptr[k], fptr[k + 1]):
+                    c = fconj[j]
+                    if cst[c] == i:
+                        r = cval[c]
+                    else:
+                        if ckind[c] >= 0:
+                            r = _rel(ckind[c], _diff(cdiff[c], D, st, i, U, fd), atol)
+                        else:
+                            r = _run(code, cstart[c], D, st, i, U, fd, atol)
+                        cst[c] = i
+                        cval[c] = r
+                    if not r:
+                        good = False
+                        break
+                if good:
+                    oks[cnt] = k
+                    cnt += 1
         if cnt == 0:
             out[i] = -1
             continue
-{payoffs}
-        if cnt > 1:
-            anyic = False
-            for k in range({na}):
-                if ok[k]:
-                    ic[k] = _run(code, start_ic[k], D, atol)
-                    if ic[k]:
-                        anyic = True
-            for k in range({na}):
-                cand[k] = ok[k] and (ic[k] or not anyic)
-        else:
-            for k in range({na}):
-                cand[k] = ok[k]
+        m = 0
+        if cnt > 1:  # the intuitive criterion (all of them if none survives)
+            for j in range(cnt):
+                if _run(code, start_ic[oks[j]], D, st, i, U, fd, atol):
+                    cand[m] = oks[j]
+                    m += 1
+        if m == 0:
+            for j in range(cnt):
+                cand[j] = oks[j]
+            m = cnt
+        for j in range(m):
+            _call_p(fp, cand[j], U, P[cand[j]])
         for pl in prefer:
-            best = -inf
+            best = -numpy.inf
             bad = False
-            for k in range({na}):
-                if cand[k]:
-                    v = P[k, pl]
-                    if v != v:
-                        bad = True
-                    elif v > best:
-                        best = v
-            floor = best - atol
-            for k in range({na}):
-                if cand[k] and (bad or not (P[k, pl] >= floor)):
-                    cand[k] = False
-        res = -1
-        for k in range({na}):
-            if cand[k]:
-                res = k
+            for j in range(m):
+                v = P[cand[j], pl]
+                if v != v:
+                    bad = True
+                elif v > best:
+                    best = v
+            if bad:
+                m = 0
                 break
-        out[i] = res
+            floor = best - atol
+            keep = 0
+            for j in range(m):
+                if P[cand[j], pl] >= floor:
+                    cand[keep] = cand[j]
+                    keep += 1
+            m = keep
+        out[i] = cand[0] if m > 0 else -1
 '''
+
+_LOOPS: dict[bool, Any] = {}
+
+
+def _loop() -> tuple[Any, tuple[Any, str] | None]:
+    """The generic loop: loaded from the on-disk cache, or compiled in memory."""
+    from ..numeric.cache import cache_dir, check_numba_files, import_source
+    from ..numeric.printed import compile_source
+
+    directory = cache_dir()
+    if directory is not None:
+        try:
+            module = import_source(_LOOP.replace("{cache}", "True"), directory, "pbeloop")
+            check_numba_files(module.kernel, directory, module.__name__)
+            return module.kernel, (directory, module.__name__)
+        except PermissionError as e:
+            warnings.warn(f"{e}; compiling in memory", RuntimeWarning, stacklevel=3)
+        except (OSError, RuntimeError):
+            pass
+    if False not in _LOOPS:
+        source = _LOOP.replace("{cache}", "False")
+        tag = hashlib.sha256(source.encode()).hexdigest()[:12]
+        _LOOPS[False] = compile_source(source, f"<kzgame-pbe-loop-{tag}>", {})["kernel"]
+    return _LOOPS[False], None
 
 
 class SolutionKernel:
     """The compiled classification of one solution (:func:`solution_kernel`)."""
 
-    def __init__(self, sol: PBESolution, source: str, fn: Any,
-                 record: tuple[Any, str] | None) -> None:
+    def __init__(self, sol: PBESolution, share: float = 0.02) -> None:
         self.inputs = [str(s) for s in sol.env.params]
         self.defaults = {k: sol.game.parameters[k].default for k in self.inputs}
         self.players = list(sol.game.players)
         n = len(sol.assessments)
-        self.code, starts = _bytecode(sol._compiled.plans)
-        self.start_ok, self.start_ic = starts[:n], starts[n:]
-        self.source = source
-        self.fn = fn
-        self._record = record
+        plans = sol._compiled.plans
+        # the distinct conjuncts of the assessments' conditions, and who needs them
+        conj: dict[int, int] = {}
+        cplans: list[Any] = []
+        need: list[list[int]] = []
+        per: list[list[int]] = []
+        for k, p in enumerate(plans[:n]):
+            mine = []
+            for c in _conjuncts(p):
+                if id(c) not in conj:
+                    conj[id(c)] = len(cplans)
+                    cplans.append(c)
+                    need.append([])
+                j = conj[id(c)]
+                if j not in mine:
+                    mine.append(j)
+                    need[j].append(k)
+            per.append(mine)
+        fams = [np.array(x, dtype=np.int64) for x in need]
+        truth = _truth(sol, cplans, _sample(sol, SAMPLE), 1e-10)
+        order, prefix = _order(truth, fams, n, share)
+        rank = {c: r for r, c in enumerate(order)}
+        code: list[list[int]] = []
+        starts = np.zeros(len(order), dtype=np.int64)
+        for r, c in enumerate(order):
+            starts[r] = len(code)
+            _emit(cplans[c], code)
+            code.append([_END, 0, 0])
+        self.start_ic = np.zeros(n, dtype=np.int64)
+        for k, p in enumerate(plans[n:]):
+            self.start_ic[k] = len(code)
+            _emit(p, code)
+            code.append([_END, 0, 0])
+        self.code = np.array(code, dtype=np.int64).reshape(-1, 3)
+        self.cstart = starts
+        # a conjunct that is one relation is evaluated without the interpreter
+        self.ckind = np.full(len(order), -1, dtype=np.int64)
+        self.cdiff = np.zeros(len(order), dtype=np.int64)
+        for r, c in enumerate(order):
+            if cplans[c][0] == "rel":
+                self.ckind[r], self.cdiff[r] = _KINDS[cplans[c][1]], cplans[c][2]
+        nw = max(1, (n + 63) // 64)
+        self.cmask = np.zeros((len(order), nw), dtype=np.uint64)
+        for r, c in enumerate(order):
+            for k in need[c]:
+                self.cmask[r, k // 64] |= np.uint64(1) << np.uint64(k % 64)
+        # per assessment, its conjuncts after the prefix, in order
+        fptr, fconj = [0], []
+        for k in range(n):
+            fconj += sorted(rank[c] for c in per[k] if rank[c] >= prefix)
+            fptr.append(len(fconj))
+        self.fptr = np.array(fptr, dtype=np.int64)
+        self.fconj = np.array(fconj or [0], dtype=np.int64)
+        self.prefix = prefix
+        steps = [(cplans[order[r]], self.cmask[r]) for r in range(prefix)]
+        text, self.npar, self.nu = _module_ir(sol, steps)
+        self.native = _Native(text)
+        self.nd = len(sol._compiled.diffs)
+        self.fn = np.array(self.native.addresses, dtype=np.int64)
+        self.loop, self._record = _loop()
 
     def __call__(self, prefer: Any, atol: float, values: Any) -> np.ndarray:
         from ..errors import GameError
@@ -278,88 +920,24 @@ class SolutionKernel:
         order = np.array([self.players.index(p) for p in (prefer or self.players)],
                          dtype=np.int64)
         out = np.empty(size, dtype=np.int64)
-        self.fn(X, self.code, self.start_ok, self.start_ic, order, float(atol), out)
+        self.loop(X, self.fn, self.nu, self.nd, self.code, self.cstart, self.ckind, self.cdiff,
+                  self.cmask,
+                  self.prefix, self.fptr, self.fconj, self.start_ic, order,
+                  len(self.players), float(atol), out)
         if self._record is not None:
             from ..numeric.cache import record_numba_files
 
             directory, name = self._record
             self._record = None
-            record_numba_files(self.fn, directory, name)
+            record_numba_files(self.loop, directory, name)
         return out.reshape(shape)
 
 
-def kernel_source(sol: PBESolution, cache: bool = False) -> str:
-    """The generated source of :func:`solution_kernel`.
-
-    Raises NotImplementedError on an expression the scalar printer does not handle.
-    """
-    printer = _ScalarPrinter({"order": "none", "fully_qualified_modules": True,
-                              "inline": True, "allow_unknown_functions": False,
-                              "user_functions": {}})
-    env = sol.env
-    # the symbols keep their names (renaming them would reorder sympy's sums, and so the
-    # floating-point operations); they must not clash with the kernel's own names
-    names = [str(s) for s in (*env.params, *env.usyms)]
-    reserved = {"X", "code", "start_ok", "start_ic", "prefer", "atol", "out", "n", "D", "ok",
-                "ic", "cand", "P", "i", "k", "cnt", "anyic", "pl", "best", "bad", "v", "floor",
-                "res", "numpy", "nan", "inf", "njit", "_run", "_max", "_min", "kernel"}
-    if any(not x.isidentifier() or keyword.iskeyword(x) or x in reserved for x in names) \
-            or len(set(names)) != len(names):
-        raise NotImplementedError("a parameter name clashes with the kernel's names")
-    # the terminal payoffs as env.ufunc prints them (lambdify's default printer: terms in
-    # sympy's order), the conditions and payoffs as _Compiled.fn and _payoff_fn (as given)
-    uprinter = _ScalarPrinter({"fully_qualified_modules": True, "inline": True,
-                               "allow_unknown_functions": False, "user_functions": {}})
-
-    def pr(e: Any, p: _ScalarPrinter = printer) -> str:
-        return p.doprint(sp.sympify(e))
-
-    ind = " " * 8
-    load = [f"{ind}{s} = X[{k}, i]" for k, s in enumerate(env.params)]
-    body = [f"{ind}{u} = {pr(env.subs[u], uprinter)}" for u in env.usyms]
-    diffs = list(sol._compiled.diffs)
-    body += [f"{ind}D[{k}] = {pr(d)}" for k, d in enumerate(diffs)]
-    pays = []
-    for k, a in enumerate(sol.assessments):
-        pays.append(f"{ind}if ok[{k}]:")
-        pays += [f"{ind}    P[{k}, {j}] = {pr(a.payoffs[p])}"
-                 for j, p in enumerate(sol.game.players)]
-    text = _TEMPLATE.format(
-        cache=bool(cache),
-        nd=max(len(diffs), 1), na=len(sol.assessments), npl=len(sol.game.players),
-        load="\n".join(load) or f"{ind}pass", body="\n".join(body) or f"{ind}pass",
-        payoffs="\n".join(pays) or f"{ind}pass")
-    return text
-
-
 def solution_kernel(sol: PBESolution) -> SolutionKernel | None:
-    """The compiled classification of ``sol``, or None (no numba, or not printable)."""
+    """The compiled classification of ``sol``, or None (no numba, or not translatable)."""
     if importlib.util.find_spec("numba") is None or not sol.assessments:
         return None
-    from ..numeric.cache import cache_dir, check_numba_files, import_source
-    from ..numeric.printed import compile_source
-
     try:
-        source = kernel_source(sol, cache=False)
+        return SolutionKernel(sol)
     except NotImplementedError:
         return None
-    directory = cache_dir()
-    record = None
-    fn = None
-    if directory is not None:
-        cached = kernel_source(sol, cache=True)
-        try:
-            module = import_source(cached, directory, "pbe")
-            fn = module.kernel
-            check_numba_files(fn, directory, module.__name__)
-            record = (directory, module.__name__)
-            source = cached
-        except PermissionError as e:
-            warnings.warn(f"{e}; compiling in memory", RuntimeWarning, stacklevel=2)
-            fn = None
-        except (OSError, RuntimeError):
-            fn = None
-    if fn is None:
-        tag = hashlib.sha256(source.encode()).hexdigest()[:12]
-        fn = compile_source(source, f"<kzgame-pbe-kernel-{tag}>", {})["kernel"]
-    return SolutionKernel(sol, source, fn, record)
