@@ -278,12 +278,13 @@ class _Translator:
         raise NotImplementedError(type(node).__name__)
 
 
-def _module_ir(sol: PBESolution, steps: list[tuple[Any, np.ndarray]]) -> tuple[str, int, int]:
-    """The game's arithmetic as LLVM IR: ``pbe_u``, ``pbe_d``, ``pbe_p`` and ``pbe_prefix``.
+def _module_ir(sol: PBESolution) -> tuple[str, list[ast.AST], dict[str, int]]:
+    """The game's arithmetic as LLVM IR: ``pbe_u``, ``pbe_d`` and ``pbe_p``.
 
-    ``steps``: the prefix of the conjunct order, (plan, mask words of the
-    assessments that need it) (:func:`_prefix_ir`).  Returns the IR text,
-    the number of parameters and of terminal payoffs.
+    ``pbe_u(U)`` writes the terminal payoffs after the parameters in ``U``;
+    ``pbe_d(j, U)`` is difference j; ``pbe_p(k, U, out)`` writes assessment
+    k's ex-ante payoffs.  Returns the IR text, the parsed differences and
+    the slot of each name in ``U``.
     """
     from llvmlite import ir
 
@@ -291,7 +292,7 @@ def _module_ir(sol: PBESolution, steps: list[tuple[Any, np.ndarray]]) -> tuple[s
     env = sol.env
     names = [str(s) for s in (*env.params, *env.usyms)]
     slots = {n: k for k, n in enumerate(names)}
-    npar, nu = len(env.params), len(env.usyms)
+    npar = len(env.params)
     mod = ir.Module(name="kzgame_pbe")
     dbl, i64 = ir.DoubleType(), ir.IntType(64)
     dptr = dbl.as_pointer()
@@ -323,12 +324,13 @@ def _module_ir(sol: PBESolution, steps: list[tuple[Any, np.ndarray]]) -> tuple[s
             bb.ret(r) if default is not None else bb.ret_void()
 
     diffs = []
-    for k, d in enumerate(sol._compiled.diffs):
+    trees = [parse(d, printer) for d in sol._compiled.diffs]
+    for k, tree in enumerate(trees):
         f = ir.Function(mod, ir.FunctionType(dbl, [dptr]), name=f"d{k}")
         f.linkage = "internal"
         bb = ir.IRBuilder(f.append_basic_block("entry"))
         tr = _Translator(bb, f.args[0], slots)
-        bb.ret(tr.double(tr(parse(d, printer))))
+        bb.ret(tr.double(tr(tree)))
         diffs.append(f)
     dispatch("pbe_d", ir.FunctionType(dbl, [i64, dptr]), diffs, ir.Constant(dbl, math.nan))
 
@@ -344,13 +346,11 @@ def _module_ir(sol: PBESolution, steps: list[tuple[Any, np.ndarray]]) -> tuple[s
         bb.ret_void()
         pays.append(f)
     dispatch("pbe_p", ir.FunctionType(ir.VoidType(), [i64, dptr, dptr]), pays, None)
-    _prefix_ir(mod, steps, [parse(d, printer) for d in sol._compiled.diffs], slots,
-               len(sol.assessments))
-    return str(mod), npar, nu
+    return str(mod), trees, slots
 
 
-def _prefix_ir(mod: Any, steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
-               slots: dict[str, int], na: int) -> None:
+def _prefix_ir(steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
+               slots: dict[str, int], na: int) -> str:
     """``pbe_prefix(U, D, st, i, atol, alive)``: the first conjuncts of the order, unrolled.
 
     The same steps as the generic loop's masks (:class:`SolutionKernel`):
@@ -366,6 +366,7 @@ def _prefix_ir(mod: Any, steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AS
     dbl, i64, i1 = ir.DoubleType(), ir.IntType(64), ir.IntType(1)
     dptr, iptr = dbl.as_pointer(), i64.as_pointer()
     nw = max(1, (na + 63) // 64)
+    mod = ir.Module(name="kzgame_pbe_prefix")
     f = ir.Function(mod, ir.FunctionType(ir.VoidType(), [dptr, dptr, iptr, i64, dbl, iptr]),
                     name="pbe_prefix")
     U, D, st, i, atol, alive_out = f.args
@@ -460,12 +461,13 @@ def _prefix_ir(mod: Any, steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AS
         b.store(b.and_(b.load(alive[w]), ir.Constant(i64, full[w])),
                 b.gep(alive_out, [ir.Constant(i64, w)]))
     b.ret_void()
+    return str(mod)
 
 
 class _Native:
     """The game's arithmetic compiled by LLVM (kept alive with the kernel that calls it)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, names: tuple[str, ...]) -> None:
         import llvmlite.binding as llvm
 
         llvm.initialize_native_target()
@@ -482,8 +484,7 @@ class _Native:
         pb.getModulePassManager().run(mod, pb)
         self.engine = llvm.create_mcjit_compiler(mod, self.machine)
         self.engine.finalize_object()
-        self.addresses = [self.engine.get_function_address(n)
-                          for n in ("pbe_u", "pbe_d", "pbe_p", "pbe_prefix")]
+        self.addresses = [self.engine.get_function_address(n) for n in names]
 
 
 # ---------------------------------------------------------------------------
@@ -519,26 +520,28 @@ def _conjuncts(p: Any) -> list[Any]:
     return [p]
 
 
-def _sample(sol: PBESolution, n: int) -> dict[str, np.ndarray]:
-    """A fixed pseudo-random sample of the parameters' domains (for the order only)."""
+def _sample(sol: PBESolution, n: int) -> np.ndarray:
+    """A fixed pseudo-random sample of the parameters' domains (for the order only).
+
+    Shape ``(parameters, n)``; uniform on each domain (an infinite end
+    replaced by one unit from the other end, or [-0.5, 0.5]).
+    """
     rng = np.random.default_rng(20261130)
-    out = {}
-    for sym in sol.env.params:
+    out = np.empty((len(sol.env.params), n))
+    for k, sym in enumerate(sol.env.params):
         d = sol.game.parameters[str(sym)].domain
-        lo = d.low if math.isfinite(d.low) else (d.high - 1.5 if math.isfinite(d.high) else -0.5)
+        lo = d.low if math.isfinite(d.low) else (d.high - 1.0 if math.isfinite(d.high) else -0.5)
         hi = d.high if math.isfinite(d.high) else lo + 1.0
-        out[str(sym)] = rng.uniform(lo, hi, n)
+        out[k] = rng.uniform(lo, hi, n)
     return out
 
 
-def _truth(sol: PBESolution, plans: list[Any], values: dict[str, np.ndarray],
-           atol: float) -> np.ndarray:
-    """Each plan's truth value at the sample points (NumPy), shape ``(plans, points)``."""
-    comp = sol._compiled
-    args = sol.env.args(values)
-    n = len(next(iter(values.values())))
-    with np.errstate(all="ignore"):
-        D = [np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in comp.fn(*args)]
+def _truth(D: np.ndarray, plans: list[Any], atol: float) -> np.ndarray:
+    """Each plan's truth value at the sample points, shape ``(plans, points)``.
+
+    ``D``: the differences at the points, shape ``(differences, points)``.
+    """
+    n = D.shape[1]
     memo: dict[int, np.ndarray] = {}
     rel = {"ge": lambda d: d >= -atol, "gt": lambda d: d > atol, "le": lambda d: d <= atol,
            "lt": lambda d: d < -atol, "eq": lambda d: np.abs(d) <= atol,
@@ -708,6 +711,18 @@ def _run(code, pc, D, st, i, U, fd, atol):
         pc += 1
 
 
+@njit(nogil=True, error_model="numpy", boundscheck=False, cache={cache})
+def sample(X, fn, nu, D):
+    """Every difference at every point (the sample that orders the conjuncts)."""
+    U = numpy.zeros(X.shape[0] + nu)
+    for i in range(X.shape[1]):
+        for k in range(X.shape[0]):
+            U[k] = X[k, i]
+        _call_u(fn[0], U)
+        for j in range(D.shape[0]):
+            D[j, i] = _call_d(fn[1], j, U)
+
+
 _DEBRUIJN = numpy.array([0, 47, 1, 56, 48, 27, 2, 60, 57, 49, 41, 37, 28, 16, 3, 61, 54, 58,
                          35, 52, 50, 42, 21, 44, 38, 32, 29, 23, 17, 11, 4, 62, 46, 55, 26,
                          59, 40, 36, 15, 53, 34, 51, 20, 43, 31, 22, 10, 45, 25, 39, 14, 33,
@@ -810,8 +825,9 @@ def kernel(X, fn, nu, nd, code, cstart, ckind, cdiff, cmask, prefix, fptr, fconj
 _LOOPS: dict[bool, Any] = {}
 
 
-def _loop() -> tuple[Any, tuple[Any, str] | None]:
-    """The generic loop: loaded from the on-disk cache, or compiled in memory."""
+def _loop() -> tuple[Any, Any]:
+    """The generic loop's module (``kernel``, ``sample``), and what to record after its
+    first call: loaded from the on-disk cache, or compiled in memory."""
     from ..numeric.cache import cache_dir, check_numba_files, import_source
     from ..numeric.printed import compile_source
 
@@ -820,16 +836,31 @@ def _loop() -> tuple[Any, tuple[Any, str] | None]:
         try:
             module = import_source(_LOOP.replace("{cache}", "True"), directory, "pbeloop")
             check_numba_files(module.kernel, directory, module.__name__)
-            return module.kernel, (directory, module.__name__)
+            check_numba_files(module.sample, directory, module.__name__ + "_sample")
+            return module, directory
         except PermissionError as e:
             warnings.warn(f"{e}; compiling in memory", RuntimeWarning, stacklevel=3)
         except (OSError, RuntimeError):
             pass
     if False not in _LOOPS:
+        from types import SimpleNamespace
+
         source = _LOOP.replace("{cache}", "False")
         tag = hashlib.sha256(source.encode()).hexdigest()[:12]
-        _LOOPS[False] = compile_source(source, f"<kzgame-pbe-loop-{tag}>", {})["kernel"]
+        ns = compile_source(source, f"<kzgame-pbe-loop-{tag}>", {})
+        _LOOPS[False] = SimpleNamespace(kernel=ns["kernel"], sample=ns["sample"],
+                                        __name__=f"pbe-loop-{tag}")
     return _LOOPS[False], None
+
+
+def _record(module: Any, directory: Any, fn: str) -> None:
+    """Record the hashes of numba's files of ``module.<fn>`` (after its first call)."""
+    from ..numeric.cache import record_numba_files
+
+    if directory is not None and not getattr(module, f"_recorded_{fn}", False):
+        name = module.__name__ + ("" if fn == "kernel" else f"_{fn}")
+        record_numba_files(getattr(module, fn), directory, name)
+        setattr(module, f"_recorded_{fn}", True)
 
 
 class SolutionKernel:
@@ -859,7 +890,18 @@ class SolutionKernel:
                     need[j].append(k)
             per.append(mine)
         fams = [np.array(x, dtype=np.int64) for x in need]
-        truth = _truth(sol, cplans, _sample(sol, SAMPLE), 1e-10)
+        # the game's arithmetic, compiled; the differences at the sample points
+        text, trees, slots = _module_ir(sol)
+        self.native = _Native(text, ("pbe_u", "pbe_d", "pbe_p"))
+        self.npar, self.nu, self.nd = len(sol.env.params), len(sol.env.usyms), len(trees)
+        self.loops, self._directory = _loop()
+        sample = _sample(sol, SAMPLE)
+        D = np.zeros((max(self.nd, 1), SAMPLE))
+        fn = np.array(self.native.addresses, dtype=np.int64)
+        with np.errstate(all="ignore"):
+            self.loops.sample(sample, fn, self.nu, D[: self.nd])
+        _record(self.loops, self._directory, "sample")
+        truth = _truth(D, cplans, 1e-10)
         order, prefix = _order(truth, fams, n, share)
         rank = {c: r for r, c in enumerate(order)}
         code: list[list[int]] = []
@@ -895,11 +937,9 @@ class SolutionKernel:
         self.fconj = np.array(fconj or [0], dtype=np.int64)
         self.prefix = prefix
         steps = [(cplans[order[r]], self.cmask[r]) for r in range(prefix)]
-        text, self.npar, self.nu = _module_ir(sol, steps)
-        self.native = _Native(text)
-        self.nd = len(sol._compiled.diffs)
-        self.fn = np.array(self.native.addresses, dtype=np.int64)
-        self.loop, self._record = _loop()
+        self.native_prefix = _Native(_prefix_ir(steps, trees, slots, n), ("pbe_prefix",))
+        self.fn = np.array(self.native.addresses + self.native_prefix.addresses,
+                           dtype=np.int64)
 
     def __call__(self, prefer: Any, atol: float, values: Any) -> np.ndarray:
         from ..errors import GameError
@@ -920,16 +960,10 @@ class SolutionKernel:
         order = np.array([self.players.index(p) for p in (prefer or self.players)],
                          dtype=np.int64)
         out = np.empty(size, dtype=np.int64)
-        self.loop(X, self.fn, self.nu, self.nd, self.code, self.cstart, self.ckind, self.cdiff,
-                  self.cmask,
-                  self.prefix, self.fptr, self.fconj, self.start_ic, order,
-                  len(self.players), float(atol), out)
-        if self._record is not None:
-            from ..numeric.cache import record_numba_files
-
-            directory, name = self._record
-            self._record = None
-            record_numba_files(self.loop, directory, name)
+        self.loops.kernel(X, self.fn, self.nu, self.nd, self.code, self.cstart, self.ckind,
+                          self.cdiff, self.cmask, self.prefix, self.fptr, self.fconj,
+                          self.start_ic, order, len(self.players), float(atol), out)
+        _record(self.loops, self._directory, "kernel")
         return out.reshape(shape)
 
 
