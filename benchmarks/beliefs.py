@@ -21,6 +21,12 @@ All in one process, one core:
    Python loop calling the point solver ``PBESolution.select`` point by
    point (timed on ``--loop`` points and scaled) and the closed form of
    the iota game;
+2b. **compile time of the kernel** (skipped with ``--no-compile``): a
+   fresh process with an empty cache folder builds the four games'
+   kernels one after the other (cold: the first also compiles the generic
+   numba loop), then a second fresh process on the same folder (the loop
+   loaded from disk; each game's own part, printing, LLVM, is built in
+   every process);
 3. **continuum cut-off equilibria**: :func:`kzgame.analysis.beliefs.screening_continuum`
    (E's optimal offer and the cut-off type under a beta distribution of
    o_R, vectorized golden-section search) on ``n`` points, against a loop of
@@ -32,6 +38,10 @@ Prints points per second and the ratios.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
@@ -65,13 +75,42 @@ def outside_points(X, n):
     return Y
 
 
+_BUILD = """
+import time
+from kzgame.analysis.beliefs import belief_solution
+for order, unc in (("signalling", "indispensability"), ("signalling", "outside_r"),
+                   ("screening", "indispensability"), ("screening", "outside_r")):
+    sol = belief_solution(order, unc)
+    sol._compiled
+    vals = {k: 0.3 for k in sol.game.parameters if sol.game.parameters[k].default is None}
+    vals.update({f"{unc}_low": 0.1, f"{unc}_high": 0.6, "prior": 0.5})
+    t = time.perf_counter()
+    sol.classify(method="kernel", **vals)
+    print(f"{order}/{unc}: {time.perf_counter() - t:.2f}")
+"""
+
+
+def compile_times() -> None:
+    """Build the four kernels in a fresh process, cold (empty cache folder), then warm."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, KZGAME_CACHE_DIR=d,
+                   PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+        for label in ("cold (empty cache folder)", "warm (generic loop from disk)"):
+            out = subprocess.run([sys.executable, "-c", _BUILD], env=env, capture_output=True,
+                                 text=True, check=True).stdout.split()
+            print(f"   {label:30s} " + "  ".join(out))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--loop", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--no-compile", action="store_true", help="skip 2b (two subprocesses)")
     a = ap.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 shared cores)")
     if a.quick:
         a.n, a.loop, a.repeat = 2000, 20, 1
 
@@ -138,6 +177,11 @@ def main() -> None:
           f"{10 * a.n / tf:12,.0f} points/s; {tl * 10 / tf:,.0f}x the point loop, "
           f"{(10 * a.n / tf) / (a.n / tv):,.0f}x the solver's vectorized classification")
 
+    if not a.no_compile:
+        print("2b. compile time of the kernels: the first classify call on one point, per "
+              "game (seconds; the symbolic solution is derived first and not counted)")
+        compile_times()
+
     print(f"3. continuum cut-off (screening, o_R ~ beta(2, 5) on [-0.2, 0.6]), n = {a.n}")
     from scipy.optimize import minimize_scalar
 
@@ -171,6 +215,7 @@ def main() -> None:
     signalling_continuum_outside(uni, **{k: v[:10] for k, v in sargs.items()})
     ts = best_of(lambda: signalling_continuum_outside(uni, **sargs), a.repeat)
     print(f"   vectorized: {a.n / ts:12,.0f} points/s   ({ts:.2f} s)   goal: >= 1e5 points/s")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

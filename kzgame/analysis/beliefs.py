@@ -189,17 +189,29 @@ def classify_beliefs(order: str = "signalling", uncertain: str = "indispensabili
     sol = belief_solution(order, uncertain, commitment=commitment, protocol=protocol)
     values = _values(sol.game, uncertain, params)
     idx = sol.classify(("R", "E"), atol, method=method, **values)
-    names = [_class_label(a) for a in sol.assessments]
-    present = list(dict.fromkeys(names[i] for i in np.unique(idx) if i >= 0))
-    # order of first appearance along the flattened points
-    flat = idx.ravel()
-    seen: list[str] = []
-    for i in flat[np.sort(np.unique(flat, return_index=True)[1])]:
-        if i >= 0 and names[i] not in seen:
-            seen.append(names[i])
-    present = seen or present
+    names = _class_labels(sol)
+    # the classes in order of first appearance along the flattened points
+    firsts = np.unique(idx.ravel(), return_index=True)
+    present: list[str] = []
+    for i in firsts[0][np.argsort(firsts[1])]:
+        if i >= 0 and names[i] not in present:
+            present.append(names[i])
     lookup = np.array([present.index(n) if n in present else -1 for n in names] + [-1])
     return BeliefClasses(lookup[idx], tuple(present), idx, sol)
+
+
+_LABELS: dict[int, tuple[PBESolution, list[str]]] = {}
+
+
+def _class_labels(sol: PBESolution) -> list[str]:
+    """:func:`_class_label` of every assessment of ``sol`` (kept per solution)."""
+    hit = _LABELS.get(id(sol))
+    if hit is None or hit[0] is not sol:
+        hit = (sol, [_class_label(a) for a in sol.assessments])
+        if len(_LABELS) > 64:
+            _LABELS.clear()
+        _LABELS[id(sol)] = hit
+    return hit[1]
 
 
 #: The classes of :func:`classify_iota_pooling`, in code order.
