@@ -479,9 +479,16 @@ class _Native:
         mod = llvm.parse_assembly(text)
         mod.triple = self.machine.triple
         mod.verify()
-        pto = llvm.create_pipeline_tuning_options(speed_level=2)
-        pb = llvm.create_pass_builder(self.machine, pto)
-        pb.getModulePassManager().run(mod, pb)
+        if hasattr(llvm, "create_pass_builder"):  # llvmlite >= 0.44: the new pass manager
+            pto = llvm.create_pipeline_tuning_options(speed_level=2)
+            pb = llvm.create_pass_builder(self.machine, pto)
+            pb.getModulePassManager().run(mod, pb)
+        else:  # pragma: no cover - older llvmlite (numba 0.60)
+            pmb = llvm.create_pass_manager_builder()
+            pmb.opt_level = 2
+            pm = llvm.create_module_pass_manager()
+            pmb.populate(pm)
+            pm.run(mod)
         self.engine = llvm.create_mcjit_compiler(mod, self.machine)
         self.engine.finalize_object()
         self.addresses = [self.engine.get_function_address(n) for n in names]
@@ -942,6 +949,12 @@ class SolutionKernel:
                            dtype=np.int64)
 
     def __call__(self, prefer: Any, atol: float, values: Any) -> np.ndarray:
+        """The selected assessment's index at each point (-1: none), like the reference.
+
+        ``prefer``: the players in the selection's order (None: the game's
+        order); ``values``: parameter name -> number or broadcasting array
+        (a parameter with a default may be left out).
+        """
         from ..errors import GameError
 
         arrays = []
@@ -968,7 +981,33 @@ class SolutionKernel:
 
 
 def solution_kernel(sol: PBESolution) -> SolutionKernel | None:
-    """The compiled classification of ``sol``, or None (no numba, or not translatable)."""
+    """The compiled classification of ``sol``, or None (no numba, or not translatable).
+
+    :meth:`kzgame.game.pbe.PBESolution.classify` builds it once per
+    solution (its ``method='kernel'``).
+
+    Examples
+    --------
+    A beer-quiche-like game (:mod:`kzgame.game.pbe`):
+
+    >>> from kzgame.game import Game, chance, decision, outcome
+    >>> from kzgame.game.pbe import pbe
+    >>> def sender(strong):
+    ...     def reply(msg):
+    ...         bonus = 1 if (msg == "beer") == strong else 0
+    ...         return decision("Rcv", {
+    ...             "duel": outcome(S=bonus, Rcv=0 if strong else 1),
+    ...             "walk": outcome(S=bonus + 2, Rcv=1 if strong else 0)},
+    ...             infoset="Rcv|" + msg)
+    ...     return decision("S", {"beer": reply("beer"), "quiche": reply("quiche")})
+    >>> g = Game(chance({"strong": ("p", sender(True)), "weak": ("1 - p", sender(False))}),
+    ...          parameters={"p": "unit"})
+    >>> sol = pbe(g)
+    >>> kernel = solution_kernel(sol)
+    >>> p = [0.0, 0.2, 0.5, 0.9, 1.0]
+    >>> kernel(None, 1e-10, {"p": p}).tolist() == sol.classify(method="reference", p=p).tolist()
+    True
+    """
     if importlib.util.find_spec("numba") is None or not sol.assessments:
         return None
     try:
