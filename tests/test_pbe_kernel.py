@@ -8,9 +8,8 @@
   (0, -0, inf, NaN, tiny and huge numbers);
 * the whole kernel selects exactly what the NumPy reference selects on a
   small game (beer-quiche, with a parameter in the payoffs so that ties,
-  priors 0 and 1 and mixing all occur), with every prefix length of the
-  unrolled conjunct order (none, the default, all of it) and several
-  tolerances;
+  priors 0 and 1 and mixing all occur), with none, some and all of the
+  conjunct order unrolled, several tolerances and both preference orders;
 * a solution whose expressions the translator does not handle falls back
   to the reference (``method='auto'``) or raises (``method='kernel'``).
 
@@ -125,14 +124,12 @@ def beer_quiche():
                 parameters={"p": "unit", "t": "unit"})
 
 
-@pytest.mark.parametrize("share", [math.inf, 0.02, 0.0])
-def test_kernel_equals_the_reference_on_beer_quiche(share):
+@pytest.mark.parametrize("unroll", [0, 5, pbe_kernel.UNROLL])
+def test_kernel_equals_the_reference_on_beer_quiche(unroll):
     sol = pbe(beer_quiche())
-    kernel = pbe_kernel.SolutionKernel(sol, share=share)
-    if share == math.inf:  # nothing unrolled: every conjunct through the generic loop
-        assert kernel.prefix == 0
-    elif share == 0.0:  # everything unrolled
-        assert kernel.prefix == len(kernel.cstart)
+    kernel = pbe_kernel.SolutionKernel(sol, unroll=unroll)
+    # 0: every conjunct through the generic loop; 5: both; UNROLL: all unrolled
+    assert kernel.prefix == min(unroll, len(kernel.cstart)) and len(kernel.cstart) > 5
     p, t = np.meshgrid(np.linspace(0, 1, 41), np.linspace(0, 1, 41))
     rng = np.random.default_rng(1)
     values = [dict(p=p, t=t), dict(p=rng.uniform(0, 1, 3000), t=rng.uniform(0, 1, 3000))]

@@ -16,12 +16,14 @@ every game, cached on disk).  The solution enters it as data:
   its top-level ``And``, flattened); each distinct conjunct has a bit mask
   of the assessments that need it.  The conjuncts are tried in a fixed
   order (below); a conjunct is evaluated only if an assessment still alive
-  needs it, and when it fails every assessment that needs it is dead.  After
-  a prefix of that order the remaining conjuncts of the assessments still
-  alive are tried assessment by assessment (results shared between
-  assessments).  The assessments left are exactly those whose conditions
-  hold (an ``And`` is true iff every conjunct is: the order changes the
-  work, not the answer);
+  needs it, and when it fails every assessment that needs it is dead.  The
+  first :data:`UNROLL` conjuncts of the order (all of them in the belief
+  games) are unrolled in the game's compiled code (below); after them the
+  remaining conjuncts of the assessments still alive are tried assessment
+  by assessment by the interpreter (results shared between assessments).
+  The assessments left are exactly those whose conditions hold (an ``And``
+  is true iff every conjunct is: the order changes the work, not the
+  answer);
 * a relation's difference (``a - b`` of ``a >= b``) is computed the first
   time a point needs it, by the game's compiled code (below), and kept for
   the rest of the point;
@@ -74,6 +76,8 @@ _KINDS = {"ge": 0, "gt": 1, "le": 2, "lt": 3, "eq": 4, "ne": 5}
 _CONST, _REL, _NOT, _JF, _JT, _END = range(6)
 #: Points of the sample that orders the conjuncts.
 SAMPLE: int = 512
+#: At most this many conjuncts are unrolled in LLVM IR (the rest run in the generic loop).
+UNROLL: int = 4096
 
 
 class _ScalarPrinter(NumPyPrinter):
@@ -574,15 +578,13 @@ def _truth(D: np.ndarray, plans: list[Any], atol: float) -> np.ndarray:
     return np.array([ev(p) for p in plans]).reshape(len(plans), n)
 
 
-def _order(truth: np.ndarray, fams: list[np.ndarray], nfam: int,
-           share: float) -> tuple[list[int], int]:
-    """Greedy order of the conjuncts, and the length of the prefix tried by masks.
+def _order(truth: np.ndarray, fams: list[np.ndarray], nfam: int) -> list[int]:
+    """Greedy order of the conjuncts.
 
     ``truth[c]``: conjunct c at the sample points; ``fams[c]``: the
     assessments that need it.  Each step takes the conjunct that kills the
-    most (point, live assessment) pairs (lazy greedy: a conjunct's gain
-    only falls as assessments die).  The prefix ends where a step kills
-    fewer than ``share`` assessments per point.
+    most (point, live assessment) pairs on the sample, ties to the first
+    (lazy greedy: a conjunct's gain only falls as assessments die).
     """
     n = truth.shape[1]
     alive = np.ones((n, nfam), dtype=bool)
@@ -594,19 +596,16 @@ def _order(truth: np.ndarray, fams: list[np.ndarray], nfam: int,
     heap = [(-gain(c), c) for c in range(len(fams))]
     heapq.heapify(heap)
     order: list[int] = []
-    prefix = None
     while heap:
-        g, c = heapq.heappop(heap)
+        _, c = heapq.heappop(heap)
         now = gain(c)
-        if heap and now < -heap[0][0] and now != -g:
+        if heap and (-now, c) > heap[0]:  # stale: its gain fell below the next one's
             heapq.heappush(heap, (-now, c))
             continue
-        if prefix is None and now < share * n:
-            prefix = len(order)
         order.append(c)
         rows = np.flatnonzero(false[c])
         alive[np.ix_(rows, fams[c])] = False
-    return order, len(order) if prefix is None else prefix
+    return order
 
 
 # ---------------------------------------------------------------------------
@@ -873,7 +872,7 @@ def _record(module: Any, directory: Any, fn: str) -> None:
 class SolutionKernel:
     """The compiled classification of one solution (:func:`solution_kernel`)."""
 
-    def __init__(self, sol: PBESolution, share: float = 0.02) -> None:
+    def __init__(self, sol: PBESolution, unroll: int = UNROLL) -> None:
         self.inputs = [str(s) for s in sol.env.params]
         self.defaults = {k: sol.game.parameters[k].default for k in self.inputs}
         self.players = list(sol.game.players)
@@ -909,7 +908,8 @@ class SolutionKernel:
             self.loops.sample(sample, fn, self.nu, D[: self.nd])
         _record(self.loops, self._directory, "sample")
         truth = _truth(D, cplans, 1e-10)
-        order, prefix = _order(truth, fams, n, share)
+        order = _order(truth, fams, n)
+        prefix = min(len(order), max(0, int(unroll)))
         rank = {c: r for r, c in enumerate(order)}
         code: list[list[int]] = []
         starts = np.zeros(len(order), dtype=np.int64)
