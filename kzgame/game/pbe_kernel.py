@@ -969,7 +969,7 @@ class SolutionKernel:
         size = int(np.prod(shape))
         X = np.empty((len(arrays), size))
         for k, a in enumerate(arrays):
-            X[k] = np.broadcast_to(a, shape).reshape(size)
+            X[k].reshape(shape)[...] = a  # one broadcasting copy
         order = np.array([self.players.index(p) for p in (prefer or self.players)],
                          dtype=np.int64)
         out = np.empty(size, dtype=np.int64)
