@@ -78,6 +78,7 @@ def outside_points(X, n):
 _BUILD = """
 import time
 from kzgame.analysis.beliefs import belief_solution
+from kzgame.numeric.pbe_kernel import classify_solution
 for order, unc in (("signalling", "indispensability"), ("signalling", "outside_r"),
                    ("screening", "indispensability"), ("screening", "outside_r")):
     sol = belief_solution(order, unc)
@@ -85,7 +86,7 @@ for order, unc in (("signalling", "indispensability"), ("signalling", "outside_r
     vals = {k: 0.3 for k in sol.game.parameters if sol.game.parameters[k].default is None}
     vals.update({f"{unc}_low": 0.1, f"{unc}_high": 0.6, "prior": 0.5})
     t = time.perf_counter()
-    sol.classify(method="kernel", **vals)
+    classify_solution(sol, method="kernel", **vals)
     print(f"{order}/{unc}: {time.perf_counter() - t:.2f}")
 """
 
@@ -138,7 +139,7 @@ def main() -> None:
         vals = {k: 0.3 for k in g.parameters if g.parameters[k].default is None}
         vals.update({f"{unc}_low": 0.1, f"{unc}_high": 0.6, "prior": 0.5})
         t = time.perf_counter()
-        sol.classify(method="reference", **vals)
+        sol.classify(**vals)
         t2 = time.perf_counter() - t
         print(f"   {order:10s} {unc:16s} {len(sol.assessments):4d} assessments: "
               f"{t1:6.2f} | {t2:6.2f}  (total {t1 + t2:.2f})")

@@ -1,4 +1,4 @@
-"""The compiled PBE classification (kzgame.game.pbe_kernel) against independent evaluations.
+"""The compiled PBE classification (kzgame.numeric.pbe_kernel) against independent evaluations.
 
 * the translator from printed text to LLVM IR computes, bit for bit, what
   Python computes from the same text with NumPy float64 scalars (every
@@ -31,7 +31,8 @@ from kzgame.game.pbe import pbe
 
 pytest.importorskip("numba")
 
-from kzgame.game import pbe_kernel  # noqa: E402
+from kzgame.numeric import pbe_kernel  # noqa: E402
+from kzgame.numeric.pbe_kernel import classify_solution  # noqa: E402
 
 TEXTS = [
     "a + b*c - d/e",
@@ -138,18 +139,22 @@ def test_kernel_equals_the_reference_on_beer_quiche(unroll):
         for atol in (1e-10, 0.0, 1e-3):
             for prefer in (("S", "Rcv"), ("Rcv", "S")):
                 fast = kernel(prefer, atol, v)
-                slow = sol.classify(prefer, atol, method="reference", **v)
+                slow = sol.classify(prefer, atol, **v)
                 assert np.array_equal(fast, slow)
                 seen.update(np.unique(fast).tolist())
     assert len(seen) >= 3  # several assessments selected (pooling, semi-separating)
 
 
-def test_classify_uses_the_kernel_and_broadcasts():
+def test_classify_solution_uses_the_kernel_and_broadcasts():
     sol = pbe(beer_quiche())
-    a = sol.classify(method="kernel", p=np.linspace(0, 1, 11)[:, None], t=0.5)
-    b = sol.classify(method="reference", p=np.linspace(0, 1, 11)[:, None], t=0.5)
+    a = classify_solution(sol, method="kernel", p=np.linspace(0, 1, 11)[:, None], t=0.5)
+    b = sol.classify(p=np.linspace(0, 1, 11)[:, None], t=0.5)
     assert a.shape == (11, 1) and np.array_equal(a, b)
-    assert int(sol.classify(method="kernel", p=0.9, t=0.5)) == int(b[9, 0])
+    assert int(classify_solution(sol, method="kernel", p=0.9, t=0.5)) == int(b[9, 0])
+    assert np.array_equal(classify_solution(sol, method="reference", p=0.9, t=0.5),
+                          sol.classify(p=0.9, t=0.5))
+    with pytest.raises(GameError, match="method"):
+        classify_solution(sol, method="fast", p=0.5, t=0.5)
 
 
 def test_untranslatable_solution_falls_back_to_the_reference():
@@ -165,6 +170,6 @@ def test_untranslatable_solution_falls_back_to_the_reference():
     sol = pbe(g)
     assert pbe_kernel.solution_kernel(sol) is None
     v = dict(p=np.linspace(0, 1, 7), t=0.3)
-    assert np.array_equal(sol.classify(**v), sol.classify(method="reference", **v))
+    assert np.array_equal(classify_solution(sol, **v), sol.classify(**v))
     with pytest.raises(GameError, match="compiled classification"):
-        sol.classify(method="kernel", **v)
+        classify_solution(sol, method="kernel", **v)

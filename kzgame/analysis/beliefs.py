@@ -172,10 +172,12 @@ def classify_beliefs(order: str = "signalling", uncertain: str = "indispensabili
     order, uncertain, commitment, protocol
         The game (:func:`belief_game`).
     method : {'auto', 'kernel', 'reference'}
-        How :meth:`kzgame.game.pbe.PBESolution.classify` evaluates the
-        solver's conditions: one compiled loop (``'kernel'``, numba; the
-        default ``'auto'`` when numba is installed) or NumPy in blocks
-        (``'reference'``); the results are the same.
+        How the solver's conditions are evaluated
+        (:func:`kzgame.numeric.pbe_kernel.classify_solution`): one compiled
+        loop (``'kernel'``, numba; the default ``'auto'`` when numba is
+        installed) or NumPy in blocks (``'reference'``,
+        :meth:`kzgame.game.pbe.PBESolution.classify`); the results are the
+        same.
     **params
         The game's parameters: the registry's except ``uncertain``, plus
         ``<uncertain>_low``, ``<uncertain>_high`` and ``prior``.
@@ -188,7 +190,9 @@ def classify_beliefs(order: str = "signalling", uncertain: str = "indispensabili
     """
     sol = belief_solution(order, uncertain, commitment=commitment, protocol=protocol)
     values = _values(sol.game, uncertain, params)
-    idx = sol.classify(("R", "E"), atol, method=method, **values)
+    from ..numeric.pbe_kernel import classify_solution
+
+    idx = classify_solution(sol, ("R", "E"), atol, method=method, **values)
     names = _class_labels(sol)
     # the classes in order of first appearance along the flattened points
     firsts = np.unique(idx.ravel(), return_index=True)

@@ -612,40 +612,13 @@ class PBESolution:
     #: Points per block in :meth:`classify` (the intermediate arrays stay in cache).
     CHUNK: int = 2048
 
-    @cached_property
-    def _kernel(self) -> Any:
-        from .pbe_kernel import solution_kernel
-
-        return solution_kernel(self)
-
-    def classify(self, prefer: Sequence[str] | None = None, atol: float = ATOL, *,
-                 method: str = "auto", **values: Any) -> np.ndarray:
+    def classify(self, prefer: Sequence[str] | None = None, atol: float = ATOL,
+                 **values: Any) -> np.ndarray:
         """The selected PBE (:func:`select`) at each point: its index, or -1 if none.
 
-        Vectorized: values may be broadcasting arrays.  ``method``:
-        ``'kernel'`` runs every point in one compiled loop that computes
-        only what the point needs (:mod:`kzgame.game.pbe_kernel`, needs
-        numba; built once per solution and process, in about a second per
-        hundred assessments); ``'reference'`` evaluates every condition
-        with NumPy in blocks of :attr:`CHUNK` points; ``'auto'`` (default)
-        the kernel when it is available.  Both give the same result (the
-        same floating-point arithmetic).
+        Vectorized: values may be broadcasting arrays; large inputs are
+        processed in blocks of :attr:`CHUNK` points.
         """
-        if method not in ("auto", "kernel", "reference"):
-            raise GameError(f"method {method!r}: give 'auto', 'kernel' or 'reference'")
-        if method != "reference":
-            kernel = self._kernel
-            if kernel is not None:
-                return kernel(prefer, atol, values)
-            if method == "kernel":
-                raise GameError("the compiled classification is not available: it needs numba "
-                                "(the fast extra) and payoffs it can translate (arithmetic, "
-                                "squares, square roots, max/min, piecewise)")
-        return self._classify_reference(prefer, atol, **values)
-
-    def _classify_reference(self, prefer: Sequence[str] | None = None, atol: float = ATOL,
-                            **values: Any) -> np.ndarray:
-        """:meth:`classify` with NumPy, in blocks of :attr:`CHUNK` points (the reference)."""
         arrays = {k: np.asarray(v, dtype=float) for k, v in values.items()}
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
         size = math.prod(shape)
