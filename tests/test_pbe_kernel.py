@@ -173,3 +173,14 @@ def test_untranslatable_solution_falls_back_to_the_reference():
     assert np.array_equal(classify_solution(sol, **v), sol.classify(**v))
     with pytest.raises(GameError, match="compiled classification"):
         classify_solution(sol, method="kernel", **v)
+
+
+def test_auto_builds_the_kernel_only_for_large_inputs():
+    sol = pbe(beer_quiche())
+    small = dict(p=np.linspace(0, 1, 9), t=0.5)
+    assert np.array_equal(classify_solution(sol, **small), sol.classify(**small))
+    assert id(sol) not in pbe_kernel._KERNELS  # the reference answered; nothing built
+    rng = np.random.default_rng(4)
+    large = dict(p=rng.uniform(0, 1, pbe_kernel.AUTO_POINTS), t=0.5)
+    assert np.array_equal(classify_solution(sol, **large), sol.classify(**large))
+    assert pbe_kernel._KERNELS[id(sol)][1] is not None  # built, and used from now on

@@ -174,10 +174,10 @@ def classify_beliefs(order: str = "signalling", uncertain: str = "indispensabili
     method : {'auto', 'kernel', 'reference'}
         How the solver's conditions are evaluated
         (:func:`kzgame.numeric.pbe_kernel.classify_solution`): one compiled
-        loop (``'kernel'``, numba; the default ``'auto'`` when numba is
-        installed) or NumPy in blocks (``'reference'``,
-        :meth:`kzgame.game.pbe.PBESolution.classify`); the results are the
-        same.
+        loop (``'kernel'``, numba) or NumPy in blocks (``'reference'``,
+        :meth:`kzgame.game.pbe.PBESolution.classify`); ``'auto'`` (default)
+        the compiled loop with numba for large inputs (from 50,000 points,
+        or once it is built); the results are the same.
     **params
         The game's parameters: the registry's except ``uncertain``, plus
         ``<uncertain>_low``, ``<uncertain>_high`` and ``prior``.

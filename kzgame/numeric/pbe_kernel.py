@@ -1019,6 +1019,8 @@ def solution_kernel(sol: PBESolution) -> SolutionKernel | None:
 
 
 _KERNELS: dict[int, tuple[Any, SolutionKernel | None]] = {}
+#: ``method='auto'`` builds a kernel for a call with at least this many points.
+AUTO_POINTS: int = 50_000
 
 
 def classify_solution(sol: PBESolution, prefer: Any = None, atol: float | None = None, *,
@@ -1035,8 +1037,10 @@ def classify_solution(sol: PBESolution, prefer: Any = None, atol: float | None =
         ``'kernel'``: the compiled classification (built once per solution
         and process); ``'reference'``: :meth:`PBESolution.classify` (NumPy);
         ``'auto'``: the kernel when it is available (numba installed, the
-        payoffs translatable), else the reference.  Both select the same
-        assessment at every point.
+        payoffs translatable) and either already built or asked for at
+        least :data:`AUTO_POINTS` points (building it takes seconds, which
+        the reference spends on a few ten thousand points), else the
+        reference.  Both select the same assessment at every point.
 
     Raises
     ------
@@ -1049,9 +1053,15 @@ def classify_solution(sol: PBESolution, prefer: Any = None, atol: float | None =
     atol = ATOL if atol is None else atol
     if method not in ("auto", "kernel", "reference"):
         raise GameError(f"method {method!r}: give 'auto', 'kernel' or 'reference'")
+    hit = _KERNELS.get(id(sol))
+    if hit is not None and hit[0] is not sol:
+        hit = None
+    if method == "auto" and hit is None:
+        shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+        if math.prod(shape) < AUTO_POINTS:
+            method = "reference"
     if method != "reference":
-        hit = _KERNELS.get(id(sol))
-        if hit is None or hit[0] is not sol:
+        if hit is None:
             if len(_KERNELS) > 64:
                 _KERNELS.clear()
             hit = (sol, solution_kernel(sol))
