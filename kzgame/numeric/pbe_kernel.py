@@ -548,35 +548,74 @@ def _sample(sol: PBESolution, n: int) -> np.ndarray:
     return out
 
 
-def _truth(D: np.ndarray, plans: list[Any], atol: float) -> np.ndarray:
-    """Each plan's truth value at the sample points, shape ``(plans, points)``.
+class _SampleTruth:
+    """Truth values of plans at the sample points (NumPy), memoized by plan.
 
     ``D``: the differences at the points, shape ``(differences, points)``.
     """
-    n = D.shape[1]
-    memo: dict[int, np.ndarray] = {}
-    rel = {"ge": lambda d: d >= -atol, "gt": lambda d: d > atol, "le": lambda d: d <= atol,
-           "lt": lambda d: d < -atol, "eq": lambda d: np.abs(d) <= atol,
-           "ne": lambda d: np.abs(d) > atol}
 
-    def ev(p: Any) -> np.ndarray:
+    def __init__(self, D: np.ndarray, atol: float) -> None:
+        self.D = D
+        self.n = D.shape[1]
+        self.memo: dict[int, np.ndarray] = {}
+        self.rel = {"ge": lambda d: d >= -atol, "gt": lambda d: d > atol,
+                    "le": lambda d: d <= atol, "lt": lambda d: d < -atol,
+                    "eq": lambda d: np.abs(d) <= atol, "ne": lambda d: np.abs(d) > atol}
+
+    def __call__(self, p: Any) -> np.ndarray:
         key = id(p)
-        if key not in memo:
+        if key not in self.memo:
             tag = p[0]
             if tag == "const":
-                r = np.full(n, bool(p[1]))
+                r = np.full(self.n, bool(p[1]))
             elif tag == "rel":
-                r = rel[p[1]](D[p[2]])
+                r = self.rel[p[1]](self.D[p[2]])
             elif tag == "not":
-                r = ~ev(p[1])
+                r = ~self(p[1])
             elif tag == "and":
-                r = np.logical_and.reduce([ev(x) for x in p[1]])
+                r = np.logical_and.reduce([self(x) for x in p[1]])
             else:
-                r = np.logical_or.reduce([ev(x) for x in p[1]])
-            memo[key] = r
-        return memo[key]
+                r = np.logical_or.reduce([self(x) for x in p[1]])
+            self.memo[key] = r
+        return self.memo[key]
 
-    return np.array([ev(p) for p in plans]).reshape(len(plans), n)
+
+def _size(p: Any, memo: dict[int, int]) -> int:
+    """The number of relations in a plan (its cost if nothing short-circuits)."""
+    key = id(p)
+    if key not in memo:
+        tag = p[0]
+        memo[key] = 1 if tag in ("const", "rel") else _size(p[1], memo) if tag == "not" \
+            else sum(_size(x, memo) for x in p[1])
+    return memo[key]
+
+
+def _reorder(p: Any, truth: _SampleTruth, where: np.ndarray, memo: dict[int, Any],
+             sizes: dict[int, int]) -> Any:
+    """``p`` with the arguments of each ``and`` / ``or`` in a cheaper short-circuit order.
+
+    The arguments that decide most often at the sample points ``where``
+    (false for ``and``, true for ``or``) per relation they contain come
+    first (ties: the given order).  ``and`` and ``or`` do not depend on the
+    order of their arguments: only the work does.
+    """
+    key = id(p)
+    if key in memo:
+        return memo[key]
+    tag = p[0]
+    if tag in ("const", "rel"):
+        out = p
+    elif tag == "not":
+        out = ("not", _reorder(p[1], truth, where, memo, sizes))
+    else:
+        kids = [_reorder(x, truth, where, memo, sizes) for x in p[1]]
+        decide = [float(np.mean(truth(x)[where] == (tag == "or"))) if where.any() else 0.0
+                  for x in p[1]]
+        rank = sorted(range(len(kids)),
+                      key=lambda j: -decide[j] / _size(p[1][j], sizes))
+        out = (tag, tuple(kids[j] for j in rank))
+    memo[key] = out
+    return out
 
 
 def _order(truth: np.ndarray, fams: list[np.ndarray], nfam: int) -> list[int]:
@@ -908,7 +947,8 @@ class SolutionKernel:
         with np.errstate(all="ignore"):
             self.loops.sample(sample, fn, self.nu, D[: self.nd])
         _record(self.loops, self._directory, "sample")
-        truth = _truth(D, cplans, 1e-10)
+        sample_truth = _SampleTruth(D, 1e-10)
+        truth = np.array([sample_truth(c) for c in cplans]).reshape(len(cplans), SAMPLE)
         order = _order(truth, fams, n)
         prefix = min(len(order), max(0, int(unroll)))
         rank = {c: r for r, c in enumerate(order)}
@@ -918,10 +958,20 @@ class SolutionKernel:
             starts[r] = len(code)
             _emit(cplans[c], code)
             code.append([_END, 0, 0])
+        # the intuitive criterion, evaluated where two or more assessments are PBE: its
+        # and/or arguments ordered on the sample points where that happens
+        ok = np.ones((n, SAMPLE), dtype=bool)
+        for k in range(n):
+            for c in per[k]:
+                ok[k] &= truth[c]
+        several = ok.sum(axis=0) >= 2
+        memo: dict[int, Any] = {}
+        sizes: dict[int, int] = {}
         self.start_ic = np.zeros(n, dtype=np.int64)
         for k, p in enumerate(plans[n:]):
             self.start_ic[k] = len(code)
-            _emit(p, code)
+            _emit(_reorder(p, sample_truth, several & ok[k] if (several & ok[k]).any()
+                           else several, memo, sizes), code)
             code.append([_END, 0, 0])
         self.code = np.array(code, dtype=np.int64).reshape(-1, 3)
         self.cstart = starts
