@@ -355,7 +355,7 @@ def _module_ir(sol: PBESolution) -> tuple[str, list[ast.AST], dict[str, int]]:
 
 
 def _prefix_ir(steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
-               slots: dict[str, int], na: int) -> str:
+               slots: dict[str, int], na: int, ic: list[Any]) -> str:
     """``pbe_prefix(U, D, st, i, atol, alive)``: the first conjuncts of the order, unrolled.
 
     The same steps as the generic loop's masks (:class:`SolutionKernel`):
@@ -365,6 +365,10 @@ def _prefix_ir(steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
     written to ``D[j]`` with ``st[j] = i`` for the later, generic steps.
     Booleans are combined without short circuit (there is nothing to skip
     but arithmetic: the result is the same).
+
+    In the same module, ``pbe_ic(k, U, D, st, i, atol)``: assessment k's
+    intuitive-criterion condition ``ic[k]`` (1 or 0), with short circuit
+    (:func:`_ic_ir`).
     """
     from llvmlite import ir
 
@@ -466,7 +470,129 @@ def _prefix_ir(steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
         b.store(b.and_(b.load(alive[w]), ir.Constant(i64, full[w])),
                 b.gep(alive_out, [ir.Constant(i64, w)]))
     b.ret_void()
+    _ic_ir(mod, ic, diffs, slots)
     return str(mod)
+
+
+def _ic_ir(mod: Any, plans: list[Any], diffs: list[ast.AST], slots: dict[str, int]) -> None:
+    """``pbe_ic(k, U, D, st, i, atol)``: plan k's truth value (i64 1 or 0), short-circuit.
+
+    The plans form a DAG (equal sub-conditions are one plan); a node used
+    more than once is one internal function, the others are inlined.  A
+    difference is read from ``D[j]`` when ``st[j] == i`` (computed earlier
+    at this point), else computed and stored there (one function per
+    difference).
+    """
+    from llvmlite import ir
+
+    dbl, i64, i1 = ir.DoubleType(), ir.IntType(64), ir.IntType(1)
+    dptr, iptr = dbl.as_pointer(), i64.as_pointer()
+    uses: dict[int, int] = {}
+
+    def count(p: Any) -> None:
+        uses[id(p)] = uses.get(id(p), 0) + 1
+        if uses[id(p)] == 1:
+            if p[0] == "not":
+                count(p[1])
+            elif p[0] in ("and", "or"):
+                for x in p[1]:
+                    count(x)
+
+    for p in plans:
+        count(p)
+    sig = ir.FunctionType(i1, [dptr, dptr, iptr, i64, dbl])
+    funcs: dict[int, Any] = {}
+    lazy: dict[int, Any] = {}
+
+    def lazy_diff(j: int) -> Any:
+        """``lz<j>(U, D, st, i)``: D[j], computed and stored unless st[j] == i (not inlined:
+        one copy of the expression however many relations use it)."""
+        f = ir.Function(mod, ir.FunctionType(dbl, [dptr, dptr, iptr, i64]), name=f"lz{j}")
+        f.linkage = "internal"
+        f.attributes.add("noinline")
+        lazy[j] = f
+        U, D, st, i = f.args
+        b = ir.IRBuilder(f.append_basic_block("entry"))
+        sp_ = b.gep(st, [ir.Constant(i64, j)])
+        dp = b.gep(D, [ir.Constant(i64, j)])
+        comp = f.append_basic_block("compute")
+        done = f.append_basic_block("done")
+        b.cbranch(b.icmp_signed("==", b.load(sp_), i), done, comp)
+        b.position_at_end(done)
+        b.ret(b.load(dp))
+        b.position_at_end(comp)
+        tr = _Translator(b, U, slots)
+        v = tr.double(tr(diffs[j]))
+        b.store(v, dp)
+        b.store(i, sp_)
+        b.ret(v)
+        return f
+
+    def function(p: Any, name: str, linkage: str = "internal") -> Any:
+        f = ir.Function(mod, sig, name=name)
+        f.linkage = linkage
+        funcs[id(p)] = f
+        U, D, st, i, atol = f.args
+        b = ir.IRBuilder(f.append_basic_block("entry"))
+        neg = b.fneg(atol)
+
+        def diff(j: int) -> Any:
+            return b.call(lazy.get(j) or lazy_diff(j), [U, D, st, i])
+
+        def gen(q: Any, top: bool = False) -> Any:
+            if not top and uses[id(q)] > 1 and q[0] not in ("const", "rel"):
+                g = funcs.get(id(q)) or function(q, f"ic_node{len(funcs)}")
+                return b.call(g, [U, D, st, i, atol])
+            tag = q[0]
+            if tag == "const":
+                return ir.Constant(i1, int(bool(q[1])))
+            if tag == "rel":
+                d = diff(q[2])
+                kind = q[1]
+                if kind in ("eq", "ne"):
+                    a = b.call(b.module.declare_intrinsic("llvm.fabs", [dbl]), [d])
+                    return b.fcmp_ordered("<=" if kind == "eq" else ">", a, atol)
+                return {"ge": lambda: b.fcmp_ordered(">=", d, neg),
+                        "gt": lambda: b.fcmp_ordered(">", d, atol),
+                        "le": lambda: b.fcmp_ordered("<=", d, atol),
+                        "lt": lambda: b.fcmp_ordered("<", d, neg)}[kind]()
+            if tag == "not":
+                return b.xor(gen(q[1]), ir.Constant(i1, 1))
+            end = b.append_basic_block("sc")
+            incoming = []
+            for x in q[1][:-1]:
+                v = gen(x)
+                nxt = b.append_basic_block("sc.next")
+                if tag == "and":
+                    b.cbranch(v, nxt, end)
+                    incoming.append((ir.Constant(i1, 0), b.block))
+                else:
+                    b.cbranch(v, end, nxt)
+                    incoming.append((ir.Constant(i1, 1), b.block))
+                b.position_at_end(nxt)
+            v = gen(q[1][-1])
+            incoming.append((v, b.block))
+            b.branch(end)
+            b.position_at_end(end)
+            phi = b.phi(i1)
+            for val, blk in incoming:
+                phi.add_incoming(val, blk)
+            return phi
+
+        b.ret(gen(p, top=True))
+        return f
+
+    roots = [function(p, f"ic{k}") for k, p in enumerate(plans)]
+    f = ir.Function(mod, ir.FunctionType(i64, [i64, dptr, dptr, iptr, i64, dbl]), name="pbe_ic")
+    entry = f.append_basic_block("entry")
+    other = f.append_basic_block("other")
+    ir.IRBuilder(other).ret(ir.Constant(i64, 0))
+    sw = ir.IRBuilder(entry).switch(f.args[0], other)
+    for k, g in enumerate(roots):
+        blk = f.append_basic_block(f"k{k}")
+        sw.add_case(ir.Constant(i64, k), blk)
+        bb = ir.IRBuilder(blk)
+        bb.ret(bb.zext(bb.call(g, f.args[1:]), i64))
 
 
 class _Native:
@@ -710,6 +836,21 @@ def _call_pre(typingctx, addr, U, D, st, i, atol, alive):
     return types.none(addr, U, D, st, i, atol, alive), codegen
 
 
+@intrinsic
+def _call_ic(typingctx, addr, k, U, D, st, i, atol):
+    def codegen(context, builder, sig, args):
+        dptr = ir.DoubleType().as_pointer()
+        iptr = ir.IntType(64).as_pointer()
+        i64 = ir.IntType(64)
+        fnty = ir.FunctionType(i64, [i64, dptr, dptr, iptr, i64, ir.DoubleType()])
+        fn = builder.inttoptr(args[0], fnty.as_pointer())
+        return builder.call(fn, [args[1], _data(context, builder, sig.args[2], args[2]),
+                                 _data(context, builder, sig.args[3], args[3]),
+                                 _data(context, builder, sig.args[4], args[4]), args[5],
+                                 args[6]])
+    return types.int64(addr, k, U, D, st, i, atol), codegen
+
+
 @njit(inline="always")
 def _rel(k, d, atol):
     if k == 0:
@@ -783,12 +924,11 @@ def _lowest(w):
 
 
 @njit(nogil=True, error_model="numpy", boundscheck=False, cache={cache})
-def kernel(X, fn, nu, nd, code, cstart, ckind, cdiff, cmask, prefix, fptr, fconj, start_ic,
+def kernel(X, fn, nu, nd, code, cstart, ckind, cdiff, cmask, prefix, fptr, fconj, na,
            prefer, npl, atol, out):
-    fu, fd, fp, fpre = fn[0], fn[1], fn[2], fn[3]
+    fu, fd, fp, fpre, fic = fn[0], fn[1], fn[2], fn[3], fn[4]
     n = out.shape[0]
     npar = X.shape[0]
-    na = start_ic.shape[0]
     nc = cstart.shape[0]
     nw = cmask.shape[1]
     U = numpy.zeros(npar + nu)
@@ -837,7 +977,7 @@ def kernel(X, fn, nu, nd, code, cstart, ckind, cdiff, cmask, prefix, fptr, fconj
         m = 0
         if cnt > 1:  # the intuitive criterion (all of them if none survives)
             for j in range(cnt):
-                if _run(code, start_ic[oks[j]], D, st, i, U, fd, atol):
+                if _call_ic(fic, oks[j], U, D, st, i, atol) != 0:
                     cand[m] = oks[j]
                     m += 1
         if m == 0:
@@ -967,12 +1107,9 @@ class SolutionKernel:
         several = ok.sum(axis=0) >= 2
         memo: dict[int, Any] = {}
         sizes: dict[int, int] = {}
-        self.start_ic = np.zeros(n, dtype=np.int64)
-        for k, p in enumerate(plans[n:]):
-            self.start_ic[k] = len(code)
-            _emit(_reorder(p, sample_truth, several & ok[k] if (several & ok[k]).any()
-                           else several, memo, sizes), code)
-            code.append([_END, 0, 0])
+        ic = [_reorder(p, sample_truth, several & ok[k] if (several & ok[k]).any() else several,
+                       memo, sizes) for k, p in enumerate(plans[n:])]
+        self.na = n
         self.code = np.array(code, dtype=np.int64).reshape(-1, 3)
         self.cstart = starts
         # a conjunct that is one relation is evaluated without the interpreter
@@ -995,7 +1132,8 @@ class SolutionKernel:
         self.fconj = np.array(fconj or [0], dtype=np.int64)
         self.prefix = prefix
         steps = [(cplans[order[r]], self.cmask[r]) for r in range(prefix)]
-        self.native_prefix = _Native(_prefix_ir(steps, trees, slots, n), ("pbe_prefix",))
+        self.native_prefix = _Native(_prefix_ir(steps, trees, slots, n, ic),
+                                     ("pbe_prefix", "pbe_ic"))
         self.fn = np.array(self.native.addresses + self.native_prefix.addresses,
                            dtype=np.int64)
 
@@ -1026,7 +1164,7 @@ class SolutionKernel:
         out = np.empty(size, dtype=np.int64)
         self.loops.kernel(X, self.fn, self.nu, self.nd, self.code, self.cstart, self.ckind,
                           self.cdiff, self.cmask, self.prefix, self.fptr, self.fconj,
-                          self.start_ic, order, len(self.players), float(atol), out)
+                          self.na, order, len(self.players), float(atol), out)
         _record(self.loops, self._directory, "kernel")
         return out.reshape(shape)
 
