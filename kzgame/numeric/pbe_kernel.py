@@ -333,6 +333,8 @@ def _module_ir(sol: PBESolution) -> tuple[str, list[ast.AST], dict[str, int]]:
     for k, tree in enumerate(trees):
         f = ir.Function(mod, ir.FunctionType(dbl, [dptr]), name=f"d{k}")
         f.linkage = "internal"
+        f.attributes.add("noinline")  # used for the sample and beyond UNROLL only
+        f.attributes.add("optnone")
         bb = ir.IRBuilder(f.append_basic_block("entry"))
         tr = _Translator(bb, f.args[0], slots)
         bb.ret(tr.double(tr(tree)))
@@ -531,6 +533,8 @@ def _ic_ir(mod: Any, plans: list[Any], diffs: list[ast.AST], slots: dict[str, in
     def function(p: Any, name: str, linkage: str = "internal") -> Any:
         f = ir.Function(mod, sig, name=name)
         f.linkage = linkage
+        f.attributes.add("noinline")  # run at most a few times per point: not worth
+        f.attributes.add("optnone")  # LLVM's optimizer (the build is 1 s shorter)
         funcs[id(p)] = f
         U, D, st, i, atol = f.args
         b = ir.IRBuilder(f.append_basic_block("entry"))
