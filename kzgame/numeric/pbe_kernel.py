@@ -4,54 +4,60 @@
 each point, every assessment's conditions, the intuitive criterion, the
 ex-ante payoffs and the selection (:func:`kzgame.game.pbe.select`), with
 NumPy over blocks of points.  :func:`classify_solution` gives the same
-result with the compiled classification of this module.  This module does the same
-computation point by point, and computes only what the point needs.
-Nothing in it is written for one game; it has two parts:
+result with the compiled classification of this module, which goes point
+by point and computes only what the point needs.  Nothing in it is written
+for one game.
 
-**One generic loop, compiled once per machine** (numba; the same source for
-every game, cached on disk).  The solution enters it as data:
+**What is computed at a point.**
 
-* the boolean structure of the conditions (and of the intuitive criterion)
-  as a short bytecode with short-circuit jumps, run by a small interpreter;
-* each assessment's condition split into its conjuncts (the arguments of
-  its top-level ``And``, flattened); each distinct conjunct has a bit mask
-  of the assessments that need it.  The conjuncts are tried in a fixed
-  order (below); a conjunct is evaluated only if an assessment still alive
-  needs it, and when it fails every assessment that needs it is dead.  The
-  first :data:`UNROLL` conjuncts of the order (all of them in the belief
-  games) are unrolled in the game's compiled code (below); after them the
-  remaining conjuncts of the assessments still alive are tried assessment
-  by assessment by the interpreter (results shared between assessments).
-  The assessments left are exactly those whose conditions hold (an ``And``
-  is true iff every conjunct is: the order changes the work, not the
-  answer);
-* a relation's difference (``a - b`` of ``a >= b``) is computed the first
-  time a point needs it, by the game's compiled code (below), and kept for
-  the rest of the point;
-* payoffs are computed only for the candidates of the selection, the
-  intuitive criterion only where more than one assessment is a PBE; the
-  selection then follows :meth:`PBESolution.classify` step by
-  step (NaN payoffs select nothing, as ``max`` over NumPy arrays does).
+* Each assessment's condition is split into its conjuncts (the arguments
+  of its top-level ``And``, flattened); each distinct conjunct has a bit
+  mask of the assessments that need it.  The conjuncts are tried in a fixed
+  order; a conjunct is evaluated only if an assessment still alive needs
+  it, and when it fails every assessment that needs it is dead.  The
+  assessments left are exactly those whose conditions hold (an ``And`` is
+  true iff every conjunct is: the order changes the work, not the answer).
+* A relation's difference (``a - b`` of ``a >= b``, compared with the
+  tolerance as the reference does) is computed the first time the point
+  needs it and kept for the rest of the point.
+* The intuitive criterion only where two or more assessments are PBE (with
+  one, it is selected whatever the criterion says), with short circuit;
+  payoffs only for the candidates it leaves; then the selection step by
+  step as the reference (a NaN payoff among the candidates selects nothing,
+  as NumPy's ``max`` does).
 
-**The game's arithmetic, compiled by LLVM** (llvmlite, which numba ships):
-the terminal payoffs, each distinct difference and each assessment's
-payoffs are printed with the *same* printer as the reference (sympy's NumPy
-printer), the printed text is parsed with :mod:`ast` and translated
-operation by operation to LLVM IR (``a + b`` to one ``fadd``, ``x**2`` to
-``x*x`` as NumPy computes it, a ``Piecewise`` to a ``select``; no fast-math
-flags, so LLVM keeps every IEEE operation as written): every number is the
-same floating-point result as the reference's.  Compiling that IR takes
-about a second; numba is not involved, which is what made the first
-version of this kernel take a minute to compile.
+**The order** of the conjuncts is greedy on a fixed pseudo-random sample of
+the parameters' domains (seeded: the same solution always gives the same
+order): first the conjunct that kills the most live assessments on the
+sample, and so on.  The arguments of each ``and``/``or`` of the intuitive
+criterion are ordered the same way (those that decide most often per
+relation first), on the sample points where two or more assessments are
+PBE.  Orders only affect the speed.
 
-The order of the conjuncts is chosen greedily on a fixed pseudo-random
-sample of the parameters' domains (seeded, so the same solution always
-gives the same order): first the conjunct that kills the most live
-assessments on the sample, and so on.  It only affects the speed.
+**Two compiled parts.**
 
-Without numba/llvmlite, or for a solution whose expressions the translator
-does not handle, :func:`solution_kernel` returns None and the reference
-evaluation is used.
+* *The game's code, compiled by LLVM* (llvmlite, which numba ships): the
+  terminal payoffs, the differences, the assessments' payoffs, the first
+  :data:`UNROLL` conjuncts of the order (all of them in the belief games)
+  with their masks, and the intuitive criterion.  The expressions are
+  printed with the reference's printer (sympy's NumPy printer); the text is
+  parsed with :mod:`ast` and translated operation by operation to LLVM IR
+  (``a + b`` to one ``fadd`` in the text's order, ``x**2`` to ``x*x`` as
+  NumPy computes it, a ``Piecewise`` to a ``select``, max and min with
+  NumPy's NaN rule).  No fast-math flag is set, so LLVM keeps every IEEE
+  operation as written: every number is the same double as the
+  reference's.  This takes seconds (printing, building the IR, LLVM), in
+  every process; numba is not involved, which is what made the previous
+  kernel take a minute to compile.
+* *One generic loop* (numba; the same source for every game, compiled once
+  per machine and cached on disk like the game kernels): the points, the
+  calls into the game's code, the conjuncts beyond :data:`UNROLL` (a short
+  bytecode with short-circuit jumps and a small interpreter), the
+  selection.
+
+Without numba, or for a solution whose expressions the translator does not
+handle, :func:`solution_kernel` returns None and :func:`classify_solution`
+uses the reference.
 """
 
 from __future__ import annotations
