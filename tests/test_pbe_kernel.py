@@ -184,3 +184,13 @@ def test_auto_builds_the_kernel_only_for_large_inputs():
     large = dict(p=rng.uniform(0, 1, pbe_kernel.AUTO_POINTS), t=0.5)
     assert np.array_equal(classify_solution(sol, **large), sol.classify(**large))
     assert pbe_kernel._KERNELS[id(sol)][1] is not None  # built, and used from now on
+
+
+def test_lowest_set_bit_of_the_generic_loop():
+    loop, _ = pbe_kernel._loop()
+    rng = np.random.default_rng(7)
+    for b in range(64):
+        low = np.uint64(1) << np.uint64(b)
+        above = np.uint64(rng.integers(0, 2**63)) << np.uint64(min(b + 1, 63)) if b < 63 \
+            else np.uint64(0)
+        assert loop._lowest(low | above) == b
