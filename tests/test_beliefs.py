@@ -426,3 +426,82 @@ def test_signalling_continuum_outside_is_an_equilibrium_by_brute_force():
             gg = e_gain(rh)
             assert gg is None or gg < 5e-3 * (abs(loss) + abs(x) + 1e-9) or rh - rho < 0.04
     assert interior >= 2  # E mixing: crises nobody wanted (rare at these draws)
+
+
+GAMES = [("signalling", "indispensability"), ("signalling", "outside_r"),
+         ("screening", "indispensability"), ("screening", "outside_r")]
+
+
+def belief_points(rng, uncertain, n, grid=False):
+    """Random points of a two-type game; ``grid``: values on a coarse grid (exact ties)."""
+    def u(a, b):
+        if grid:
+            return a + (b - a) * rng.integers(0, 5, n) / 4
+        return rng.uniform(a, b, n)
+
+    X = dict(share=u(0, 1), outside_r=u(-0.4, 0.9), outside_e=u(-0.3, 0.9),
+             indispensability=u(0, 1), survival=u(0, 1), invest_cost=u(0, 0.4),
+             power=u(0.05, 0.95), holdup_cost=u(0, 0.2), prior=u(0, 1))
+    lo, hi = (u(0, 1), u(0, 1)) if uncertain == "indispensability" else (u(-0.4, 0.9),
+                                                                          u(-0.4, 0.9))
+    lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
+    hi = np.where(hi > lo, hi, lo + 0.25)
+    if uncertain == "indispensability":
+        lo, hi = np.where(hi > 1, lo - 0.25, lo), np.minimum(hi, 1.0)
+    X.pop(uncertain)
+    X[f"{uncertain}_low"], X[f"{uncertain}_high"] = lo, hi
+    k = n // 5
+    X["prior"][:k], X["prior"][k:2 * k] = 0.0, 1.0
+    return X
+
+
+@pytest.mark.parametrize("order,uncertain", GAMES)
+@pytest.mark.parametrize("grid", [False, True])
+def test_compiled_classification_equals_the_reference(order, uncertain, grid):
+    """The compiled kernel selects exactly what the NumPy reference selects (ties included)."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(21 + grid)
+    X = belief_points(rng, uncertain, 4000, grid)
+    fast = classify_beliefs(order, uncertain, method="kernel", **X)
+    slow = classify_beliefs(order, uncertain, method="reference", **X)
+    assert np.array_equal(fast.index, slow.index)
+    assert fast.labels == slow.labels and np.array_equal(fast.codes, slow.codes)
+    assert len(set(fast.index.tolist())) > 1
+
+
+@pytest.mark.parametrize("order,uncertain", GAMES)
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), grid=st.booleans(),
+       atol=st.sampled_from([1e-10, 0.0, 1e-3]))
+def test_compiled_classification_equals_the_reference_hypothesis(order, uncertain, seed, grid,
+                                                                 atol):
+    pytest.importorskip("numba")
+    X = belief_points(np.random.default_rng(seed), uncertain, 50, grid)
+    sol = belief_solution(order, uncertain)
+    from kzgame.analysis.beliefs import _values
+    from kzgame.numeric.pbe_kernel import classify_solution
+
+    v = _values(sol.game, uncertain, X)
+    fast = classify_solution(sol, ("R", "E"), atol, method="kernel", **v)
+    slow = sol.classify(("R", "E"), atol, **v)
+    assert np.array_equal(fast, slow)
+    # broadcasting and a scalar point give the same selection
+    one = {k: (a[7] if np.ndim(a) else a) for k, a in v.items()}
+    assert int(classify_solution(sol, ("R", "E"), atol, method="kernel", **one)) == fast[7]
+
+
+def test_compiled_classification_other_protocols_and_commitment():
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(5)
+    for uncertain, kw in (("indispensability", dict(protocol="ultimatum")),
+                          ("outside_r", dict(commitment=True))):
+        X = belief_points(rng, uncertain, 3000, False)
+        fast = classify_beliefs("signalling", uncertain, method="kernel", **kw, **X)
+        slow = classify_beliefs("signalling", uncertain, method="reference", **kw, **X)
+        assert np.array_equal(fast.index, slow.index)
+
+
+def test_classify_method_is_checked():
+    X = belief_points(np.random.default_rng(0), "outside_r", 5)
+    with pytest.raises(Exception, match="method"):
+        classify_beliefs("screening", "outside_r", method="fast", **X)

@@ -164,13 +164,20 @@ class Observables(dict[str, np.ndarray]):
 
 def classify_beliefs(order: str = "signalling", uncertain: str = "indispensability", *,
                      commitment: bool | None = None, protocol: str = "nash",
-                     atol: float = ATOL, **params: Any) -> BeliefClasses:
+                     atol: float = ATOL, method: str = "auto", **params: Any) -> BeliefClasses:
     """The selected PBE at each point of broadcasting parameter arrays (vectorized).
 
     Parameters
     ----------
     order, uncertain, commitment, protocol
         The game (:func:`belief_game`).
+    method : {'auto', 'kernel', 'reference'}
+        How the solver's conditions are evaluated
+        (:func:`kzgame.numeric.pbe_kernel.classify_solution`): one compiled
+        loop (``'kernel'``, numba) or NumPy in blocks (``'reference'``,
+        :meth:`kzgame.game.pbe.PBESolution.classify`); ``'auto'`` (default)
+        the compiled loop with numba for large inputs (from 50,000 points,
+        or once it is built); the results are the same.
     **params
         The game's parameters: the registry's except ``uncertain``, plus
         ``<uncertain>_low``, ``<uncertain>_high`` and ``prior``.
@@ -183,18 +190,32 @@ def classify_beliefs(order: str = "signalling", uncertain: str = "indispensabili
     """
     sol = belief_solution(order, uncertain, commitment=commitment, protocol=protocol)
     values = _values(sol.game, uncertain, params)
-    idx = sol.classify(("R", "E"), atol, **values)
-    names = [_class_label(a) for a in sol.assessments]
-    present = list(dict.fromkeys(names[i] for i in np.unique(idx) if i >= 0))
-    # order of first appearance along the flattened points
-    flat = idx.ravel()
-    seen: list[str] = []
-    for i in flat[np.sort(np.unique(flat, return_index=True)[1])]:
-        if i >= 0 and names[i] not in seen:
-            seen.append(names[i])
-    present = seen or present
+    from ..numeric.pbe_kernel import classify_solution
+
+    idx = classify_solution(sol, ("R", "E"), atol, method=method, **values)
+    names = _class_labels(sol)
+    # the classes in order of first appearance along the flattened points
+    firsts = np.unique(idx.ravel(), return_index=True)
+    present: list[str] = []
+    for i in firsts[0][np.argsort(firsts[1])]:
+        if i >= 0 and names[i] not in present:
+            present.append(names[i])
     lookup = np.array([present.index(n) if n in present else -1 for n in names] + [-1])
     return BeliefClasses(lookup[idx], tuple(present), idx, sol)
+
+
+_LABELS: dict[int, tuple[PBESolution, list[str]]] = {}
+
+
+def _class_labels(sol: PBESolution) -> list[str]:
+    """:func:`_class_label` of every assessment of ``sol`` (kept per solution)."""
+    hit = _LABELS.get(id(sol))
+    if hit is None or hit[0] is not sol:
+        hit = (sol, [_class_label(a) for a in sol.assessments])
+        if len(_LABELS) > 64:
+            _LABELS.clear()
+        _LABELS[id(sol)] = hit
+    return hit[1]
 
 
 #: The classes of :func:`classify_iota_pooling`, in code order.
