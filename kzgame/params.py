@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .errors import KzgameError, NoSurplusWarning, ParameterError
-from .game.registry import DERIVED, REGISTRY, Domain, short_repr
+from .game.registry import DERIVED, REGISTRY, Domain, check_atol, short_repr
 
 __all__ = [
     "DOMAINS",
@@ -97,28 +97,6 @@ def positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ParameterError(f"{name} = {value!r}: give a positive integer")
     return int(value)
-
-
-def check_atol(atol: Any) -> float:
-    """``atol`` as a float if it is a finite non-negative real number, else ParameterError.
-
-    The tie tolerance of :func:`kzgame.classify` and :func:`kzgame.solve`.
-
-    Examples
-    --------
-    >>> check_atol(0)
-    0.0
-    >>> check_atol(-1e-9)
-    Traceback (most recent call last):
-    ...
-    kzgame.errors.ParameterError: atol = -1e-09 is outside the allowed range [0, inf)
-    """
-    if isinstance(atol, bool) or not isinstance(atol, int | float | np.integer | np.floating):
-        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
-    value = float(atol)
-    if not (value >= 0 and np.isfinite(value)):
-        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
-    return value
 
 
 def _default(name: str) -> float:

@@ -194,3 +194,29 @@ def test_lowest_set_bit_of_the_generic_loop():
         above = np.uint64(rng.integers(0, 2**63)) << np.uint64(min(b + 1, 63)) if b < 63 \
             else np.uint64(0)
         assert loop._lowest(low | above) == b
+
+
+@pytest.mark.parametrize("method", ["reference", "kernel"])
+def test_bad_values_are_a_parameter_error_naming_them(method):
+    """An unknown keyword used to become a parameter value ('could not convert string to
+    float'); every path now checks names, domains and atol first."""
+    from kzgame.analysis.beliefs import belief_solution
+    from kzgame.errors import ParameterError
+    from kzgame.numeric.pbe_kernel import classify_solution
+
+    sol = belief_solution("screening", "indispensability")
+    good = {"prior": 0.5, "share": 0.5, "outside_r": 0.0, "outside_e": 0.3, "survival": 0.4,
+            "invest_cost": 0.05, "indispensability_low": 0.2, "indispensability_high": 0.8}
+    assert classify_solution(sol, method=method, **good).shape == ()
+    with pytest.raises(ParameterError, match="unknown parameter.*bogus"):
+        classify_solution(sol, method=method, bogus="x", **good)
+    with pytest.raises(ParameterError, match="unknown parameter.*bogus"):
+        sol.classify(bogus=1.0, **good)
+    with pytest.raises(ParameterError, match="missing parameter.*share"):
+        sol.classify(**{k: v for k, v in good.items() if k != "share"})
+    with pytest.raises(ParameterError, match=r"prior = 1.5 is outside the allowed range \[0, 1\]"):
+        classify_solution(sol, method=method, **{**good, "prior": np.array([0.5, 1.5])})
+    with pytest.raises(ParameterError, match="atol"):
+        classify_solution(sol, atol=-1.0, method=method, **good)
+    with pytest.raises(ParameterError, match="atol"):
+        sol.classify(atol=float("nan"), **good)

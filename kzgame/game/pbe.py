@@ -89,6 +89,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import GameError
+from .registry import check_atol
 from .tree import Game
 
 __all__ = ["ATOL", "FOLD_ATOL", "Assessment", "PBESolution", "pbe", "select"]
@@ -618,8 +619,16 @@ class PBESolution:
 
         Vectorized: values may be broadcasting arrays; large inputs are
         processed in blocks of :attr:`CHUNK` points.
+
+        Raises
+        ------
+        ParameterError
+            On an unknown or missing parameter, a value outside its domain
+            (:meth:`check_values`) or a bad ``atol``.
         """
-        arrays = {k: np.asarray(v, dtype=float) for k, v in values.items()}
+        atol = check_atol(atol)
+        arrays = self.check_values(values)
+        values = arrays
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
         size = math.prod(shape)
         if size > self.CHUNK:
@@ -630,6 +639,31 @@ class PBESolution:
                 out[i:i + self.CHUNK] = self._classify(prefer, atol, part)
             return out.reshape(shape)
         return self._classify(prefer, atol, values)
+
+    def check_values(self, values: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """``values`` as float64 arrays, each checked against its parameter's domain.
+
+        Raises
+        ------
+        ParameterError
+            On a name the game does not have, a missing parameter without a
+            default, or a value that is not a real number in the domain.
+
+        Examples
+        --------
+        >>> from kzgame.game import Game, chance, decision, outcome
+        >>> g = Game(chance({"a": ("p", decision("R", {"x": outcome(R=1), "y": outcome(R=0)})),
+        ...                  "b": ("1 - p", decision("R", {"x": outcome(R=0),
+        ...                                               "y": outcome(R=1)}))}),
+        ...          parameters={"p": "unit"})
+        >>> sol = pbe(g)
+        >>> sol.check_values({"p": [0.25, 1.5]})
+        Traceback (most recent call last):
+        ...
+        kzgame.errors.ParameterError: p = 1.5 is outside the allowed range [0, 1]
+        """
+        self.game.check_names(values)
+        return {k: self.game.parameters[k].check(v) for k, v in values.items()}
 
     def _classify(self, prefer: Sequence[str] | None, atol: float,
                   values: Mapping[str, Any]) -> np.ndarray:

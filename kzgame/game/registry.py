@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # sympy is imported where a symbol or expression is built
     import sympy as sp
 
 __all__ = [
+    "check_atol",
     "check_names",
     "DERIVED",
     "DOMAIN_KINDS",
@@ -145,6 +146,29 @@ def check_names(parameters: Mapping[str, Parameter], params: Mapping[str, Any]) 
     missing = [k for k, p in parameters.items() if k not in params and p.default is None]
     if missing:
         raise ParameterError(f"missing parameter(s): {', '.join(missing)}")
+
+
+def check_atol(atol: Any) -> float:
+    """``atol`` as a float if it is a finite non-negative real number, else ParameterError.
+
+    The tie tolerance of :func:`kzgame.classify`, :func:`kzgame.solve` and
+    :meth:`kzgame.game.pbe.PBESolution.classify`.
+
+    Examples
+    --------
+    >>> check_atol(0)
+    0.0
+    >>> check_atol(-1e-9)
+    Traceback (most recent call last):
+    ...
+    kzgame.errors.ParameterError: atol = -1e-09 is outside the allowed range [0, inf)
+    """
+    if isinstance(atol, bool) or not isinstance(atol, int | float | np.integer | np.floating):
+        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
+    value = float(atol)
+    if not (value >= 0 and np.isfinite(value)):
+        raise ParameterError(f"atol = {atol!r} is outside the allowed range [0, inf)")
+    return value
 
 
 def make_domain(spec: Any) -> Domain:

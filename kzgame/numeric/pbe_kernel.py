@@ -1244,13 +1244,18 @@ def classify_solution(sol: PBESolution, prefer: Any = None, atol: float | None =
     ------
     GameError
         On an unknown method, or ``'kernel'`` where there is none.
+    ParameterError
+        As :meth:`~kzgame.game.pbe.PBESolution.classify`: an unknown or
+        missing parameter, a value outside its domain, a bad ``atol``.
     """
     from ..errors import GameError
     from ..game.pbe import ATOL
+    from ..game.registry import check_atol
 
-    atol = ATOL if atol is None else atol
+    atol = check_atol(ATOL if atol is None else atol)
     if method not in ("auto", "kernel", "reference"):
         raise GameError(f"method {method!r}: give 'auto', 'kernel' or 'reference'")
+    values = sol.check_values(values)
     hit = _KERNELS.get(id(sol))
     if hit is not None and hit[0] is not sol:
         hit = None

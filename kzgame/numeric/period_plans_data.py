@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = '2a0457811d907c2faa518b399c52189e1b3efbd6bf3a68bc6a9c303d9a640edb'
+FINGERPRINT = 'c1aedb02a23679fd33f3474c6f566bd1bb86280ff208a0be9707358ad8ca531d'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
