@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 
 from kzgame.errors import GameError
-from kzgame.game import Game, chance, decision, outcome
+from kzgame.game import Game, decision, outcome
 from kzgame.game.normal_form import evaluate
 from kzgame.game.pbe import pbe
+from kzgame.games import beer_quiche
 from kzgame.games.screening_game import screening
 from kzgame.games.signalling_game import signalling
 
@@ -178,18 +179,6 @@ def test_the_solver_reports_no_false_pbe_among_pure_profiles():
             except AssertionError:
                 passes = False
             assert passes == bool(flag), (a.describe(), values)
-
-
-def beer_quiche():
-    def sender(strong):
-        def reply(msg):
-            bonus = 1 if (msg == "beer") == strong else 0
-            return decision("Rcv", {
-                "duel": outcome(S=bonus, Rcv=0 if strong else 1),
-                "walk": outcome(S=bonus + 2, Rcv=1 if strong else 0)}, infoset="Rcv|" + msg)
-        return decision("S", {"beer": reply("beer"), "quiche": reply("quiche")})
-    return Game(chance({"strong": ("p", sender(True)), "weak": ("1 - p", sender(False))}),
-                parameters={"p": "unit"})
 
 
 def test_beer_quiche_intuitive_criterion():

@@ -55,21 +55,11 @@ pure extremes.  Off-path beliefs are checked for sets of at most two nodes
 
 Examples
 --------
-A beer-quiche-like game: a strong or weak sender, a receiver who fights
-or not after seeing the message.
+Beer-quiche (:func:`kzgame.games.beer_quiche`): a strong or weak sender, a
+receiver who fights or not after seeing the message.
 
->>> from kzgame.game import Game, chance, decision, outcome
->>> def sender(strong):
-...     def reply(msg):
-...         bonus = 1 if (msg == "beer") == strong else 0
-...         return decision("Rcv", {
-...             "duel": outcome(S=bonus, Rcv=0 if strong else 1),
-...             "walk": outcome(S=bonus + 2, Rcv=1 if strong else 0)},
-...             infoset="Rcv|" + msg)
-...     return decision("S", {"beer": reply("beer"), "quiche": reply("quiche")})
->>> g = Game(chance({"strong": ("p", sender(True)), "weak": ("1 - p", sender(False))}),
-...          parameters={"p": "unit"})
->>> sol = pbe(g)
+>>> from kzgame.games import beer_quiche
+>>> sol = pbe(beer_quiche())
 >>> [a.kind for a in sol.assessments if a.holds(p=0.9)]
 ['pooling', 'pooling']
 >>> [a.kind for a in sol.assessments if a.holds(p=0.2)]

@@ -5,7 +5,9 @@
 * :func:`~kzgame.games.deterrence_game.deterrence`: a deterrence game, with
   audience costs (Fearon 1994);
 * :func:`~kzgame.games.crisis_game.crisis_bargaining`: crisis bargaining in
-  the shadow of war (Fearon 1995).
+  the shadow of war (Fearon 1995);
+* :func:`~kzgame.games.beer_quiche_game.beer_quiche`: beer-quiche, the
+  classic signalling game (Cho and Kreps 1987).
 
 >>> from kzgame.games import period, deterrence, crisis_bargaining
 >>> period("ultimatum").players
@@ -21,6 +23,7 @@ from .._lazy import lazy_exports
 _EXPORTS: dict[str, str] = {
     "PROTOCOLS": "period_game",
     "Protocol": "period_game",
+    "beer_quiche": "beer_quiche_game",
     "crisis_bargaining": "crisis_game",
     "deterrence": "deterrence_game",
     "get_protocol": "period_game",
