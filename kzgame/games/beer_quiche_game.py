@@ -8,14 +8,14 @@ prefers (beer if strong, quiche if weak) plus ``walk`` if Rcv walks; Rcv
 gets 1 for duelling a weak sender or walking away from a strong one, 0
 otherwise (``duel_weak`` for the duel with a weak sender, to vary it):
 
-===============  ==========================  ========================
-leaf             S                           Rcv
-===============  ==========================  ========================
-strong, duel     1 if beer else 0            0
-strong, walk     (1 if beer else 0) + walk   1
-weak, duel       1 if quiche else 0          duel_weak
-weak, walk       (1 if quiche else 0) + walk 0
-===============  ==========================  ========================
+===============  ============================  ===========
+leaf             S                             Rcv
+===============  ============================  ===========
+strong, duel     1 if beer else 0              0
+strong, walk     (1 if beer else 0) + walk     1
+weak, duel       1 if quiche else 0            duel_weak
+weak, walk       (1 if quiche else 0) + walk   0
+===============  ============================  ===========
 
 With the defaults (``walk = 2``, ``duel_weak = 1``) and ``p > 1/2`` both
 types pool, on beer or on quiche, Rcv walking on the path and duelling off
