@@ -31,7 +31,7 @@ from kzgame.game.pbe import pbe
 
 pytest.importorskip("numba")
 
-from kzgame.numeric import pbe_kernel  # noqa: E402
+from kzgame.numeric import pbe_ir, pbe_kernel  # noqa: E402
 from kzgame.numeric.pbe_kernel import classify_solution  # noqa: E402
 
 TEXTS = [
@@ -62,9 +62,9 @@ def _compile(texts):
     for k, text in enumerate(texts):
         f = ir.Function(mod, ir.FunctionType(dbl, [dbl.as_pointer()]), name=f"f{k}")
         b = ir.IRBuilder(f.append_basic_block("entry"))
-        tr = pbe_kernel._Translator(b, f.args[0], {n: i for i, n in enumerate(NAMES)})
+        tr = pbe_ir._Translator(b, f.args[0], {n: i for i, n in enumerate(NAMES)})
         b.ret(tr.double(tr(ast.parse(text, mode="eval"))))
-    native = pbe_kernel._Native(str(mod), tuple(f"f{k}" for k in range(len(texts))))
+    native = pbe_ir.Native(str(mod), tuple(f"f{k}" for k in range(len(texts))))
     proto = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.POINTER(ctypes.c_double))
     return native, [proto(a) for a in native.addresses]
 
