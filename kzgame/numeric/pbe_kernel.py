@@ -63,7 +63,6 @@ uses the reference.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import importlib.util
 import math
 import warnings
@@ -72,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .pbe_ir import Native, module_ir, prefix_ir
+from .pbe_order import SAMPLE, SampleTruth, conjunct_order, conjuncts, reorder, sample_points
 
 if TYPE_CHECKING:
     from ..game.pbe import PBESolution
@@ -80,14 +80,12 @@ __all__ = ["SolutionKernel", "classify_solution", "solution_kernel"]
 
 _KINDS = {"ge": 0, "gt": 1, "le": 2, "lt": 3, "eq": 4, "ne": 5}
 _CONST, _REL, _NOT, _JF, _JT, _END = range(6)
-#: Points of the sample that orders the conjuncts.
-SAMPLE: int = 512
 #: At most this many conjuncts are unrolled in LLVM IR (the rest run in the generic loop).
 UNROLL: int = 4096
 
 
 # ---------------------------------------------------------------------------
-# Bytecode and the order of the conjuncts
+# Bytecode
 
 
 def _emit(p: Any, code: list[list[int]]) -> None:
@@ -110,129 +108,6 @@ def _emit(p: Any, code: list[list[int]]) -> None:
         _emit(p[1][-1], code)
         for h in holes:
             code[h][1] = len(code)
-
-
-def _conjuncts(p: Any) -> list[Any]:
-    """The arguments of a plan's top-level ``and``, flattened (the plan itself otherwise)."""
-    if p[0] == "and":
-        return [c for x in p[1] for c in _conjuncts(x)]
-    return [p]
-
-
-def _sample(sol: PBESolution, n: int) -> np.ndarray:
-    """A fixed pseudo-random sample of the parameters' domains (for the order only).
-
-    Shape ``(parameters, n)``; uniform on each domain (an infinite end
-    replaced by one unit from the other end, or [-0.5, 0.5]).
-    """
-    rng = np.random.default_rng(20261130)
-    out = np.empty((len(sol.env.params), n))
-    for k, sym in enumerate(sol.env.params):
-        d = sol.game.parameters[str(sym)].domain
-        lo = d.low if math.isfinite(d.low) else (d.high - 1.0 if math.isfinite(d.high) else -0.5)
-        hi = d.high if math.isfinite(d.high) else lo + 1.0
-        out[k] = rng.uniform(lo, hi, n)
-    return out
-
-
-class _SampleTruth:
-    """Truth values of plans at the sample points (NumPy), memoized by plan.
-
-    ``D``: the differences at the points, shape ``(differences, points)``.
-    """
-
-    def __init__(self, D: np.ndarray, atol: float) -> None:
-        self.D = D
-        self.n = D.shape[1]
-        self.memo: dict[int, np.ndarray] = {}
-        self.rel = {"ge": lambda d: d >= -atol, "gt": lambda d: d > atol,
-                    "le": lambda d: d <= atol, "lt": lambda d: d < -atol,
-                    "eq": lambda d: np.abs(d) <= atol, "ne": lambda d: np.abs(d) > atol}
-
-    def __call__(self, p: Any) -> np.ndarray:
-        key = id(p)
-        if key not in self.memo:
-            tag = p[0]
-            if tag == "const":
-                r = np.full(self.n, bool(p[1]))
-            elif tag == "rel":
-                r = self.rel[p[1]](self.D[p[2]])
-            elif tag == "not":
-                r = ~self(p[1])
-            elif tag == "and":
-                r = np.logical_and.reduce([self(x) for x in p[1]])
-            else:
-                r = np.logical_or.reduce([self(x) for x in p[1]])
-            self.memo[key] = r
-        return self.memo[key]
-
-
-def _size(p: Any, memo: dict[int, int]) -> int:
-    """The number of relations in a plan (its cost if nothing short-circuits)."""
-    key = id(p)
-    if key not in memo:
-        tag = p[0]
-        memo[key] = 1 if tag in ("const", "rel") else _size(p[1], memo) if tag == "not" \
-            else sum(_size(x, memo) for x in p[1])
-    return memo[key]
-
-
-def _reorder(p: Any, truth: _SampleTruth, where: np.ndarray, memo: dict[int, Any],
-             sizes: dict[int, int]) -> Any:
-    """``p`` with the arguments of each ``and`` / ``or`` in a cheaper short-circuit order.
-
-    The arguments that decide most often at the sample points ``where``
-    (false for ``and``, true for ``or``) per relation they contain come
-    first (ties: the given order).  ``and`` and ``or`` do not depend on the
-    order of their arguments: only the work does.
-    """
-    key = id(p)
-    if key in memo:
-        return memo[key]
-    tag = p[0]
-    if tag in ("const", "rel"):
-        out = p
-    elif tag == "not":
-        out = ("not", _reorder(p[1], truth, where, memo, sizes))
-    else:
-        kids = [_reorder(x, truth, where, memo, sizes) for x in p[1]]
-        decide = [float(np.mean(truth(x)[where] == (tag == "or"))) if where.any() else 0.0
-                  for x in p[1]]
-        rank = sorted(range(len(kids)),
-                      key=lambda j: -decide[j] / _size(p[1][j], sizes))
-        out = (tag, tuple(kids[j] for j in rank))
-    memo[key] = out
-    return out
-
-
-def _order(truth: np.ndarray, fams: list[np.ndarray], nfam: int) -> list[int]:
-    """Greedy order of the conjuncts.
-
-    ``truth[c]``: conjunct c at the sample points; ``fams[c]``: the
-    assessments that need it.  Each step takes the conjunct that kills the
-    most (point, live assessment) pairs on the sample, ties to the first
-    (lazy greedy: a conjunct's gain only falls as assessments die).
-    """
-    n = truth.shape[1]
-    alive = np.ones((n, nfam), dtype=bool)
-    false = ~truth
-
-    def gain(c: int) -> int:
-        return int(alive[false[c]][:, fams[c]].sum())
-
-    heap = [(-gain(c), c) for c in range(len(fams))]
-    heapq.heapify(heap)
-    order: list[int] = []
-    while heap:
-        _, c = heapq.heappop(heap)
-        now = gain(c)
-        if heap and (-now, c) > heap[0]:  # stale: its gain fell below the next one's
-            heapq.heappush(heap, (-now, c))
-            continue
-        order.append(c)
-        rows = np.flatnonzero(false[c])
-        alive[np.ix_(rows, fams[c])] = False
-    return order
 
 
 # ---------------------------------------------------------------------------
@@ -483,7 +358,7 @@ def _loop() -> tuple[Any, Any]:
         try:
             module = import_source(_LOOP.replace("{cache}", "True"), directory, "pbeloop")
             check_numba_files(module.kernel, directory, module.__name__)
-            check_numba_files(module.sample, directory, module.__name__ + "_sample")
+            check_numba_files(module.sample, directory, module.__name__ + "sample_points")
             return module, directory
         except PermissionError as e:
             warnings.warn(f"{e}; compiling in memory", RuntimeWarning, stacklevel=3)
@@ -526,7 +401,7 @@ class SolutionKernel:
         per: list[list[int]] = []
         for k, p in enumerate(plans[:n]):
             mine = []
-            for c in _conjuncts(p):
+            for c in conjuncts(p):
                 if id(c) not in conj:
                     conj[id(c)] = len(cplans)
                     cplans.append(c)
@@ -542,15 +417,15 @@ class SolutionKernel:
         self.native = Native(text, ("pbe_u", "pbe_d", "pbe_p"))
         self.npar, self.nu, self.nd = len(sol.env.params), len(sol.env.usyms), len(trees)
         self.loops, self._directory = _loop()
-        sample = _sample(sol, SAMPLE)
+        sample = sample_points(sol, SAMPLE)
         D = np.zeros((max(self.nd, 1), SAMPLE))
         fn = np.array(self.native.addresses, dtype=np.int64)
         with np.errstate(all="ignore"):
             self.loops.sample(sample, fn, self.nu, D[: self.nd])
         _record(self.loops, self._directory, "sample")
-        sample_truth = _SampleTruth(D, 1e-10)
+        sample_truth = SampleTruth(D, 1e-10)
         truth = np.array([sample_truth(c) for c in cplans]).reshape(len(cplans), SAMPLE)
-        order = _order(truth, fams, n)
+        order = conjunct_order(truth, fams, n)
         prefix = min(len(order), max(0, int(unroll)))
         rank = {c: r for r, c in enumerate(order)}
         code: list[list[int]] = []
@@ -568,8 +443,8 @@ class SolutionKernel:
         several = ok.sum(axis=0) >= 2
         memo: dict[int, Any] = {}
         sizes: dict[int, int] = {}
-        ic = [_reorder(p, sample_truth, several & ok[k] if (several & ok[k]).any() else several,
-                       memo, sizes) for k, p in enumerate(plans[n:])]
+        ic = [reorder(p, sample_truth, several & ok[k] if (several & ok[k]).any() else several,
+                      memo, sizes) for k, p in enumerate(plans[n:])]
         self.na = n
         self.code = np.array(code, dtype=np.int64).reshape(-1, 3)
         self.cstart = starts
