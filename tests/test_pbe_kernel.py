@@ -1,4 +1,5 @@
-"""The compiled PBE classification (kzgame.numeric.pbe_kernel) against independent evaluations.
+"""The compiled PBE classification (kzgame.numeric.pbe_kernel, pbe_ir, pbe_loop) against
+independent evaluations.
 
 * the translator from printed text to LLVM IR computes, bit for bit, what
   Python computes from the same text with NumPy float64 scalars (every
@@ -31,7 +32,7 @@ from kzgame.game.pbe import pbe
 
 pytest.importorskip("numba")
 
-from kzgame.numeric import pbe_ir, pbe_kernel  # noqa: E402
+from kzgame.numeric import pbe_ir, pbe_kernel, pbe_loop  # noqa: E402
 from kzgame.numeric.pbe_kernel import classify_solution  # noqa: E402
 
 TEXTS = [
@@ -187,7 +188,7 @@ def test_auto_builds_the_kernel_only_for_large_inputs():
 
 
 def test_lowest_set_bit_of_the_generic_loop():
-    loop, _ = pbe_kernel._loop()
+    loop, _ = pbe_loop.generic_loop()
     rng = np.random.default_rng(7)
     for b in range(64):
         low = np.uint64(1) << np.uint64(b)
