@@ -1,4 +1,5 @@
-"""The compiled PBE classification (kzgame.numeric.pbe_kernel) against independent evaluations.
+"""The compiled PBE classification (kzgame.numeric.pbe_kernel, pbe_ir, pbe_loop) against
+independent evaluations.
 
 * the translator from printed text to LLVM IR computes, bit for bit, what
   Python computes from the same text with NumPy float64 scalars (every
@@ -31,7 +32,7 @@ from kzgame.game.pbe import pbe
 
 pytest.importorskip("numba")
 
-from kzgame.numeric import pbe_kernel  # noqa: E402
+from kzgame.numeric import pbe_ir, pbe_kernel, pbe_loop  # noqa: E402
 from kzgame.numeric.pbe_kernel import classify_solution  # noqa: E402
 
 TEXTS = [
@@ -62,9 +63,9 @@ def _compile(texts):
     for k, text in enumerate(texts):
         f = ir.Function(mod, ir.FunctionType(dbl, [dbl.as_pointer()]), name=f"f{k}")
         b = ir.IRBuilder(f.append_basic_block("entry"))
-        tr = pbe_kernel._Translator(b, f.args[0], {n: i for i, n in enumerate(NAMES)})
+        tr = pbe_ir._Translator(b, f.args[0], {n: i for i, n in enumerate(NAMES)})
         b.ret(tr.double(tr(ast.parse(text, mode="eval"))))
-    native = pbe_kernel._Native(str(mod), tuple(f"f{k}" for k in range(len(texts))))
+    native = pbe_ir.Native(str(mod), tuple(f"f{k}" for k in range(len(texts))))
     proto = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.POINTER(ctypes.c_double))
     return native, [proto(a) for a in native.addresses]
 
@@ -187,7 +188,7 @@ def test_auto_builds_the_kernel_only_for_large_inputs():
 
 
 def test_lowest_set_bit_of_the_generic_loop():
-    loop, _ = pbe_kernel._loop()
+    loop, _ = pbe_loop.generic_loop()
     rng = np.random.default_rng(7)
     for b in range(64):
         low = np.uint64(1) << np.uint64(b)

@@ -26,34 +26,24 @@ for one game.
   step as the reference (a NaN payoff among the candidates selects nothing,
   as NumPy's ``max`` does).
 
-**The order** of the conjuncts is greedy on a fixed pseudo-random sample of
-the parameters' domains (seeded: the same solution always gives the same
-order): first the conjunct that kills the most live assessments on the
-sample, and so on.  The arguments of each ``and``/``or`` of the intuitive
-criterion are ordered the same way (those that decide most often per
-relation first), on the sample points where two or more assessments are
-PBE.  Orders only affect the speed.
+**The parts**, each in its own module; :class:`SolutionKernel` puts them
+together for one solution.
 
-**Two compiled parts.**
-
-* *The game's code, compiled by LLVM* (llvmlite, which numba ships): the
-  terminal payoffs, the differences, the assessments' payoffs, the first
-  :data:`UNROLL` conjuncts of the order (all of them in the belief games)
-  with their masks, and the intuitive criterion.  The expressions are
-  printed with the reference's printer (sympy's NumPy printer); the text is
-  parsed with :mod:`ast` and translated operation by operation to LLVM IR
-  (``a + b`` to one ``fadd`` in the text's order, ``x**2`` to ``x*x`` as
-  NumPy computes it, a ``Piecewise`` to a ``select``, max and min with
-  NumPy's NaN rule).  No fast-math flag is set, so LLVM keeps every IEEE
-  operation as written: every number is the same double as the
-  reference's.  This takes seconds (printing, building the IR, LLVM), in
-  every process; numba is not involved, which is what made the previous
-  kernel take a minute to compile.
-* *One generic loop* (numba; the same source for every game, compiled once
-  per machine and cached on disk like the game kernels): the points, the
-  calls into the game's code, the conjuncts beyond :data:`UNROLL` (a short
-  bytecode with short-circuit jumps and a small interpreter), the
-  selection.
+* :mod:`kzgame.numeric.pbe_order`: the order of the conjuncts (greedy on a
+  seeded sample of the parameters' domains) and of the intuitive
+  criterion's ``and``/``or`` arguments.  Orders only affect the speed.
+* :mod:`kzgame.numeric.pbe_ir`: *the game's code, compiled by LLVM*
+  (llvmlite, which numba ships): the terminal payoffs, the differences,
+  the assessments' payoffs, the first :data:`UNROLL` conjuncts of the
+  order (all of them in the belief games) with their masks, and the
+  intuitive criterion, translated from the reference's printed text
+  operation by operation, so that every number is the same double as the
+  reference's.  Seconds, in every process.
+* :mod:`kzgame.numeric.pbe_loop`: *one generic loop* (numba; the same
+  source for every game, compiled once per machine and cached on disk like
+  the game kernels): the points, the calls into the game's code, the
+  conjuncts beyond :data:`UNROLL` (a short bytecode with short-circuit
+  jumps and a small interpreter), the selection.
 
 Without numba, or for a solution whose expressions the translator does not
 handle, :func:`solution_kernel` returns None and :func:`classify_solution`
@@ -62,1001 +52,23 @@ uses the reference.
 
 from __future__ import annotations
 
-import ast
-import hashlib
-import heapq
 import importlib.util
 import math
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
+
+from .pbe_ir import Native, module_ir, prefix_ir
+from .pbe_loop import END, KINDS, emit, generic_loop, record_loop_files
+from .pbe_order import SAMPLE, SampleTruth, conjunct_order, conjuncts, reorder, sample_points
 
 if TYPE_CHECKING:
     from ..game.pbe import PBESolution
 
 __all__ = ["SolutionKernel", "classify_solution", "solution_kernel"]
 
-_KINDS = {"ge": 0, "gt": 1, "le": 2, "lt": 3, "eq": 4, "ne": 5}
-_CONST, _REL, _NOT, _JF, _JT, _END = range(6)
-#: Points of the sample that orders the conjuncts.
-SAMPLE: int = 512
 #: At most this many conjuncts are unrolled in LLVM IR (the rest run in the generic loop).
 UNROLL: int = 4096
-
-
-class _ScalarPrinter(NumPyPrinter):
-    """The reference's NumPy printing, with scalar control flow."""
-
-    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
-        out = "nan"
-        for e, c in reversed(expr.args):
-            if c is sp.true:
-                out = f"({self._print(e)})"
-            else:
-                out = f"(({self._print(e)}) if ({self._print(c)}) else {out})"
-        return out
-
-    def _print_Relational(self, expr: sp.core.relational.Relational) -> str:
-        op = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[expr.rel_op]
-        return f"(({self._print(expr.lhs)}) {op} ({self._print(expr.rhs)}))"
-
-    def _print_And(self, expr: sp.And) -> str:
-        return "(" + " and ".join(self._print(a) for a in expr.args) + ")"
-
-    def _print_Or(self, expr: sp.Or) -> str:
-        return "(" + " or ".join(self._print(a) for a in expr.args) + ")"
-
-    def _print_Not(self, expr: sp.Not) -> str:
-        return f"(not {self._print(expr.args[0])})"
-
-    def _print_BooleanTrue(self, expr: Any) -> str:
-        return "True"
-
-    def _print_BooleanFalse(self, expr: Any) -> str:
-        return "False"
-
-    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
-        if expr.exp == -1:  # NumPy computes x**-1.0 as a reciprocal
-            return f"(1/({self._print(expr.base)}))"
-        if expr.exp == 2 or expr.exp == sp.Rational(1, 2):
-            return super()._print_Pow(expr, rational)
-        raise NotImplementedError(f"power {expr}")
-
-    def _print_Function(self, expr: Any) -> str:
-        raise NotImplementedError(f"function {expr}")
-
-    def _print_Max(self, expr: Any) -> str:  # numpy.amax: the first of ties, NaN wins
-        out = self._print(expr.args[0])
-        for a in expr.args[1:]:
-            out = f"_max({out}, {self._print(a)})"
-        return out
-
-    def _print_Min(self, expr: Any) -> str:
-        out = self._print(expr.args[0])
-        for a in expr.args[1:]:
-            out = f"_min({out}, {self._print(a)})"
-        return out
-
-
-def _printers() -> tuple[_ScalarPrinter, _ScalarPrinter]:
-    """The printers of the reference: conditions and payoffs (as given), terminal payoffs."""
-    common = {"fully_qualified_modules": True, "inline": True,
-              "allow_unknown_functions": False, "user_functions": {}}
-    return _ScalarPrinter({"order": "none", **common}), _ScalarPrinter(common)
-
-
-# ---------------------------------------------------------------------------
-# Printed text -> LLVM IR, operation by operation
-
-
-class _Translator:
-    """Translate one printed expression (Python syntax) into LLVM IR, as numba would run it.
-
-    Names are read from ``U`` (the parameters, then the terminal payoffs);
-    Python numbers stay Python numbers while both operands of an operation
-    are numbers (folded exactly as Python computes them), and become
-    doubles when they meet a variable.
-    """
-
-    def __init__(self, builder: Any, U: Any, slots: dict[str, int]) -> None:
-        from llvmlite import ir
-
-        self.ir = ir
-        self.b = builder
-        self.U = U
-        self.slots = slots
-        self.loaded: dict[str, Any] = {}
-        self.dbl = ir.DoubleType()
-
-    def double(self, v: Any) -> Any:
-        if isinstance(v, bool):
-            raise NotImplementedError("a boolean used as a number")
-        if isinstance(v, int | float):
-            if isinstance(v, int) and abs(v) > 2**53:
-                raise NotImplementedError(f"integer {v}")
-            return self.ir.Constant(self.dbl, float(v))
-        if v.type != self.dbl:
-            raise NotImplementedError("a boolean used as a number")
-        return v
-
-    def boolean(self, v: Any) -> Any:
-        if isinstance(v, bool):
-            return self.ir.Constant(self.ir.IntType(1), int(v))
-        if isinstance(v, int | float) or v.type != self.ir.IntType(1):
-            raise NotImplementedError("a number used as a boolean")
-        return v
-
-    def name(self, n: str) -> Any:
-        if n == "nan":
-            return math.nan
-        if n == "inf":
-            return math.inf
-        if n not in self.loaded:
-            if n not in self.slots:
-                raise NotImplementedError(f"name {n}")
-            ptr = self.b.gep(self.U, [self.ir.Constant(self.ir.IntType(64), self.slots[n])])
-            self.loaded[n] = self.b.load(ptr, name=n)
-        return self.loaded[n]
-
-    def __call__(self, node: ast.AST) -> Any:  # noqa: C901 - one case per node type
-        b = self.b
-        if isinstance(node, ast.Expression):
-            return self(node.body)
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool | int | float):
-                return node.value
-            raise NotImplementedError(f"constant {node.value!r}")
-        if isinstance(node, ast.Name):
-            return self.name(node.id)
-        if isinstance(node, ast.UnaryOp):
-            x = self(node.operand)
-            if isinstance(node.op, ast.Not):
-                return (not x) if isinstance(x, bool) else b.xor(self.boolean(x),
-                                                                   self.boolean(True))
-            if isinstance(node.op, ast.USub):
-                return -x if isinstance(x, int | float) and not isinstance(x, bool) \
-                    else b.fneg(self.double(x))
-            if isinstance(node.op, ast.UAdd):
-                return x
-            raise NotImplementedError(ast.dump(node.op))
-        if isinstance(node, ast.BinOp):
-            x, y = self(node.left), self(node.right)
-            num = (int, float)
-            if isinstance(x, num) and isinstance(y, num) and not isinstance(x, bool) \
-                    and not isinstance(y, bool):
-                if isinstance(node.op, ast.Add):
-                    return x + y
-                if isinstance(node.op, ast.Sub):
-                    return x - y
-                if isinstance(node.op, ast.Mult):
-                    return x * y
-                if isinstance(node.op, ast.Div):
-                    return x / y
-                raise NotImplementedError(ast.dump(node.op))
-            if isinstance(node.op, ast.Pow):
-                if y == 2 and not isinstance(y, bool):  # NumPy and numba: x*x
-                    xd = self.double(x)
-                    return b.fmul(xd, xd)
-                raise NotImplementedError("a power other than 2")
-            xd, yd = self.double(x), self.double(y)
-            op = {ast.Add: b.fadd, ast.Sub: b.fsub, ast.Mult: b.fmul,
-                  ast.Div: b.fdiv}.get(type(node.op))
-            if op is None:
-                raise NotImplementedError(ast.dump(node.op))
-            return op(xd, yd)
-        if isinstance(node, ast.Compare):
-            if len(node.ops) != 1:
-                raise NotImplementedError("a chained comparison")
-            x, y = self(node.left), self(node.comparators[0])
-            pred = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
-                    ast.NotEq: "!="}.get(type(node.ops[0]))
-            if pred is None:
-                raise NotImplementedError(ast.dump(node.ops[0]))
-            xd, yd = self.double(x), self.double(y)
-            if pred == "!=":
-                return b.fcmp_unordered("!=", xd, yd)
-            return b.fcmp_ordered(pred, xd, yd)
-        if isinstance(node, ast.BoolOp):
-            vals = [self.boolean(self(v)) for v in node.values]
-            out = vals[0]
-            for v in vals[1:]:
-                out = b.and_(out, v) if isinstance(node.op, ast.And) else b.or_(out, v)
-            return out
-        if isinstance(node, ast.IfExp):
-            c = self(node.test)
-            t, f = self(node.body), self(node.orelse)
-            if isinstance(c, bool):
-                return t if c else f
-            return b.select(self.boolean(c), self.double(t), self.double(f))
-        if isinstance(node, ast.Call) and not node.keywords:
-            f = node.func
-            fname = f.id if isinstance(f, ast.Name) else \
-                f"{f.value.id}.{f.attr}" if isinstance(f, ast.Attribute) and \
-                isinstance(f.value, ast.Name) else None
-            args = [self.double(self(a)) for a in node.args]
-            if fname in ("_max", "_min") and len(args) == 2:
-                a, c = args  # numba's _max: a if (a >= b or a != a) else b
-                keep = b.or_(b.fcmp_ordered(">=" if fname == "_max" else "<=", a, c),
-                             b.fcmp_unordered("uno", a, a))
-                return b.select(keep, a, c)
-            if fname == "numpy.sqrt" and len(args) == 1:
-                fn = b.module.declare_intrinsic("llvm.sqrt", [self.dbl])
-                return b.call(fn, args)
-            raise NotImplementedError(f"call {fname}")
-        raise NotImplementedError(type(node).__name__)
-
-
-def _module_ir(sol: PBESolution) -> tuple[str, list[ast.AST], dict[str, int]]:
-    """The game's arithmetic as LLVM IR: ``pbe_u``, ``pbe_d`` and ``pbe_p``.
-
-    ``pbe_u(U)`` writes the terminal payoffs after the parameters in ``U``;
-    ``pbe_d(j, U)`` is difference j; ``pbe_p(k, U, out)`` writes assessment
-    k's ex-ante payoffs.  Returns the IR text, the parsed differences and
-    the slot of each name in ``U``.
-    """
-    from llvmlite import ir
-
-    printer, uprinter = _printers()
-    env = sol.env
-    names = [str(s) for s in (*env.params, *env.usyms)]
-    slots = {n: k for k, n in enumerate(names)}
-    npar = len(env.params)
-    mod = ir.Module(name="kzgame_pbe")
-    dbl, i64 = ir.DoubleType(), ir.IntType(64)
-    dptr = dbl.as_pointer()
-
-    def parse(e: Any, p: _ScalarPrinter) -> ast.AST:
-        return ast.parse(p.doprint(sp.sympify(e)), mode="eval")
-
-    # terminal payoffs, in order, from the parameters
-    fu = ir.Function(mod, ir.FunctionType(ir.VoidType(), [dptr]), name="pbe_u")
-    bu = ir.IRBuilder(fu.append_basic_block("entry"))
-    tr = _Translator(bu, fu.args[0], {n: slots[n] for n in names[:npar]})
-    for j, u in enumerate(env.usyms):
-        v = tr.double(tr(parse(env.subs[u], uprinter)))
-        bu.store(v, bu.gep(fu.args[0], [ir.Constant(i64, npar + j)]))
-    bu.ret_void()
-
-    def dispatch(name: str, ftype: Any, cases: list[Any], default: Any) -> None:
-        f = ir.Function(mod, ftype, name=name)
-        entry = f.append_basic_block("entry")
-        other = f.append_basic_block("other")
-        ir.IRBuilder(other).ret(default) if default is not None \
-            else ir.IRBuilder(other).ret_void()
-        sw = ir.IRBuilder(entry).switch(f.args[0], other)
-        for k, g in enumerate(cases):
-            blk = f.append_basic_block(f"k{k}")
-            sw.add_case(ir.Constant(i64, k), blk)
-            bb = ir.IRBuilder(blk)
-            r = bb.call(g, f.args[1:])
-            bb.ret(r) if default is not None else bb.ret_void()
-
-    diffs = []
-    trees = [parse(d, printer) for d in sol._compiled.diffs]
-    for k, tree in enumerate(trees):
-        f = ir.Function(mod, ir.FunctionType(dbl, [dptr]), name=f"d{k}")
-        f.linkage = "internal"
-        f.attributes.add("noinline")  # used for the sample and beyond UNROLL only
-        f.attributes.add("optnone")
-        bb = ir.IRBuilder(f.append_basic_block("entry"))
-        tr = _Translator(bb, f.args[0], slots)
-        bb.ret(tr.double(tr(tree)))
-        diffs.append(f)
-    dispatch("pbe_d", ir.FunctionType(dbl, [i64, dptr]), diffs, ir.Constant(dbl, math.nan))
-
-    pays = []
-    for k, a in enumerate(sol.assessments):
-        f = ir.Function(mod, ir.FunctionType(ir.VoidType(), [dptr, dptr]), name=f"p{k}")
-        f.linkage = "internal"
-        bb = ir.IRBuilder(f.append_basic_block("entry"))
-        tr = _Translator(bb, f.args[0], slots)
-        for j, p in enumerate(sol.game.players):
-            v = tr.double(tr(parse(a.payoffs[p], printer)))
-            bb.store(v, bb.gep(f.args[1], [ir.Constant(i64, j)]))
-        bb.ret_void()
-        pays.append(f)
-    dispatch("pbe_p", ir.FunctionType(ir.VoidType(), [i64, dptr, dptr]), pays, None)
-    return str(mod), trees, slots
-
-
-def _prefix_ir(steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
-               slots: dict[str, int], na: int, ic: list[Any]) -> str:
-    """``pbe_prefix(U, D, st, i, atol, alive)``: the first conjuncts of the order, unrolled.
-
-    The same steps as the generic loop's masks (:class:`SolutionKernel`):
-    a conjunct is evaluated only if a live assessment needs it, and kills
-    them all when false; the live set ends in ``alive``.  A difference is
-    computed the first time a step needs it (a flag per difference) and
-    written to ``D[j]`` with ``st[j] = i`` for the later, generic steps.
-    Booleans are combined without short circuit (there is nothing to skip
-    but arithmetic: the result is the same).
-
-    In the same module, ``pbe_ic(k, U, D, st, i, atol)``: assessment k's
-    intuitive-criterion condition ``ic[k]`` (1 or 0), with short circuit
-    (:func:`_ic_ir`).
-    """
-    from llvmlite import ir
-
-    dbl, i64, i1 = ir.DoubleType(), ir.IntType(64), ir.IntType(1)
-    dptr, iptr = dbl.as_pointer(), i64.as_pointer()
-    nw = max(1, (na + 63) // 64)
-    mod = ir.Module(name="kzgame_pbe_prefix")
-    f = ir.Function(mod, ir.FunctionType(ir.VoidType(), [dptr, dptr, iptr, i64, dbl, iptr]),
-                    name="pbe_prefix")
-    U, D, st, i, atol, alive_out = f.args
-    b = ir.IRBuilder(f.append_basic_block("entry"))
-    tr = _Translator(b, U, slots)
-    for n in slots:  # every name loaded up front (dominates every later block)
-        tr.name(n)
-    tr.slots = {}
-    full = [0] * nw
-    for k in range(na):
-        full[k // 64] |= 1 << (k % 64)
-    alive = [b.alloca(i64) for _ in range(nw)]
-    for w in range(nw):
-        b.store(ir.Constant(i64, (1 << 64) - 1), alive[w])
-    have: dict[int, tuple[Any, Any]] = {}
-
-    def used(p: Any) -> None:
-        if p[0] == "rel" and p[2] not in have:
-            have[p[2]] = (b.alloca(i1), b.alloca(dbl))
-        elif p[0] == "not":
-            used(p[1])
-        elif p[0] in ("and", "or"):
-            for x in p[1]:
-                used(x)
-
-    for p, _ in steps:
-        used(p)
-    for flag, _ in have.values():
-        b.store(ir.Constant(i1, 0), flag)
-    neg = b.fneg(atol)
-
-    def diff(j: int) -> Any:
-        flag, slot = have[j]
-        comp = b.append_basic_block(f"d{j}")
-        done = b.append_basic_block(f"d{j}.done")
-        b.cbranch(b.load(flag), done, comp)
-        b.position_at_end(comp)
-        v = tr.double(tr(diffs[j]))
-        b.store(v, slot)
-        b.store(ir.Constant(i1, 1), flag)
-        b.store(v, b.gep(D, [ir.Constant(i64, j)]))
-        b.store(i, b.gep(st, [ir.Constant(i64, j)]))
-        b.branch(done)
-        b.position_at_end(done)
-        return b.load(slot)
-
-    def value(p: Any) -> Any:
-        tag = p[0]
-        if tag == "const":
-            return ir.Constant(i1, int(bool(p[1])))
-        if tag == "rel":
-            d = diff(p[2])
-            kind = p[1]
-            if kind in ("eq", "ne"):
-                fabs = b.module.declare_intrinsic("llvm.fabs", [dbl])
-                a = b.call(fabs, [d])
-                return b.fcmp_ordered("<=" if kind == "eq" else ">", a, atol)
-            return {"ge": lambda: b.fcmp_ordered(">=", d, neg),
-                    "gt": lambda: b.fcmp_ordered(">", d, atol),
-                    "le": lambda: b.fcmp_ordered("<=", d, atol),
-                    "lt": lambda: b.fcmp_ordered("<", d, neg)}[kind]()
-        if tag == "not":
-            return b.xor(value(p[1]), ir.Constant(i1, 1))
-        vals = [value(x) for x in p[1]]
-        out = vals[0]
-        for v in vals[1:]:
-            out = b.and_(out, v) if tag == "and" else b.or_(out, v)
-        return out
-
-    for s, (p, m) in enumerate(steps):
-        words = [w for w in range(nw) if int(m[w])]
-        if not words:
-            continue
-        hit = None
-        for w in words:
-            x = b.and_(b.load(alive[w]), ir.Constant(i64, int(m[w])))
-            hit = x if hit is None else b.or_(hit, x)
-        ev = b.append_basic_block(f"s{s}")
-        nxt = b.append_basic_block(f"s{s}.next")
-        b.cbranch(b.icmp_unsigned("!=", hit, ir.Constant(i64, 0)), ev, nxt)
-        b.position_at_end(ev)
-        r = value(p)
-        kill = b.append_basic_block(f"s{s}.kill")
-        b.cbranch(r, nxt, kill)
-        b.position_at_end(kill)
-        for w in words:
-            b.store(b.and_(b.load(alive[w]), ir.Constant(i64, ~int(m[w]) & ((1 << 64) - 1))),
-                    alive[w])
-        b.branch(nxt)
-        b.position_at_end(nxt)
-    for w in range(nw):
-        b.store(b.and_(b.load(alive[w]), ir.Constant(i64, full[w])),
-                b.gep(alive_out, [ir.Constant(i64, w)]))
-    b.ret_void()
-    _ic_ir(mod, ic, diffs, slots)
-    return str(mod)
-
-
-def _ic_ir(mod: Any, plans: list[Any], diffs: list[ast.AST], slots: dict[str, int]) -> None:
-    """``pbe_ic(k, U, D, st, i, atol)``: plan k's truth value (i64 1 or 0), short-circuit.
-
-    The plans form a DAG (equal sub-conditions are one plan); a node used
-    more than once is one internal function, the others are inlined.  A
-    difference is read from ``D[j]`` when ``st[j] == i`` (computed earlier
-    at this point), else computed and stored there (one function per
-    difference).
-    """
-    from llvmlite import ir
-
-    dbl, i64, i1 = ir.DoubleType(), ir.IntType(64), ir.IntType(1)
-    dptr, iptr = dbl.as_pointer(), i64.as_pointer()
-    uses: dict[int, int] = {}
-
-    def count(p: Any) -> None:
-        uses[id(p)] = uses.get(id(p), 0) + 1
-        if uses[id(p)] == 1:
-            if p[0] == "not":
-                count(p[1])
-            elif p[0] in ("and", "or"):
-                for x in p[1]:
-                    count(x)
-
-    for p in plans:
-        count(p)
-    sig = ir.FunctionType(i1, [dptr, dptr, iptr, i64, dbl])
-    funcs: dict[int, Any] = {}
-    lazy: dict[int, Any] = {}
-
-    def lazy_diff(j: int) -> Any:
-        """``lz<j>(U, D, st, i)``: D[j], computed and stored unless st[j] == i (not inlined:
-        one copy of the expression however many relations use it)."""
-        f = ir.Function(mod, ir.FunctionType(dbl, [dptr, dptr, iptr, i64]), name=f"lz{j}")
-        f.linkage = "internal"
-        f.attributes.add("noinline")
-        lazy[j] = f
-        U, D, st, i = f.args
-        b = ir.IRBuilder(f.append_basic_block("entry"))
-        sp_ = b.gep(st, [ir.Constant(i64, j)])
-        dp = b.gep(D, [ir.Constant(i64, j)])
-        comp = f.append_basic_block("compute")
-        done = f.append_basic_block("done")
-        b.cbranch(b.icmp_signed("==", b.load(sp_), i), done, comp)
-        b.position_at_end(done)
-        b.ret(b.load(dp))
-        b.position_at_end(comp)
-        tr = _Translator(b, U, slots)
-        v = tr.double(tr(diffs[j]))
-        b.store(v, dp)
-        b.store(i, sp_)
-        b.ret(v)
-        return f
-
-    def function(p: Any, name: str, linkage: str = "internal") -> Any:
-        f = ir.Function(mod, sig, name=name)
-        f.linkage = linkage
-        f.attributes.add("noinline")  # run at most a few times per point: not worth
-        f.attributes.add("optnone")  # LLVM's optimizer (the build is 1 s shorter)
-        funcs[id(p)] = f
-        U, D, st, i, atol = f.args
-        b = ir.IRBuilder(f.append_basic_block("entry"))
-        neg = b.fneg(atol)
-
-        def diff(j: int) -> Any:
-            return b.call(lazy.get(j) or lazy_diff(j), [U, D, st, i])
-
-        def gen(q: Any, top: bool = False) -> Any:
-            if not top and uses[id(q)] > 1 and q[0] not in ("const", "rel"):
-                g = funcs.get(id(q)) or function(q, f"ic_node{len(funcs)}")
-                return b.call(g, [U, D, st, i, atol])
-            tag = q[0]
-            if tag == "const":
-                return ir.Constant(i1, int(bool(q[1])))
-            if tag == "rel":
-                d = diff(q[2])
-                kind = q[1]
-                if kind in ("eq", "ne"):
-                    a = b.call(b.module.declare_intrinsic("llvm.fabs", [dbl]), [d])
-                    return b.fcmp_ordered("<=" if kind == "eq" else ">", a, atol)
-                return {"ge": lambda: b.fcmp_ordered(">=", d, neg),
-                        "gt": lambda: b.fcmp_ordered(">", d, atol),
-                        "le": lambda: b.fcmp_ordered("<=", d, atol),
-                        "lt": lambda: b.fcmp_ordered("<", d, neg)}[kind]()
-            if tag == "not":
-                return b.xor(gen(q[1]), ir.Constant(i1, 1))
-            end = b.append_basic_block("sc")
-            incoming = []
-            for x in q[1][:-1]:
-                v = gen(x)
-                nxt = b.append_basic_block("sc.next")
-                if tag == "and":
-                    b.cbranch(v, nxt, end)
-                    incoming.append((ir.Constant(i1, 0), b.block))
-                else:
-                    b.cbranch(v, end, nxt)
-                    incoming.append((ir.Constant(i1, 1), b.block))
-                b.position_at_end(nxt)
-            v = gen(q[1][-1])
-            incoming.append((v, b.block))
-            b.branch(end)
-            b.position_at_end(end)
-            phi = b.phi(i1)
-            for val, blk in incoming:
-                phi.add_incoming(val, blk)
-            return phi
-
-        b.ret(gen(p, top=True))
-        return f
-
-    roots = [function(p, f"ic{k}") for k, p in enumerate(plans)]
-    f = ir.Function(mod, ir.FunctionType(i64, [i64, dptr, dptr, iptr, i64, dbl]), name="pbe_ic")
-    entry = f.append_basic_block("entry")
-    other = f.append_basic_block("other")
-    ir.IRBuilder(other).ret(ir.Constant(i64, 0))
-    sw = ir.IRBuilder(entry).switch(f.args[0], other)
-    for k, g in enumerate(roots):
-        blk = f.append_basic_block(f"k{k}")
-        sw.add_case(ir.Constant(i64, k), blk)
-        bb = ir.IRBuilder(blk)
-        bb.ret(bb.zext(bb.call(g, f.args[1:]), i64))
-
-
-class _Native:
-    """The game's arithmetic compiled by LLVM (kept alive with the kernel that calls it)."""
-
-    def __init__(self, text: str, names: tuple[str, ...]) -> None:
-        import llvmlite.binding as llvm
-
-        llvm.initialize_native_target()
-        llvm.initialize_native_asmprinter()
-        target = llvm.Target.from_triple(llvm.get_process_triple())
-        self.machine = target.create_target_machine(
-            cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
-            opt=2)
-        mod = llvm.parse_assembly(text)
-        mod.triple = self.machine.triple
-        mod.verify()
-        if hasattr(llvm, "create_pass_builder"):  # llvmlite >= 0.44: the new pass manager
-            pto = llvm.create_pipeline_tuning_options(speed_level=2)
-            pb = llvm.create_pass_builder(self.machine, pto)
-            pb.getModulePassManager().run(mod, pb)
-        else:  # pragma: no cover - older llvmlite (numba 0.60)
-            pmb = llvm.create_pass_manager_builder()
-            pmb.opt_level = 2
-            pm = llvm.create_module_pass_manager()
-            pmb.populate(pm)
-            pm.run(mod)
-        self.engine = llvm.create_mcjit_compiler(mod, self.machine)
-        self.engine.finalize_object()
-        self.addresses = [self.engine.get_function_address(n) for n in names]
-
-
-# ---------------------------------------------------------------------------
-# Bytecode and the order of the conjuncts
-
-
-def _emit(p: Any, code: list[list[int]]) -> None:
-    """Append plan ``p`` of :class:`kzgame.game.pbe._Compiled` as short-circuit bytecode."""
-    tag = p[0]
-    if tag == "const":
-        code.append([_CONST, int(p[1]), 0])
-    elif tag == "rel":
-        code.append([_REL, _KINDS[p[1]], p[2]])
-    elif tag == "not":
-        _emit(p[1], code)
-        code.append([_NOT, 0, 0])
-    else:
-        jump = _JF if tag == "and" else _JT
-        holes = []
-        for x in p[1][:-1]:
-            _emit(x, code)
-            holes.append(len(code))
-            code.append([jump, -1, 0])
-        _emit(p[1][-1], code)
-        for h in holes:
-            code[h][1] = len(code)
-
-
-def _conjuncts(p: Any) -> list[Any]:
-    """The arguments of a plan's top-level ``and``, flattened (the plan itself otherwise)."""
-    if p[0] == "and":
-        return [c for x in p[1] for c in _conjuncts(x)]
-    return [p]
-
-
-def _sample(sol: PBESolution, n: int) -> np.ndarray:
-    """A fixed pseudo-random sample of the parameters' domains (for the order only).
-
-    Shape ``(parameters, n)``; uniform on each domain (an infinite end
-    replaced by one unit from the other end, or [-0.5, 0.5]).
-    """
-    rng = np.random.default_rng(20261130)
-    out = np.empty((len(sol.env.params), n))
-    for k, sym in enumerate(sol.env.params):
-        d = sol.game.parameters[str(sym)].domain
-        lo = d.low if math.isfinite(d.low) else (d.high - 1.0 if math.isfinite(d.high) else -0.5)
-        hi = d.high if math.isfinite(d.high) else lo + 1.0
-        out[k] = rng.uniform(lo, hi, n)
-    return out
-
-
-class _SampleTruth:
-    """Truth values of plans at the sample points (NumPy), memoized by plan.
-
-    ``D``: the differences at the points, shape ``(differences, points)``.
-    """
-
-    def __init__(self, D: np.ndarray, atol: float) -> None:
-        self.D = D
-        self.n = D.shape[1]
-        self.memo: dict[int, np.ndarray] = {}
-        self.rel = {"ge": lambda d: d >= -atol, "gt": lambda d: d > atol,
-                    "le": lambda d: d <= atol, "lt": lambda d: d < -atol,
-                    "eq": lambda d: np.abs(d) <= atol, "ne": lambda d: np.abs(d) > atol}
-
-    def __call__(self, p: Any) -> np.ndarray:
-        key = id(p)
-        if key not in self.memo:
-            tag = p[0]
-            if tag == "const":
-                r = np.full(self.n, bool(p[1]))
-            elif tag == "rel":
-                r = self.rel[p[1]](self.D[p[2]])
-            elif tag == "not":
-                r = ~self(p[1])
-            elif tag == "and":
-                r = np.logical_and.reduce([self(x) for x in p[1]])
-            else:
-                r = np.logical_or.reduce([self(x) for x in p[1]])
-            self.memo[key] = r
-        return self.memo[key]
-
-
-def _size(p: Any, memo: dict[int, int]) -> int:
-    """The number of relations in a plan (its cost if nothing short-circuits)."""
-    key = id(p)
-    if key not in memo:
-        tag = p[0]
-        memo[key] = 1 if tag in ("const", "rel") else _size(p[1], memo) if tag == "not" \
-            else sum(_size(x, memo) for x in p[1])
-    return memo[key]
-
-
-def _reorder(p: Any, truth: _SampleTruth, where: np.ndarray, memo: dict[int, Any],
-             sizes: dict[int, int]) -> Any:
-    """``p`` with the arguments of each ``and`` / ``or`` in a cheaper short-circuit order.
-
-    The arguments that decide most often at the sample points ``where``
-    (false for ``and``, true for ``or``) per relation they contain come
-    first (ties: the given order).  ``and`` and ``or`` do not depend on the
-    order of their arguments: only the work does.
-    """
-    key = id(p)
-    if key in memo:
-        return memo[key]
-    tag = p[0]
-    if tag in ("const", "rel"):
-        out = p
-    elif tag == "not":
-        out = ("not", _reorder(p[1], truth, where, memo, sizes))
-    else:
-        kids = [_reorder(x, truth, where, memo, sizes) for x in p[1]]
-        decide = [float(np.mean(truth(x)[where] == (tag == "or"))) if where.any() else 0.0
-                  for x in p[1]]
-        rank = sorted(range(len(kids)),
-                      key=lambda j: -decide[j] / _size(p[1][j], sizes))
-        out = (tag, tuple(kids[j] for j in rank))
-    memo[key] = out
-    return out
-
-
-def _order(truth: np.ndarray, fams: list[np.ndarray], nfam: int) -> list[int]:
-    """Greedy order of the conjuncts.
-
-    ``truth[c]``: conjunct c at the sample points; ``fams[c]``: the
-    assessments that need it.  Each step takes the conjunct that kills the
-    most (point, live assessment) pairs on the sample, ties to the first
-    (lazy greedy: a conjunct's gain only falls as assessments die).
-    """
-    n = truth.shape[1]
-    alive = np.ones((n, nfam), dtype=bool)
-    false = ~truth
-
-    def gain(c: int) -> int:
-        return int(alive[false[c]][:, fams[c]].sum())
-
-    heap = [(-gain(c), c) for c in range(len(fams))]
-    heapq.heapify(heap)
-    order: list[int] = []
-    while heap:
-        _, c = heapq.heappop(heap)
-        now = gain(c)
-        if heap and (-now, c) > heap[0]:  # stale: its gain fell below the next one's
-            heapq.heappush(heap, (-now, c))
-            continue
-        order.append(c)
-        rows = np.flatnonzero(false[c])
-        alive[np.ix_(rows, fams[c])] = False
-    return order
-
-
-# ---------------------------------------------------------------------------
-# The generic loop (numba), the same source for every game
-
-_LOOP = '''\
-"""Generated by kzgame.numeric.pbe_kernel: the generic PBE classification loop; do not edit."""
-import numpy
-from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic
-
-
-def _data(context, builder, aryty, ary):
-    return context.make_array(aryty)(context, builder, value=ary).data
-
-
-@intrinsic
-def _call_u(typingctx, addr, U):
-    def codegen(context, builder, sig, args):
-        fnty = ir.FunctionType(ir.VoidType(), [ir.DoubleType().as_pointer()])
-        fn = builder.inttoptr(args[0], fnty.as_pointer())
-        builder.call(fn, [_data(context, builder, sig.args[1], args[1])])
-        return context.get_dummy_value()
-    return types.none(addr, U), codegen
-
-
-@intrinsic
-def _call_d(typingctx, addr, k, U):
-    def codegen(context, builder, sig, args):
-        fnty = ir.FunctionType(ir.DoubleType(), [ir.IntType(64), ir.DoubleType().as_pointer()])
-        fn = builder.inttoptr(args[0], fnty.as_pointer())
-        return builder.call(fn, [args[1], _data(context, builder, sig.args[2], args[2])])
-    return types.float64(addr, k, U), codegen
-
-
-@intrinsic
-def _call_p(typingctx, addr, k, U, out):
-    def codegen(context, builder, sig, args):
-        dptr = ir.DoubleType().as_pointer()
-        fnty = ir.FunctionType(ir.VoidType(), [ir.IntType(64), dptr, dptr])
-        fn = builder.inttoptr(args[0], fnty.as_pointer())
-        builder.call(fn, [args[1], _data(context, builder, sig.args[2], args[2]),
-                          _data(context, builder, sig.args[3], args[3])])
-        return context.get_dummy_value()
-    return types.none(addr, k, U, out), codegen
-
-
-@intrinsic
-def _call_pre(typingctx, addr, U, D, st, i, atol, alive):
-    def codegen(context, builder, sig, args):
-        dptr = ir.DoubleType().as_pointer()
-        iptr = ir.IntType(64).as_pointer()
-        fnty = ir.FunctionType(ir.VoidType(), [dptr, dptr, iptr, ir.IntType(64),
-                                               ir.DoubleType(), iptr])
-        fn = builder.inttoptr(args[0], fnty.as_pointer())
-        builder.call(fn, [_data(context, builder, sig.args[1], args[1]),
-                          _data(context, builder, sig.args[2], args[2]),
-                          _data(context, builder, sig.args[3], args[3]), args[4], args[5],
-                          _data(context, builder, sig.args[6], args[6])])
-        return context.get_dummy_value()
-    return types.none(addr, U, D, st, i, atol, alive), codegen
-
-
-@intrinsic
-def _call_ic(typingctx, addr, k, U, D, st, i, atol):
-    def codegen(context, builder, sig, args):
-        dptr = ir.DoubleType().as_pointer()
-        iptr = ir.IntType(64).as_pointer()
-        i64 = ir.IntType(64)
-        fnty = ir.FunctionType(i64, [i64, dptr, dptr, iptr, i64, ir.DoubleType()])
-        fn = builder.inttoptr(args[0], fnty.as_pointer())
-        return builder.call(fn, [args[1], _data(context, builder, sig.args[2], args[2]),
-                                 _data(context, builder, sig.args[3], args[3]),
-                                 _data(context, builder, sig.args[4], args[4]), args[5],
-                                 args[6]])
-    return types.int64(addr, k, U, D, st, i, atol), codegen
-
-
-@njit(inline="always")
-def _rel(k, d, atol):
-    if k == 0:
-        return d >= -atol
-    if k == 1:
-        return d > atol
-    if k == 2:
-        return d <= atol
-    if k == 3:
-        return d < -atol
-    if k == 4:
-        return abs(d) <= atol
-    return abs(d) > atol
-
-
-@njit(inline="always")
-def _diff(j, D, st, i, U, fd):
-    if st[j] != i:
-        D[j] = _call_d(fd, j, U)
-        st[j] = i
-    return D[j]
-
-
-@njit(nogil=True, error_model="numpy", boundscheck=False)
-def _run(code, pc, D, st, i, U, fd, atol):
-    r = False
-    while True:
-        op = code[pc, 0]
-        if op == 1:
-            r = _rel(code[pc, 1], _diff(code[pc, 2], D, st, i, U, fd), atol)
-        elif op == 3:
-            if not r:
-                pc = code[pc, 1]
-                continue
-        elif op == 4:
-            if r:
-                pc = code[pc, 1]
-                continue
-        elif op == 2:
-            r = not r
-        elif op == 0:
-            r = code[pc, 1] == 1
-        else:
-            return r
-        pc += 1
-
-
-@njit(nogil=True, error_model="numpy", boundscheck=False, cache={cache})
-def sample(X, fn, nu, D):
-    """Every difference at every point (the sample that orders the conjuncts)."""
-    U = numpy.zeros(X.shape[0] + nu)
-    for i in range(X.shape[1]):
-        for k in range(X.shape[0]):
-            U[k] = X[k, i]
-        _call_u(fn[0], U)
-        for j in range(D.shape[0]):
-            D[j, i] = _call_d(fn[1], j, U)
-
-
-_DEBRUIJN = numpy.array([0, 47, 1, 56, 48, 27, 2, 60, 57, 49, 41, 37, 28, 16, 3, 61, 54, 58,
-                         35, 52, 50, 42, 21, 44, 38, 32, 29, 23, 17, 11, 4, 62, 46, 55, 26,
-                         59, 40, 36, 15, 53, 34, 51, 20, 43, 31, 22, 10, 45, 25, 39, 14, 33,
-                         19, 30, 9, 24, 13, 18, 8, 12, 7, 6, 5, 63], numpy.int64)
-
-
-@njit(inline="always")
-def _lowest(w):
-    """The index of the lowest set bit of a non-zero uint64 (de Bruijn)."""
-    return _DEBRUIJN[((w ^ (w - numpy.uint64(1))) * numpy.uint64(0x03F79D71B4CB0A89))
-                     >> numpy.uint64(58)]
-
-
-@njit(nogil=True, error_model="numpy", boundscheck=False, cache={cache})
-def kernel(X, fn, nu, nd, code, cstart, ckind, cdiff, cmask, prefix, fptr, fconj, na,
-           prefer, npl, atol, out):
-    fu, fd, fp, fpre, fic = fn[0], fn[1], fn[2], fn[3], fn[4]
-    n = out.shape[0]
-    npar = X.shape[0]
-    nc = cstart.shape[0]
-    nw = cmask.shape[1]
-    U = numpy.zeros(npar + nu)
-    D = numpy.zeros(max(nd, 1))
-    st = numpy.full(max(nd, 1), -1, numpy.int64)
-    cst = numpy.full(max(nc, 1), -1, numpy.int64)
-    cval = numpy.zeros(max(nc, 1), numpy.bool_)
-    alive = numpy.zeros(nw, numpy.uint64)
-    oks = numpy.zeros(na, numpy.int64)
-    cand = numpy.zeros(na, numpy.int64)
-    P = numpy.zeros((na, npl))
-    for i in range(n):
-        for k in range(npar):
-            U[k] = X[k, i]
-        _call_u(fu, U)
-        # the prefix of the conjunct order, compiled for this game
-        _call_pre(fpre, U, D, st, i, atol, alive)
-        # the assessments still alive (in index order): their remaining conjuncts
-        cnt = 0
-        for w in range(nw):
-            word = alive[w]
-            while word:
-                k = w * 64 + _lowest(word)
-                word &= word - numpy.uint64(1)
-                good = True
-                for j in range(fptr[k], fptr[k + 1]):
-                    c = fconj[j]
-                    if cst[c] == i:
-                        r = cval[c]
-                    else:
-                        if ckind[c] >= 0:
-                            r = _rel(ckind[c], _diff(cdiff[c], D, st, i, U, fd), atol)
-                        else:
-                            r = _run(code, cstart[c], D, st, i, U, fd, atol)
-                        cst[c] = i
-                        cval[c] = r
-                    if not r:
-                        good = False
-                        break
-                if good:
-                    oks[cnt] = k
-                    cnt += 1
-        if cnt == 0:
-            out[i] = -1
-            continue
-        m = 0
-        if cnt > 1:  # the intuitive criterion (all of them if none survives)
-            for j in range(cnt):
-                if _call_ic(fic, oks[j], U, D, st, i, atol) != 0:
-                    cand[m] = oks[j]
-                    m += 1
-        if m == 0:
-            for j in range(cnt):
-                cand[j] = oks[j]
-            m = cnt
-        for j in range(m):
-            _call_p(fp, cand[j], U, P[cand[j]])
-        for pl in prefer:
-            best = -numpy.inf
-            bad = False
-            for j in range(m):
-                v = P[cand[j], pl]
-                if v != v:
-                    bad = True
-                elif v > best:
-                    best = v
-            if bad:
-                m = 0
-                break
-            floor = best - atol
-            keep = 0
-            for j in range(m):
-                if P[cand[j], pl] >= floor:
-                    cand[keep] = cand[j]
-                    keep += 1
-            m = keep
-        out[i] = cand[0] if m > 0 else -1
-'''
-
-_LOOPS: dict[bool, Any] = {}
-
-
-def _loop() -> tuple[Any, Any]:
-    """The generic loop's module (``kernel``, ``sample``), and what to record after its
-    first call: loaded from the on-disk cache, or compiled in memory."""
-    from .cache import cache_dir, check_numba_files, import_source
-    from .printed import compile_source
-
-    directory = cache_dir()
-    if directory is not None:
-        try:
-            module = import_source(_LOOP.replace("{cache}", "True"), directory, "pbeloop")
-            check_numba_files(module.kernel, directory, module.__name__)
-            check_numba_files(module.sample, directory, module.__name__ + "_sample")
-            return module, directory
-        except PermissionError as e:
-            warnings.warn(f"{e}; compiling in memory", RuntimeWarning, stacklevel=3)
-        except (OSError, RuntimeError):
-            pass
-    if False not in _LOOPS:
-        from types import SimpleNamespace
-
-        source = _LOOP.replace("{cache}", "False")
-        tag = hashlib.sha256(source.encode()).hexdigest()[:12]
-        ns = compile_source(source, f"<kzgame-pbe-loop-{tag}>", {})
-        _LOOPS[False] = SimpleNamespace(kernel=ns["kernel"], sample=ns["sample"],
-                                        __name__=f"pbe-loop-{tag}")
-    return _LOOPS[False], None
-
-
-def _record(module: Any, directory: Any, fn: str) -> None:
-    """Record the hashes of numba's files of ``module.<fn>`` (after its first call)."""
-    from .cache import record_numba_files
-
-    if directory is not None and not getattr(module, f"_recorded_{fn}", False):
-        name = module.__name__ + ("" if fn == "kernel" else f"_{fn}")
-        record_numba_files(getattr(module, fn), directory, name)
-        setattr(module, f"_recorded_{fn}", True)
 
 
 class SolutionKernel:
@@ -1075,7 +87,7 @@ class SolutionKernel:
         per: list[list[int]] = []
         for k, p in enumerate(plans[:n]):
             mine = []
-            for c in _conjuncts(p):
+            for c in conjuncts(p):
                 if id(c) not in conj:
                     conj[id(c)] = len(cplans)
                     cplans.append(c)
@@ -1087,27 +99,27 @@ class SolutionKernel:
             per.append(mine)
         fams = [np.array(x, dtype=np.int64) for x in need]
         # the game's arithmetic, compiled; the differences at the sample points
-        text, trees, slots = _module_ir(sol)
-        self.native = _Native(text, ("pbe_u", "pbe_d", "pbe_p"))
+        text, trees, slots = module_ir(sol)
+        self.native = Native(text, ("pbe_u", "pbe_d", "pbe_p"))
         self.npar, self.nu, self.nd = len(sol.env.params), len(sol.env.usyms), len(trees)
-        self.loops, self._directory = _loop()
-        sample = _sample(sol, SAMPLE)
+        self.loops, self._directory = generic_loop()
+        sample = sample_points(sol, SAMPLE)
         D = np.zeros((max(self.nd, 1), SAMPLE))
         fn = np.array(self.native.addresses, dtype=np.int64)
         with np.errstate(all="ignore"):
             self.loops.sample(sample, fn, self.nu, D[: self.nd])
-        _record(self.loops, self._directory, "sample")
-        sample_truth = _SampleTruth(D, 1e-10)
+        record_loop_files(self.loops, self._directory, "sample")
+        sample_truth = SampleTruth(D, 1e-10)
         truth = np.array([sample_truth(c) for c in cplans]).reshape(len(cplans), SAMPLE)
-        order = _order(truth, fams, n)
+        order = conjunct_order(truth, fams, n)
         prefix = min(len(order), max(0, int(unroll)))
         rank = {c: r for r, c in enumerate(order)}
         code: list[list[int]] = []
         starts = np.zeros(len(order), dtype=np.int64)
         for r, c in enumerate(order):
             starts[r] = len(code)
-            _emit(cplans[c], code)
-            code.append([_END, 0, 0])
+            emit(cplans[c], code)
+            code.append([END, 0, 0])
         # the intuitive criterion, evaluated where two or more assessments are PBE: its
         # and/or arguments ordered on the sample points where that happens
         ok = np.ones((n, SAMPLE), dtype=bool)
@@ -1117,8 +129,8 @@ class SolutionKernel:
         several = ok.sum(axis=0) >= 2
         memo: dict[int, Any] = {}
         sizes: dict[int, int] = {}
-        ic = [_reorder(p, sample_truth, several & ok[k] if (several & ok[k]).any() else several,
-                       memo, sizes) for k, p in enumerate(plans[n:])]
+        ic = [reorder(p, sample_truth, several & ok[k] if (several & ok[k]).any() else several,
+                      memo, sizes) for k, p in enumerate(plans[n:])]
         self.na = n
         self.code = np.array(code, dtype=np.int64).reshape(-1, 3)
         self.cstart = starts
@@ -1127,7 +139,7 @@ class SolutionKernel:
         self.cdiff = np.zeros(len(order), dtype=np.int64)
         for r, c in enumerate(order):
             if cplans[c][0] == "rel":
-                self.ckind[r], self.cdiff[r] = _KINDS[cplans[c][1]], cplans[c][2]
+                self.ckind[r], self.cdiff[r] = KINDS[cplans[c][1]], cplans[c][2]
         nw = max(1, (n + 63) // 64)
         self.cmask = np.zeros((len(order), nw), dtype=np.uint64)
         for r, c in enumerate(order):
@@ -1142,8 +154,8 @@ class SolutionKernel:
         self.fconj = np.array(fconj or [0], dtype=np.int64)
         self.prefix = prefix
         steps = [(cplans[order[r]], self.cmask[r]) for r in range(prefix)]
-        self.native_prefix = _Native(_prefix_ir(steps, trees, slots, n, ic),
-                                     ("pbe_prefix", "pbe_ic"))
+        self.native_prefix = Native(prefix_ir(steps, trees, slots, n, ic),
+                                    ("pbe_prefix", "pbe_ic"))
         self.fn = np.array(self.native.addresses + self.native_prefix.addresses,
                            dtype=np.int64)
 
@@ -1175,7 +187,7 @@ class SolutionKernel:
         self.loops.kernel(X, self.fn, self.nu, self.nd, self.code, self.cstart, self.ckind,
                           self.cdiff, self.cmask, self.prefix, self.fptr, self.fconj,
                           self.na, order, len(self.players), float(atol), out)
-        _record(self.loops, self._directory, "kernel")
+        record_loop_files(self.loops, self._directory, "kernel")
         return out.reshape(shape)
 
 
