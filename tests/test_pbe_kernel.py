@@ -26,6 +26,7 @@ import math
 import numpy as np
 import pytest
 
+from kzgame import games
 from kzgame.errors import GameError
 from kzgame.game import Game, chance, decision, outcome
 from kzgame.game.pbe import pbe
@@ -114,16 +115,7 @@ def test_translator_refuses_what_it_does_not_know():
 
 def beer_quiche():
     """Beer-quiche with a payoff parameter t: ties at t = 0 and t = 1, mixing in between."""
-    def sender(strong):
-        def reply(msg):
-            bonus = 1 if (msg == "beer") == strong else 0
-            return decision("Rcv", {
-                "duel": outcome(S=bonus, Rcv=0 if strong else "t"),
-                "walk": outcome(S=f"{bonus} + 2*t", Rcv=1 if strong else 0)},
-                infoset="Rcv|" + msg)
-        return decision("S", {"beer": reply("beer"), "quiche": reply("quiche")})
-    return Game(chance({"strong": ("p", sender(True)), "weak": ("1 - p", sender(False))}),
-                parameters={"p": "unit", "t": "unit"})
+    return games.beer_quiche(walk="2*t", duel_weak="t", parameters={"t": "unit"})
 
 
 @pytest.mark.parametrize("unroll", [0, 5, pbe_kernel.UNROLL])

@@ -198,21 +198,11 @@ def solution_kernel(sol: PBESolution) -> SolutionKernel | None:
 
     Examples
     --------
-    A beer-quiche-like game (:mod:`kzgame.game.pbe`):
+    Beer-quiche (:func:`kzgame.games.beer_quiche`):
 
-    >>> from kzgame.game import Game, chance, decision, outcome
     >>> from kzgame.game.pbe import pbe
-    >>> def sender(strong):
-    ...     def reply(msg):
-    ...         bonus = 1 if (msg == "beer") == strong else 0
-    ...         return decision("Rcv", {
-    ...             "duel": outcome(S=bonus, Rcv=0 if strong else 1),
-    ...             "walk": outcome(S=bonus + 2, Rcv=1 if strong else 0)},
-    ...             infoset="Rcv|" + msg)
-    ...     return decision("S", {"beer": reply("beer"), "quiche": reply("quiche")})
-    >>> g = Game(chance({"strong": ("p", sender(True)), "weak": ("1 - p", sender(False))}),
-    ...          parameters={"p": "unit"})
-    >>> sol = pbe(g)
+    >>> from kzgame.games import beer_quiche
+    >>> sol = pbe(beer_quiche())
     >>> kernel = solution_kernel(sol)
     >>> p = [0.0, 0.2, 0.5, 0.9, 1.0]
     >>> kernel(None, 1e-10, {"p": p}).tolist() == sol.classify(p=p).tolist()
