@@ -324,6 +324,21 @@ def module_ir(sol: PBESolution) -> tuple[str, list[ast.AST], dict[str, int]]:
     return str(mod), trees, slots
 
 
+def _relation(b: Any, kind: str, d: Any, atol: Any, neg: Any) -> Any:
+    """The i1 test of a relation on its difference ``d`` with the tolerance, as the reference.
+
+    ``a >= b`` is ``d >= -atol``, ``a > b`` is ``d > atol``, ``a <= b`` is
+    ``d <= atol``, ``a < b`` is ``d < -atol`` (``neg`` is ``-atol``);
+    ``a == b`` is ``|d| <= atol`` and ``a != b`` is ``|d| > atol``.
+    Ordered comparisons: a NaN difference makes every relation false.
+    """
+    if kind in ("eq", "ne"):
+        a = b.call(b.module.declare_intrinsic("llvm.fabs", [d.type]), [d])
+        return b.fcmp_ordered("<=" if kind == "eq" else ">", a, atol)
+    op, bound = {"ge": (">=", neg), "gt": (">", atol), "le": ("<=", atol), "lt": ("<", neg)}[kind]
+    return b.fcmp_ordered(op, d, bound)
+
+
 def prefix_ir(steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
                slots: dict[str, int], na: int, ic: list[Any]) -> str:
     """``pbe_prefix(U, D, st, i, atol, alive)``: the first conjuncts of the order, unrolled.
@@ -397,16 +412,7 @@ def prefix_ir(steps: list[tuple[Any, np.ndarray]], diffs: list[ast.AST],
         if tag == "const":
             return ir.Constant(i1, int(bool(p[1])))
         if tag == "rel":
-            d = diff(p[2])
-            kind = p[1]
-            if kind in ("eq", "ne"):
-                fabs = b.module.declare_intrinsic("llvm.fabs", [dbl])
-                a = b.call(fabs, [d])
-                return b.fcmp_ordered("<=" if kind == "eq" else ">", a, atol)
-            return {"ge": lambda: b.fcmp_ordered(">=", d, neg),
-                    "gt": lambda: b.fcmp_ordered(">", d, atol),
-                    "le": lambda: b.fcmp_ordered("<=", d, atol),
-                    "lt": lambda: b.fcmp_ordered("<", d, neg)}[kind]()
+            return _relation(b, p[1], diff(p[2]), atol, neg)
         if tag == "not":
             return b.xor(value(p[1]), ir.Constant(i1, 1))
         vals = [value(x) for x in p[1]]
@@ -519,15 +525,7 @@ def _ic_ir(mod: Any, plans: list[Any], diffs: list[ast.AST], slots: dict[str, in
             if tag == "const":
                 return ir.Constant(i1, int(bool(q[1])))
             if tag == "rel":
-                d = diff(q[2])
-                kind = q[1]
-                if kind in ("eq", "ne"):
-                    a = b.call(b.module.declare_intrinsic("llvm.fabs", [dbl]), [d])
-                    return b.fcmp_ordered("<=" if kind == "eq" else ">", a, atol)
-                return {"ge": lambda: b.fcmp_ordered(">=", d, neg),
-                        "gt": lambda: b.fcmp_ordered(">", d, atol),
-                        "le": lambda: b.fcmp_ordered("<=", d, atol),
-                        "lt": lambda: b.fcmp_ordered("<", d, neg)}[kind]()
+                return _relation(b, q[1], diff(q[2]), atol, neg)
             if tag == "not":
                 return b.xor(gen(q[1]), ir.Constant(i1, 1))
             end = b.append_basic_block("sc")
