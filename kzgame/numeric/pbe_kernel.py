@@ -65,7 +65,7 @@ from .pbe_order import SAMPLE, SampleTruth, conjunct_order, conjuncts, reorder, 
 if TYPE_CHECKING:
     from ..game.pbe import PBESolution
 
-__all__ = ["SolutionKernel", "classify_solution", "solution_kernel"]
+__all__ = ["AUTO_POINTS", "UNROLL", "SolutionKernel", "classify_solution", "solution_kernel"]
 
 #: At most this many conjuncts are unrolled in LLVM IR (the rest run in the generic loop).
 UNROLL: int = 4096
