@@ -35,7 +35,6 @@ True
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import sympy as sp
 from sympy.printing.jscode import JavascriptCodePrinter
@@ -45,11 +44,12 @@ from ..game.gains import node_gains
 from ..game.induction import require_perfect_information
 from ..game.outcomes import outcome_codes
 from ..game.tree import Game
+from ..numeric.codegen import NestedMaxMin
 
 __all__ = ["JSPrinter", "classifier_js", "gain_expressions"]
 
 
-class JSPrinter(JavascriptCodePrinter):
+class JSPrinter(NestedMaxMin, JavascriptCodePrinter):
     """sympy's JavaScript printer with the Python printer's two changes.
 
     Integer powers print as products and quotients (no ``Math.pow``), and
@@ -60,17 +60,8 @@ class JSPrinter(JavascriptCodePrinter):
     def __init__(self) -> None:
         super().__init__({"strict": False})
 
-    def _nested(self, name: str, args: Any) -> str:
-        out = self._print(args[0])
-        for arg in args[1:]:
-            out = f"{name}({out}, {self._print(arg)})"
-        return out
-
-    def _print_Max(self, expr: sp.Max) -> str:
-        return self._nested("Math.max", expr.args)
-
-    def _print_Min(self, expr: sp.Min) -> str:
-        return self._nested("Math.min", expr.args)
+    MAX = "Math.max"
+    MIN = "Math.min"
 
     def _print_Pow(self, expr: sp.Pow) -> str:
         exp = expr.exp

@@ -36,6 +36,7 @@ from .printed import GainsCode, compile_source, numpy_namespace
 
 __all__ = [
     "GainsCode",
+    "NestedMaxMin",
     "Printer",
     "compile_source",
     "gains_code",
@@ -44,7 +45,32 @@ __all__ = [
 ]
 
 
-class Printer(NumPyPrinter):
+class NestedMaxMin:
+    """Printer mixin: ``Max``/``Min`` as nested two-argument calls of :attr:`MAX`/:attr:`MIN`.
+
+    ``Max(a, b, c)`` prints as ``MAX(MAX(a, b), c)``: every backend's
+    two-argument maximum (NumPy's, the compiled kernel's, JavaScript's
+    ``Math.max``) then sees the arguments in the same order.
+    """
+
+    MAX: str = "_maximum"
+    MIN: str = "_minimum"
+
+    def _nested(self, name: str, args: Any) -> str:
+        printer: Any = self
+        out = printer._print(args[0])
+        for arg in args[1:]:
+            out = f"{name}({out}, {printer._print(arg)})"
+        return out
+
+    def _print_Max(self, expr: sp.Max) -> str:
+        return self._nested(self.MAX, expr.args)
+
+    def _print_Min(self, expr: sp.Min) -> str:
+        return self._nested(self.MIN, expr.args)
+
+
+class Printer(NestedMaxMin, NumPyPrinter):
     """sympy's NumPy printer as :func:`sympy.lambdify` configures it, with two changes.
 
     ``Max``/``Min`` print as nested calls of ``_maximum``/``_minimum`` (bound
@@ -63,18 +89,6 @@ class Printer(NumPyPrinter):
                 "user_functions": {},
             }
         )
-
-    def _nested(self, name: str, args: Any) -> str:
-        out = self._print(args[0])
-        for arg in args[1:]:
-            out = f"{name}({out}, {self._print(arg)})"
-        return out
-
-    def _print_Max(self, expr: sp.Max) -> str:
-        return self._nested("_maximum", expr.args)
-
-    def _print_Min(self, expr: sp.Min) -> str:
-        return self._nested("_minimum", expr.args)
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         exp = expr.exp

@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = 'c1aedb02a23679fd33f3474c6f566bd1bb86280ff208a0be9707358ad8ca531d'
+FINGERPRINT = '526ff79c08ef60ccd76dbd547708451534397d7a30cf7d7101a46a3673f31b89'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
