@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -35,6 +36,7 @@ from .bounds import choose_guard, unit_interval
 from .printed import GainsCode, compile_source, numpy_namespace
 
 __all__ = [
+    "GainAssignments",
     "GainsCode",
     "NestedMaxMin",
     "Printer",
@@ -103,11 +105,56 @@ _CODE: WeakKeyDictionary[Game, GainsCode] = WeakKeyDictionary()
 _FUNCTIONS: WeakKeyDictionary[Game, object] = WeakKeyDictionary()
 
 
-def gains_code(game: Game) -> GainsCode:
-    """Print ``game``'s gains and probabilities (cached per game; see :class:`GainsCode`)."""
-    if game in _CODE:
-        return _CODE[game]
-    printer = Printer()
+@dataclass(frozen=True)
+class GainAssignments:
+    """A game's gains and chance probabilities as sympy assignments, before any printing.
+
+    Attributes
+    ----------
+    inputs : tuple of str
+        The parameters the outputs depend on, in the game's parameter order.
+    assignments : tuple of (str, sympy.Expr)
+        In the order printed code runs them: the derived quantities the
+        outputs use, the common subexpressions (``x0``, ``x1``, ...), then
+        the outputs (:attr:`outputs`, the last ones).
+    outputs : tuple of str
+        The outputs' names: every gain, then every probability.
+    gains, probabilities : dict of (int, int) to str
+        As :class:`GainsCode`.
+    """
+
+    inputs: tuple[str, ...]
+    assignments: tuple[tuple[str, Any], ...]
+    outputs: tuple[str, ...]
+    gains: dict[tuple[int, int], str]
+    probabilities: dict[tuple[int, int], str]
+
+    def lines(self, printer: Any, template: str = "{name} = {rhs}") -> list[str]:
+        """Each assignment printed by ``printer`` (an output that is a number as a float)."""
+        first_output = len(self.assignments) - len(self.outputs)
+        return [
+            template.format(
+                name=name,
+                rhs=repr(float(e)) if i >= first_output and e.is_number else printer.doprint(e),
+            )
+            for i, (name, e) in enumerate(self.assignments)
+        ]
+
+
+_ASSIGNMENTS: WeakKeyDictionary[Game, GainAssignments] = WeakKeyDictionary()
+
+
+def gain_assignments(game: Game) -> GainAssignments:
+    """The gains and probabilities of ``game`` as assignments (cached per game).
+
+    Every decision node's gain at every leaf of its subtree
+    (:func:`kzgame.game.gains.node_gains`) and every chance probability,
+    with their common subexpressions taken out (:func:`sympy.cse`).  What
+    :func:`gains_code` prints for the numeric backends and
+    :mod:`kzgame.io.jsmodel` for the browser.
+    """
+    if game in _ASSIGNMENTS:
+        return _ASSIGNMENTS[game]
     exprs: list[sp.Expr] = []
     gain_names: dict[tuple[int, int], str] = {}
     for n, ng in node_gains(game).items():
@@ -127,34 +174,41 @@ def gains_code(game: Game) -> GainsCode:
     used = set().union(
         set(), *(e.free_symbols for e in reduced), *(e.free_symbols for _, e in cses)
     )
-    derived_lines = []
+    derived = []
     for d in game.derived.values():
         if d.symbol in used:
-            derived_lines.append(f"{d.name} = {printer.doprint(d.expression)}")
+            derived.append((d.name, d.expression))
             used |= d.expression.free_symbols
-    cse_lines = [f"{sym} = {printer.doprint(e)}" for sym, e in cses]
-    out_lines = [
-        f"{name} = {printer.doprint(e) if not e.is_number else repr(float(e))}"
-        for name, e in zip(names, reduced, strict=True)
-    ]
-    inputs = tuple(k for k, s in game.symbols.items() if s in used)
+    out = GainAssignments(
+        tuple(k for k, s in game.symbols.items() if s in used),
+        (*derived, *((str(sym), e) for sym, e in cses), *zip(names, reduced, strict=True)),
+        tuple(names),
+        gain_names,
+        prob_names,
+    )
+    _ASSIGNMENTS[game] = out
+    return out
+
+
+def gains_code(game: Game) -> GainsCode:
+    """Print ``game``'s gains and probabilities (cached per game; see :class:`GainsCode`)."""
+    if game in _CODE:
+        return _CODE[game]
+    ga = gain_assignments(game)
     domains = {
-        k: (game.parameters[k].domain.low, game.parameters[k].domain.high) for k in inputs
+        k: (game.parameters[k].domain.low, game.parameters[k].domain.high) for k in ga.inputs
     }
-    assignments = [
-        *((d.name, d.expression) for d in game.derived.values() if d.symbol in used),
-        *((str(sym), e) for sym, e in cses),
-        *zip(names, reduced, strict=True),
-    ]
-    guard, bounds = choose_guard(assignments, domains, list(gain_names.values()))
-    subs = {sp.Symbol(k): e for k, e in assignments[: len(assignments) - len(names)]}
+    guard, bounds = choose_guard(ga.assignments, domains, list(ga.gains.values()))
+    first_output = len(ga.assignments) - len(ga.outputs)
+    subs = {sp.Symbol(k): e for k, e in ga.assignments[:first_output]}
+    probs = dict(ga.assignments[first_output:])
     unit = frozenset(
-        name for name, e in zip(prob_names.values(), reduced[len(gain_names):], strict=True)
-        if unit_interval(e.xreplace(subs) if e.is_Symbol else e, domains)
+        name for name in ga.probabilities.values()
+        if unit_interval(probs[name].xreplace(subs) if probs[name].is_Symbol else probs[name],
+                         domains)
     )  # fmt: skip
     code = GainsCode(
-        inputs, tuple(derived_lines + cse_lines + out_lines), gain_names, prob_names,
-        guard, bounds, unit,
+        ga.inputs, tuple(ga.lines(Printer())), ga.gains, ga.probabilities, guard, bounds, unit,
     )  # fmt: skip
     _CODE[game] = code
     return code

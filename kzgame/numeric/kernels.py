@@ -83,6 +83,7 @@ __all__ = [
     "code_dtype",
     "gains_function",
     "induction_code",
+    "javascript_rule",
     "kernel_source",
     "numba_kernel",
     "numpy_induction",
@@ -148,6 +149,10 @@ class InductionCode:
 def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
     """The backward-induction assignments of ``game`` in one flavour.
 
+    ``flavour``: ``"numba"`` (``a if t else b``), ``"numpy"``
+    (``_where(t, a, b)``) or ``"javascript"`` (``t ? a : b`` and
+    ``Math.max``, for :mod:`kzgame.io.jsmodel`; games without chance nodes).
+
     At a decision node n with actions 0..K-1: ``b{n}`` the best value,
     ``f{n} = b{n} - atol`` the floor, ``t{n}_{a} = value_a >= f{n}`` for
     a < K - 1; the chosen action is the first a with ``t{n}_{a}`` (else K - 1),
@@ -159,15 +164,18 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
 
     codes = outcome_codes(game)
     numba = flavour == "numba"
+    js = flavour == "javascript"
 
     def where(cond: str, a: str, b: str) -> str:
+        if js:
+            return f"({cond} ? {a} : {b})"
         return f"({a} if {cond} else {b})" if numba else f"_where({cond}, {a}, {b})"
 
     def literal(k: int) -> str:
-        return str(k) if numba else f"_code({k})"
+        return str(k) if numba or js else f"_code({k})"
 
     def index(t: str) -> str:
-        return t if numba else f"_intp({t})"
+        return t if numba or js else f"_intp({t})"
 
     rhs = dict(ln.split(" = ", 1) for ln in gc.lines)
     lines: list[str] = []
@@ -221,7 +229,7 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
         vals = [value(n, c) for c in node.children]
         best = vals[0]
         for v in vals[1:]:
-            best = f"_best({best}, {v})" if numba else f"_maximum({best}, {v})"
+            best = f"{'_best' if numba else 'Math.max' if js else '_maximum'}({best}, {v})"
         lines.append(f"b{n} = {best}")
         lines.append(f"f{n} = b{n} - atol")
         for a in range(len(vals) - 1):
@@ -263,6 +271,21 @@ def _print_rule(game: Game, gc: GainsCode, flavour: str) -> Any:
     ] + chance_values
     guarded = [name for name in finite if bound[name] < LIMIT]
     return lines, oc[0][1], chance_values, finite, flat.astype(np.int64), guarded
+
+
+def javascript_rule(game: Game) -> tuple[list[str], str]:
+    """Backward induction of ``game`` as JavaScript expressions: the rule's assignments
+    (``name = expression``, after the gains) and the variable or constant holding the code.
+
+    The same rule as the compiled kernel's (:func:`induction_code`), with
+    ``Math.max`` for the best value and ``t ? a : b`` for selections; at
+    decision node n, ``t{n}_{a}`` tells whether action a (in tie order) is
+    chosen unless an earlier one is.  For games without chance nodes.
+    """
+    from .codegen import gains_code
+
+    lines, code, *_ = _print_rule(game, gains_code(game), "javascript")
+    return lines, code
 
 
 _CODE: WeakKeyDictionary[Any, InductionCode] = WeakKeyDictionary()

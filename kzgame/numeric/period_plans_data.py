@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = '526ff79c08ef60ccd76dbd547708451534397d7a30cf7d7101a46a3673f31b89'
+FINGERPRINT = '34375e5813747e407d1b69bd7451ef9ecf91df555f61be6482dd4e5a35ea348a'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
