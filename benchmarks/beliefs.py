@@ -45,15 +45,7 @@ import tempfile
 import time
 
 import numpy as np
-
-
-def best_of(f, repeat):
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        out.append(time.perf_counter() - t)
-    return min(out)
+from timing import best_of
 
 
 def points(rng, n):

@@ -25,19 +25,9 @@ where h > 0).
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
-
-
-def best(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from timing import best_of
 
 
 def main(argv=None) -> int:
@@ -66,19 +56,20 @@ def main(argv=None) -> int:
     def read(arrays):
         return lambda: [a.sum() for a in arrays]
 
-    base = best(read(list(p.values())), repeat)
+    base = best_of(read(list(p.values())), repeat, warm_up=True)
     rows.append(("read-only pass (8 arrays)", base, base))
-    t = best(lambda: kzgame.classify(protocol="nash", backend="numba", **p), repeat)
+    t = best_of(lambda: kzgame.classify(protocol="nash", backend="numba", **p), repeat,
+                warm_up=True)
     rows.append(("period game (nash), compiled", t, base))
     period_codes = kzgame.classify(protocol="nash", **p)
     codes = {}
     for c in ("full", "none", "brinkmanship"):
         game = commitment_game(c)
         extra = {"exit_premium": xi} | ({"breakdown_risk": pi} if c == "brinkmanship" else {})
-        ref = best(read([*p.values(), *extra.values()]), repeat)
+        ref = best_of(read([*p.values(), *extra.values()]), repeat, warm_up=True)
         for backend in ("numba", "numpy"):
-            t = best(lambda g=game, e=extra, b=backend: kzgame.classify(g, backend=b, **p, **e),
-                     repeat)
+            t = best_of(lambda g=game, e=extra, b=backend: kzgame.classify(g, backend=b, **p, **e),
+                        repeat, warm_up=True)
             rows.append((f"commitment {c}, {'compiled' if backend == 'numba' else 'numpy'}",
                          t, ref))
         codes[c] = kzgame.classify(game, **p, **extra)

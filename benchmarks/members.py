@@ -27,6 +27,7 @@ import argparse
 import time
 
 import numpy as np
+from timing import best_of
 
 from kzgame.members.contagion import MEMBER_PARAMETERS
 from kzgame.members.countermoves import best_counter_move
@@ -45,15 +46,6 @@ COSTS = {"dilution": (0.0, 1.0), "dilution_cost": (0.0, 0.3), "deepening": (0.0,
 def draw(rng, n, size):
     return {f"M{k}": {p: rng.uniform(*RANGES[p], size=size) for p in MEMBER_PARAMETERS}
             for k in range(1, n + 1)}
-
-
-def best_of(f, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def per_point_tree(rng, n, points, costs=False):

@@ -64,6 +64,7 @@ import time
 import warnings
 
 import numpy as np
+from timing import best_of
 
 import kzgame
 from kzgame.equilibrium import normal_form
@@ -86,16 +87,6 @@ RANGES = {
     "power": (0.05, 0.95),
     "holdup_cost": (0.0, 0.25),
 }
-
-
-def best_of(fn, repeat: int) -> float:
-    """The smallest wall time of ``repeat`` calls of ``fn`` (seconds)."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def per_game(fn, items, repeat: int = 3) -> float:

@@ -31,9 +31,9 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
+from timing import best_of
 
 COLD = r"""
 import json, time
@@ -107,15 +107,6 @@ def cold_runs(runs: int, code: str = COLD) -> list[dict]:
                              check=True)
         out.append(json.loads(res.stdout.strip().splitlines()[-1]))
     return out
-
-
-def best_of(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def random_points(n: int, seed: int = 0) -> dict[str, np.ndarray]:
