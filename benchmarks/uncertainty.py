@@ -39,10 +39,10 @@ import argparse
 import json
 import math
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import best_of
 
 import kzgame
 from kzgame.analysis.uncertainty import (
@@ -55,18 +55,9 @@ from kzgame.analysis.uncertainty import (
     triples,
 )
 from kzgame.io.cases import load_case
+from kzgame.numeric.kernels import NUMBA_AVAILABLE
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def best(f, repeat: int) -> float:
-    f()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def old_first_order(x, onehot, total_var, bins):
@@ -123,21 +114,23 @@ def measure(period, distribution: str, n: int, repeat: int, sobol: bool) -> dict
 
     row = {
         "period": period.label, "uncertain": len(names), "distribution": distribution, "n": n,
-        "classify": best(lambda: kzgame.classify(**samples), repeat),
-        "mc": best(lambda: monte_carlo(period, n, distribution=distribution,
-                                       sensitivity=False), repeat),
-        "mc_sensitivity": best(lambda: monte_carlo(period, n, distribution=distribution),
-                               repeat),
-        "sensitivity": best(sensitivity, repeat),
-        "old_sensitivity": best(lambda: old_sensitivity(ranges, samples, codes, n), repeat),
+        "classify": best_of(lambda: kzgame.classify(**samples), repeat, warm_up=True),
+        "mc": best_of(lambda: monte_carlo(period, n, distribution=distribution,
+                                          sensitivity=False), repeat, warm_up=True),
+        "mc_sensitivity": best_of(lambda: monte_carlo(period, n, distribution=distribution),
+                                  repeat, warm_up=True),
+        "sensitivity": best_of(sensitivity, repeat, warm_up=True),
+        "old_sensitivity": best_of(lambda: old_sensitivity(ranges, samples, codes, n), repeat,
+                                   warm_up=True),
     }
     row["ratio"] = row["sensitivity"] / row["classify"]
     row["old_ratio"] = row["old_sensitivity"] / row["classify"]
     row["ratio_mc"] = row["sensitivity"] / row["mc"]
     row["old_ratio_mc"] = row["old_sensitivity"] / row["mc"]
     if sobol:
-        row["sobol"] = best(lambda: monte_carlo(period, n, distribution=distribution,
-                                                method="sobol"), max(1, repeat // 2))
+        row["sobol"] = best_of(lambda: monte_carlo(period, n, distribution=distribution,
+                                                   method="sobol"), max(1, repeat // 2),
+                               warm_up=True)
     return row
 
 
@@ -175,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     repeat = 1 if args.quick else args.repeat
     print(f"kzgame {getattr(kzgame, '__version__', '?')}, numpy {np.__version__}, "
           f"Python {platform.python_version()}, {platform.machine()}; numba kernels "
-          f"{'on' if kzgame.kernels.NUMBA_AVAILABLE else 'off'}")
+          f"{'on' if NUMBA_AVAILABLE else 'off'}")
     rows = run(args.case, sizes, args.distributions, repeat, args.sobol)
     for n in sizes:
         sel = [r for r in rows if r["n"] == n]
