@@ -105,12 +105,16 @@ def test_engine_gains_are_the_closed_forms(protocol):
 
 def test_kernel_source_validates_every_input_against_its_domain():
     game = period("nash")
-    src = kernels.kernel_source(game)
+    exact = kernels.kernel_source(game, exact=True)
     for name in kernels.induction_code(game).gains.inputs:
-        assert kernels._domain_test(game.parameters[name].domain, name) in src
-    assert "(power > 0.0) & (power < 1.0)" in src
-    assert "(share >= 0.0) & (share <= 1.0)" in src
-    assert "(outside_r > -inf) & (outside_r < inf)" in src
+        assert kernels._domain_test(game.parameters[name].domain, name) in exact
+    assert "(outside_r > -inf) & (outside_r < inf)" in exact
+    fast = kernels.kernel_source(game)
+    assert "(power > 0.0) & (power < 1.0)" in fast
+    assert "(share >= 0.0) & (share <= 1.0)" in fast
+    # an unbounded input is tested against the guard, which infinities and NaN fail
+    # (status 4: the exact kernel then reports them), not for finiteness as well
+    assert "abs(outside_r) <= " in fast and "(outside_r > -inf)" not in fast
     with pytest.raises(kzgame.KzgameError, match="flags"):
         kernels.kernel_source(game, (True,))
 
@@ -282,6 +286,8 @@ BAD = [
     ("power", 1.0, "power = 1.0 is outside the allowed range (0, 1)"),
     ("surplus", 0.0, "surplus = 0.0 is outside the allowed range (0, inf)"),
     ("outside_r", np.inf, "outside_r = inf is not a finite number"),
+    ("outside_e", -np.inf, "outside_e = -inf is not a finite number"),
+    ("outside_e", np.nan, "outside_e = nan is not a finite number"),
     ("invest_cost", np.nan, "invest_cost = nan is not a finite number"),
     ("discount_e", 1.0, "discount_e = 1.0 is outside the allowed range [0, 1)"),
 ]

@@ -394,17 +394,23 @@ def numpy_induction(game: Game) -> Any:
     return fn
 
 
-def _domain_test(domain: Any, var: str) -> str:
-    """A branch-free test: ``var`` is finite and in ``domain``."""
-    if math.isinf(domain.low):
-        low = f"{var} > -inf"
-    else:
-        low = f"{var} {'>' if domain.low_open else '>='} {domain.low!r}"
-    if math.isinf(domain.high):
-        high = f"{var} < inf"
-    else:
-        high = f"{var} {'<' if domain.high_open else '<='} {domain.high!r}"
-    return f"({low}) & ({high})"
+def _domain_test(domain: Any, var: str, guarded: bool = False) -> str | None:
+    """A branch-free test: ``var`` is finite and in ``domain``.
+
+    With ``guarded`` the kernel also tests ``abs(var) <= guard``, which fails
+    for infinities and NaN: the test then keeps only the domain's finite
+    bounds (None if it has none).
+    """
+    tests = []
+    if not math.isinf(domain.low):
+        tests.append(f"{var} {'>' if domain.low_open else '>='} {domain.low!r}")
+    elif not guarded:
+        tests.append(f"{var} > -inf")
+    if not math.isinf(domain.high):
+        tests.append(f"{var} {'<' if domain.high_open else '<='} {domain.high!r}")
+    elif not guarded:
+        tests.append(f"{var} < inf")
+    return " & ".join(f"({t})" for t in tests) or None
 
 
 #: The head of every generated numba module (here and in :mod:`kzgame.estimation.kernel`):
@@ -455,7 +461,8 @@ def kernel(shape, strides, out, atol, _tables, {arrays}):
     (0, 0) or, at the first row with a problem, (status, row start):
     1 an input outside its domain, 2 a gain or value that is not finite,
     3 a chance probability outside [0, 1], 4 an input beyond the guard
-    {guard} (the values proved finite within it are not tested here).
+    {guard} or not a number (the values proved finite within it are not
+    tested here, nor the finiteness of the inputs tested against it).
     """
     nd = shape.shape[0]
     inner = shape[nd - 1]
@@ -580,7 +587,6 @@ def kernel_source(
         for i, (k, v) in enumerate(zip(ins, varying, strict=True))
     ]
     point_loads = [f"{ind12}{k} = r_{k}[j]" for k, v in zip(ins, varying, strict=True) if v]
-    valid = _all([_domain_test(game.parameters[k].domain, k) for k in ins])
     rhs = dict(ln.split(" = ", 1) for ln in (*ic.gains.lines, *ic.numba_lines))
     probs = _all([f"({p} >= 0.0) & ({p} <= 1.0)" for p in _distinct(list(ic.probabilities), rhs)])
     guarded = set() if exact else set(ic.guarded)
@@ -592,6 +598,13 @@ def kernel_source(
     ]  # fmt: skip
     guard = ic.gains.guard
     within = _all([f"abs({k}) <= {guard!r}" for k in unbounded] if guarded else [])
+    # An input tested against the guard needs no test of finiteness of its own: an infinity
+    # or NaN fails the guard (status 4), and the exact kernel then reports it (status 1).
+    domain_tests = [
+        _domain_test(game.parameters[k].domain, k, guarded=bool(guarded) and k in unbounded)
+        for k in ins
+    ]
+    valid = _all([t for t in domain_tests if t is not None])
     return _KERNEL_TEMPLATE.format(
         title=(game.title or "a game").replace("\n", " "),
         cache=bool(cache),

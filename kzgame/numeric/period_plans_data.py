@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = '34375e5813747e407d1b69bd7451ef9ecf91df555f61be6482dd4e5a35ea348a'
+FINGERPRINT = 'ab7d939826c254b1e7e7ab752c763897f169211912d42142cbe95ca62257a835'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
