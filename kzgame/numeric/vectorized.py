@@ -102,19 +102,29 @@ def game_arrays(game: Game, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
 
 
 def _in_domain(game: Game, name: str, arr: np.ndarray) -> bool:
-    """Whether every element of ``arr`` is in the domain (two reductions, no temporary)."""
+    """Whether every element of ``arr`` is in the domain (no temporary).
+
+    On the whole real line one reduction usually decides: a finite sum has
+    no NaN and no infinity among its terms.  Otherwise (another domain, or
+    a sum that overflows) the minimum and the maximum decide, which
+    propagate NaN.
+    """
     if arr.size == 0:
         return True
     domain = game.parameters[name].domain
+    if math.isinf(domain.low) and math.isinf(domain.high):
+        with np.errstate(over="ignore", invalid="ignore"):
+            if math.isfinite(float(arr.sum())):
+                return True
     return domain.contains(float(arr.min())) and domain.contains(float(arr.max()))
 
 
 def validate(game: Game, arrays: Mapping[str, np.ndarray]) -> None:
     """Check every parameter against its domain, in the game's parameter order.
 
-    Two reductions (min and max, which propagate NaN) decide; only when
-    they fail is the array searched, chunk by chunk in C order, for the
-    first offending element, which :meth:`Parameter.check` reports.  No
+    One or two reductions decide (:func:`_in_domain`); only when they fail
+    is the array searched, chunk by chunk in C order, for the first
+    offending element, which :meth:`Parameter.check` reports.  No
     full-size temporary is allocated.
 
     Raises
