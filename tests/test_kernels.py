@@ -436,3 +436,27 @@ def test_cache_dir_setting(monkeypatch, tmp_path):
     monkeypatch.delenv("KZGAME_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.cache_dir() == tmp_path / "kzgame"
+
+
+@numba_only
+def test_an_infinite_or_nan_input_is_reported_without_compiling_the_exact_kernel():
+    """Infinities and NaN fail the guard (status 4); they are invalid inputs, reported
+    from a check of the arrays, not by compiling the kernel that tests every value."""
+    from kzgame.game import Game, decision, outcome
+
+    g = Game(decision("A", {"x": outcome(A="2*t - 1"), "y": outcome(A="t*t")}),
+             parameters={"t": "real"})
+    t = np.linspace(-2.0, 2.0, 1_000)
+    kzgame.classify(g, t=t, backend="numba")
+    for value in (np.nan, np.inf):
+        bad = t.copy()
+        bad[700] = value
+        with pytest.raises(ParameterError, match=f"t = {value!r} is not a finite number"):
+            kzgame.classify(g, t=bad, backend="numba")
+    assert all(not exact for _varying, exact in kernels._KERNELS[g])
+    # an input beyond the guard but finite is classified by the exact kernel
+    huge = t.copy()
+    huge[700] = 1e100  # beyond the guard (2**256), and t*t is still finite
+    codes = kzgame.classify(g, t=huge, backend="numba")
+    assert codes.tolist() == kzgame.classify(g, t=huge, backend="numpy").tolist()
+    assert any(exact for _varying, exact in kernels._KERNELS[g])

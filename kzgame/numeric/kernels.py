@@ -708,7 +708,8 @@ def run_numba(
         (the codes are then incomplete).
     start : int
         With a nonzero status, the flat index of the start of the row in
-        which the problem was found.
+        which the problem was found (0 where an infinite or NaN input was
+        found by a check of whole arrays, status 1).
     """
     ic = induction_code(game)
     ins = ic.gains.inputs
@@ -723,11 +724,18 @@ def run_numba(
     kernel = numba_kernel(game, varying)
     status, start = kernel(ext, strides, out.reshape(-1), float(atol), ic.tables, *bufs)
     _record(kernel)
-    if status == 4:  # an input beyond the guard: the kernel that tests every value decides
-        kernel = numba_kernel(game, varying, exact=True)
+    if status == 4:  # an input beyond the guard, infinite or NaN
+        if not all(_finite(arrays[k]) for k in ins):
+            return out, 1, 0  # invalid: reported by validation, without compiling another kernel
+        kernel = numba_kernel(game, varying, exact=True)  # it tests every value and decides
         status, start = kernel(ext, strides, out.reshape(-1), float(atol), ic.tables, *bufs)
         _record(kernel)
     return out, int(status), int(start)
+
+
+def _finite(arr: np.ndarray) -> bool:
+    """Whether every element of ``arr`` is finite (two reductions that propagate NaN)."""
+    return arr.size == 0 or (math.isfinite(float(arr.min())) and math.isfinite(float(arr.max())))
 
 
 def _record(kernel: Any) -> None:

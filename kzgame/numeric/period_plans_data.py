@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = 'ab7d939826c254b1e7e7ab752c763897f169211912d42142cbe95ca62257a835'
+FINGERPRINT = 'c58d5bb6fae0e79dc4b337f9e8a0ae4271b19223d65d6b91debe9cb927901e55'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
