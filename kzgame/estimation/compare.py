@@ -18,6 +18,14 @@ Both non-nested tests take the same correction for the number of
 coefficients (``"none"``, ``"aic"``: ``(k1 - k2) / n`` per row, ``"bic"``:
 ``(k1 - k2) log(n) / (2 n)`` per row), as the R package ``games`` does.
 
+**Ties.** A row where the two log-likelihoods differ by no more than
+:data:`TIE_RTOL` times their magnitude (at least 1) is a tie, before any
+correction: rounding, not the data, decides such a difference.  Models that
+predict the same probabilities on every row (observationally equivalent:
+for instance two fits of a game whose parameters are not all identified)
+therefore get statistic 0 and ``"neither"``.  Without this rule, Vuong's
+test read the rounding noise of two such fits as z = 7.9, p = 3e-15.
+
 Examples
 --------
 >>> from kzgame.games import deterrence
@@ -42,9 +50,15 @@ import numpy as np
 from ..errors import ParameterError
 from .fit import Fit
 
-__all__ = ["Test", "clarke", "likelihood_ratio", "vuong"]
+__all__ = ["TIE_RTOL", "Test", "clarke", "likelihood_ratio", "vuong"]
 
 CORRECTIONS: tuple[str, ...] = ("none", "aic", "bic")
+
+#: Row-wise log-likelihood differences within this relative tolerance (of the larger
+#: magnitude, at least 1) are ties for :func:`vuong` and :func:`clarke`: the square root of
+#: float64's epsilon, about 1.5e-8, far above the rounding of a row's log-likelihood and
+#: below any difference the data could show.
+TIE_RTOL: float = math.sqrt(float(np.finfo(np.float64).eps))
 
 
 @dataclass(frozen=True)
@@ -106,7 +120,10 @@ def _differences(a: Fit, b: Fit, correction: str) -> np.ndarray:
     if correction not in CORRECTIONS:
         raise ParameterError(f"correction = {correction!r}; allowed: {', '.join(CORRECTIONS)}")
     _same_rows(a, b)
-    d = a.rows() - b.rows()
+    la, lb = a.rows(), b.rows()
+    d = la - lb
+    scale = np.maximum(1.0, np.maximum(np.abs(la), np.abs(lb)))
+    d = np.where(np.abs(d) <= TIE_RTOL * scale, 0.0, d)  # ties (see the module's docstring)
     n = a.n
     if correction == "aic":
         d = d - (a.k - b.k) / n
@@ -116,7 +133,12 @@ def _differences(a: Fit, b: Fit, correction: str) -> np.ndarray:
 
 
 def vuong(model1: Fit, model2: Fit, correction: str = "none", level: float = 0.05) -> Test:
-    """Vuong's test of two non-nested models fitted to the same rows."""
+    """Vuong's test of two non-nested models fitted to the same rows.
+
+    Rows where the models tie (:data:`TIE_RTOL`) count as zero differences;
+    if every row ties, the models cannot be told apart: statistic 0,
+    p-value 1, ``"neither"``.
+    """
     from scipy.stats import norm
 
     d = _differences(model1, model2, correction)
@@ -130,7 +152,11 @@ def vuong(model1: Fit, model2: Fit, correction: str = "none", level: float = 0.0
 
 
 def clarke(model1: Fit, model2: Fit, correction: str = "none", level: float = 0.05) -> Test:
-    """Clarke's distribution-free test: the count of rows where model 1 fits better."""
+    """Clarke's distribution-free test: the count of rows where model 1 fits better.
+
+    Tied rows (:data:`TIE_RTOL`) are left out, as zero differences are in a
+    sign test; if every row ties: statistic 0, p-value 1, ``"neither"``.
+    """
     from scipy.stats import binomtest
 
     d = _differences(model1, model2, correction)
