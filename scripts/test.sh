@@ -2,9 +2,11 @@
 # Set up .venv (first run only) with every extra, then run all the checks:
 # ruff, mypy (static types of kzgame/), the test suite (tests, doctests of the package
 # and of the docs, the example notebook executed with nbmake, the HTML report in a
-# headless Chromium) with a coverage floor, and the documentation build with warnings
-# as errors.  Arguments are passed to pytest instead of the default set (then without
-# the coverage floor and the notebooks).
+# headless Chromium) with a coverage floor, the documentation build with warnings
+# as errors, and the suite again on the oldest versions of the core dependencies and
+# numba that pyproject.toml admits (scripts/test-oldest.sh).  Arguments are passed to
+# pytest instead of the default set (then without the coverage floor, the notebooks
+# and the oldest versions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -24,4 +26,9 @@ else
 fi
 if [ -f docs/conf.py ]; then
     .venv/bin/python -m sphinx -W --keep-going -b html -q docs docs/_build/html
+fi
+if [ "$#" -eq 0 ]; then
+    # The same suite on the oldest versions pyproject.toml admits (core and `fast` only;
+    # scripts/oldest.txt), in .venv-oldest: about 3 min.
+    bash scripts/test-oldest.sh
 fi
