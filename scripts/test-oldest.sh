@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # numba 0.60 compiles its own kernels: a cache of its own, apart from the main venv's
 export KZGAME_CACHE_DIR="${KZGAME_CACHE_DIR:-$PWD/.venv-oldest/kzgame-cache}"
+# fewer hypothesis examples than the main run (tests/conftest.py): this run checks that
+# the code works on these versions; the main run checks the properties widely
+export KZGAME_HYPOTHESIS="${KZGAME_HYPOTHESIS:-compat}"
 if [ "$#" -gt 0 ]; then
     exec .venv-oldest/bin/python -m pytest -p no:cacheprovider "$@"
 fi

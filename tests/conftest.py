@@ -12,4 +12,9 @@ settings.register_profile(
 settings.register_profile(
     "thorough", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+# "compat": the suite on the oldest dependency versions (scripts/test-oldest.sh), which
+# checks that the same code runs there, not the properties as widely as "ci" does
+settings.register_profile(
+    "compat", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("KZGAME_HYPOTHESIS", "ci"))
