@@ -66,8 +66,10 @@ def test_reported_change_flips_and_99_percent_does_not(period, protocol):
     for c in records:
         assert c.strategy.code == current
         x0 = getattr(period, c.parameter)
-        assert c.current == x0 and c.value == x0 + c.change and c.change != 0
-        flipped = int(code(period, protocol, c.parameter, x0 + c.change))
+        assert c.current == x0 and c.change != 0
+        # value is x0 + change, unless the flip is finer than x0's rounding reaches (below)
+        assert c.value == x0 + c.change or abs(c.value - (x0 + c.change)) <= math.ulp(x0), str(c)
+        flipped = int(code(period, protocol, c.parameter, c.value))
         assert flipped == c.new_strategy.code != current, str(c)
         if c.knife_edge:  # the period is on the boundary: a rounding-sized step flips it
             # (1e-9, not 1e-12: a second knot may lie 1e-12 away and the first float past
@@ -392,3 +394,23 @@ def test_flip_near_zero_from_a_unit_value_is_found(protocol):
     assert int(code(p, protocol, "surplus", np.array([down.value]))[0]) == down.new_strategy.code
     assert int(code(p, protocol, "surplus", np.array([down.critical * 1.5]))[0]) == \
         down.strategy.code
+
+
+def test_flip_finer_than_the_current_value_resolves_is_reported():
+    """A switch in surplus at 8.08e-272 from surplus = 1: no surplus + change lands in
+    (0, 8.08e-272] (1 + change is 0 or at least 1.1e-16), so the record gives the first
+    float classified accept as its value and value - current, rounded, as its change.
+    Raised a KzgameError for the whole call (found by hypothesis in
+    test_reported_change_flips_and_99_percent_does_not)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kzgame.NoSurplusWarning)
+        p = kzgame.Period(share=0.0, outside_r=-8.078170630861313e-272, outside_e=0.0,
+                          indispensability=1.0, survival=1.0, invest_cost=0.0)
+    records = kzgame.counterfactuals(p, "nash")
+    (down,) = [c for c in records if c.parameter == "surplus" and c.change < 0]
+    assert 0 < down.value <= 1e-271 and down.change == down.value - p.surplus == -1.0
+    assert down.value == pytest.approx(down.critical, rel=1e-9)
+    assert int(code(p, "nash", "surplus", np.array([down.value]))[0]) == down.new_strategy.code
+    before = math.nextafter(down.value, 1.0)  # the float above: still the current strategy
+    assert int(code(p, "nash", "surplus", np.array([before]))[0]) == down.strategy.code
+    assert {c.parameter for c in records} >= {"surplus", "share", "outside_r"}

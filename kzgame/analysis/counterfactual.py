@@ -117,10 +117,14 @@ class Counterfactual:
         where no boundary is: a rounding effect inside the tolerance band,
         see :func:`kzgame.near_boundary`).
     value : float
-        ``current + change``: the first value (in floating point) at which the
-        classifier gives ``new_strategy``.
+        The first value (in floating point) at which the classifier gives
+        ``new_strategy``: ``current + change``, except where no
+        ``current + change`` reaches it because the flip lies closer to a
+        value than ``current``'s rounding resolves (a switch at 1e-271 seen
+        from 1.0).
     change : float
-        ``value - current``; positive for an increase.
+        ``value - current`` (rounded in that exception); positive for an
+        increase.
     strategy, new_strategy : Strategy
         R's strategy now, and after the change.
     boundaries : tuple of pairs
@@ -361,6 +365,14 @@ def _flip(period: Period, protocol: str, parameter: str, x0: float, inside: floa
         delta *= 2
     if fallback is not None:
         return fallback
+    # The target side may be narrower than x0's rounding resolves (a switch at 1e-271 seen
+    # from 1.0: x0 + change is 0 or about 1e-16, never in between): the first float from hi
+    # on classified target, with change = value - x0 rounded.
+    value = hi
+    for _ in range(80):
+        if DOMAINS[parameter].contains(value) and code_at(value) == target:
+            return value, value - x0, target
+        value = math.nextafter(value, sign * math.inf)
     raise KzgameError(
         f"{parameter}: no change from {x0!r} lands on the {Strategy.from_code(target)} side of "
         f"the switch at {hi!r} in floating point"
