@@ -113,7 +113,7 @@ def test_kernel_source_validates_every_input_against_its_domain():
     assert "(power > 0.0) & (power < 1.0)" in fast
     assert "(share >= 0.0) & (share <= 1.0)" in fast
     # an unbounded input is tested against the guard, which infinities and NaN fail
-    # (status 4: the exact kernel then reports them), not for finiteness as well
+    # (status 4: run_numba then reports them), not for finiteness as well
     assert "abs(outside_r) <= " in fast and "(outside_r > -inf)" not in fast
     with pytest.raises(kzgame.KzgameError, match="flags"):
         kernels.kernel_source(game, (True,))

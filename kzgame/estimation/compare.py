@@ -56,8 +56,8 @@ CORRECTIONS: tuple[str, ...] = ("none", "aic", "bic")
 
 #: Row-wise log-likelihood differences within this relative tolerance (of the larger
 #: magnitude, at least 1) are ties for :func:`vuong` and :func:`clarke`: the square root of
-#: float64's epsilon, about 1.5e-8, far above the rounding of a row's log-likelihood and
-#: below any difference the data could show.
+#: float64's epsilon, about 1.5e-8, far above the rounding of a row's log-likelihood (about
+#: 1e-16 of it) and far below a difference of substance between two fits.
 TIE_RTOL: float = math.sqrt(float(np.finfo(np.float64).eps))
 
 

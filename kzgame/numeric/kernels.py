@@ -599,7 +599,7 @@ def kernel_source(
     guard = ic.gains.guard
     within = _all([f"abs({k}) <= {guard!r}" for k in unbounded] if guarded else [])
     # An input tested against the guard needs no test of finiteness of its own: an infinity
-    # or NaN fails the guard (status 4), and the exact kernel then reports it (status 1).
+    # or NaN fails the guard (status 4), and run_numba then reports it (status 1).
     domain_tests = [
         _domain_test(game.parameters[k].domain, k, guarded=bool(guarded) and k in unbounded)
         for k in ins

@@ -4,7 +4,7 @@ Do not edit: run ``python -m kzgame.numeric.period_plans`` to regenerate.
 """
 # ruff: noqa: E501
 
-FINGERPRINT = 'c58d5bb6fae0e79dc4b337f9e8a0ae4271b19223d65d6b91debe9cb927901e55'
+FINGERPRINT = '047df626276efc6ec20b52ea19c0260479e02f6cc7ccbcba58fcab4cdf9a627c'
 
 PLANS = {'nash': {'title': 'period game (nash)',
           'parameters': ['surplus',
