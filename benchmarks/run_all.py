@@ -173,7 +173,7 @@ def payoff_floor(game):
     loads = "\n".join(f"        {k} = a_{k}[j]" for k in ins)
     values = "\n".join(f"        s{i} = {sp.pycode(e)}" for i, e in enumerate(exprs))
     source = (
-        "from numba import njit\n\n\n@njit(fastmath=True, boundscheck=False)\n"
+        "import math\n\nfrom numba import njit\n\n\n@njit(fastmath=True, boundscheck=False)\n"
         f"def floor(out, {', '.join('a_' + k for k in ins)}):\n"
         "    for j in range(out.shape[0]):\n"
         f"{loads}\n{values}\n"
